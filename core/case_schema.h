@@ -1,0 +1,127 @@
+#pragma once
+// The case database schema. One SQLite file per case (CASE/case.db), WAL mode. Versioned: meta.schema_version
+// is the number of migrations applied; CaseDb::open applies missing ones and refuses a newer case.
+//
+// Conventions: every artifact is a row in `artifacts` (type + full provenance + its primary time) and a row
+// in its type table keyed by artifact_id. Times are stored three ways: *_raw (as the app stored it),
+// *_epoch (EpochKind name) and *_utc (ISO 8601 UTC, 'Z'); artifacts.time_utc_us is the sortable instant.
+#include <array>
+#include <string_view>
+
+namespace kanshiki {
+
+inline constexpr std::array<std::string_view, 1> kCaseMigrations = {R"SQL(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+CREATE TABLE examiners(
+  id INTEGER PRIMARY KEY, name TEXT NOT NULL, fingerprint TEXT NOT NULL UNIQUE,
+  public_key_pem TEXT NOT NULL, first_seen_utc TEXT NOT NULL);
+
+-- Chain-of-custody log: append-only (triggers below), hash-chained, each entry signed (Ed25519).
+CREATE TABLE custody(
+  seq INTEGER PRIMARY KEY, utc TEXT NOT NULL, examiner TEXT NOT NULL, examiner_fingerprint TEXT NOT NULL,
+  host TEXT NOT NULL, tool_version TEXT NOT NULL, action TEXT NOT NULL, status TEXT NOT NULL,
+  parameters TEXT NOT NULL, inputs TEXT NOT NULL, outputs TEXT NOT NULL, error TEXT NOT NULL,
+  prev_hash TEXT NOT NULL, entry_hash TEXT NOT NULL, signature TEXT NOT NULL);
+CREATE TRIGGER custody_no_update BEFORE UPDATE ON custody BEGIN SELECT RAISE(ABORT, 'custody log is append-only'); END;
+CREATE TRIGGER custody_no_delete BEFORE DELETE ON custody BEGIN SELECT RAISE(ABORT, 'custody log is append-only'); END;
+
+CREATE TABLE runs(
+  id INTEGER PRIMARY KEY, command TEXT NOT NULL, command_line TEXT NOT NULL, tool_version TEXT NOT NULL,
+  host TEXT NOT NULL, examiner TEXT NOT NULL, started_utc TEXT NOT NULL, ended_utc TEXT, status TEXT NOT NULL,
+  parser_versions TEXT NOT NULL DEFAULT '{}');
+
+CREATE TABLE evidence(
+  id INTEGER PRIMARY KEY, exhibit TEXT NOT NULL, label TEXT NOT NULL DEFAULT '', source_path TEXT NOT NULL,
+  source_kind TEXT NOT NULL, container_size INTEGER, container_md5 TEXT, container_sha1 TEXT,
+  container_sha256 TEXT, item_count INTEGER NOT NULL DEFAULT 0, total_bytes INTEGER NOT NULL DEFAULT 0,
+  status TEXT NOT NULL, ingest_run_id INTEGER REFERENCES runs(id), ingested_utc TEXT NOT NULL,
+  manifest_path TEXT NOT NULL DEFAULT '', manifest_sha256 TEXT NOT NULL DEFAULT '', problems INTEGER NOT NULL DEFAULT 0);
+
+CREATE TABLE items(
+  id INTEGER PRIMARY KEY, evidence_id INTEGER NOT NULL REFERENCES evidence(id), path TEXT NOT NULL,
+  physical TEXT NOT NULL, size INTEGER NOT NULL, mtime_utc TEXT, ctime_utc TEXT, atime_utc TEXT, btime_utc TEXT,
+  md5 TEXT NOT NULL, sha1 TEXT NOT NULL, sha256 TEXT NOT NULL, note TEXT NOT NULL DEFAULT '',
+  UNIQUE(evidence_id, path));
+CREATE INDEX items_sha256 ON items(sha256);
+
+CREATE TABLE parser_runs(
+  id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs(id), evidence_id INTEGER NOT NULL,
+  item_id INTEGER NOT NULL REFERENCES items(id), parser_id TEXT NOT NULL, parser_version TEXT NOT NULL,
+  status TEXT NOT NULL, artifact_count INTEGER NOT NULL DEFAULT 0, warning_count INTEGER NOT NULL DEFAULT 0,
+  started_utc TEXT NOT NULL, ended_utc TEXT NOT NULL, limitations TEXT NOT NULL DEFAULT '[]',
+  UNIQUE(item_id, parser_id, parser_version));
+
+CREATE TABLE warnings(
+  id INTEGER PRIMARY KEY, run_id INTEGER, parser_run_id INTEGER, severity TEXT NOT NULL,
+  evidence_id INTEGER, item_id INTEGER, item_path TEXT NOT NULL DEFAULT '', parser_id TEXT NOT NULL DEFAULT '',
+  source_table TEXT NOT NULL DEFAULT '', source_rowid INTEGER, message TEXT NOT NULL, created_utc TEXT NOT NULL);
+
+CREATE TABLE artifacts(
+  id INTEGER PRIMARY KEY, type TEXT NOT NULL, evidence_id INTEGER NOT NULL, item_id INTEGER NOT NULL,
+  item_path TEXT NOT NULL, item_sha256 TEXT NOT NULL, source_table TEXT NOT NULL, source_rowid INTEGER,
+  source_offset INTEGER, source_detail TEXT NOT NULL DEFAULT '', parser_id TEXT NOT NULL,
+  parser_version TEXT NOT NULL, recovered INTEGER NOT NULL DEFAULT 0, parser_run_id INTEGER NOT NULL,
+  time_utc_us INTEGER);
+CREATE INDEX artifacts_type_time ON artifacts(type, time_utc_us);
+CREATE INDEX artifacts_parser_run ON artifacts(parser_run_id);
+
+CREATE TABLE messages(
+  artifact_id INTEGER PRIMARY KEY REFERENCES artifacts(id), app TEXT, account TEXT, thread_key TEXT,
+  sender TEXT, sender_name TEXT, recipients TEXT, direction TEXT, time_raw TEXT, time_epoch TEXT, time_utc TEXT,
+  text TEXT, status TEXT, kind TEXT, edited INTEGER, deleted INTEGER, expires_in_s INTEGER, attachments TEXT);
+CREATE TABLE threads(
+  artifact_id INTEGER PRIMARY KEY REFERENCES artifacts(id), app TEXT, account TEXT, thread_key TEXT, name TEXT,
+  is_group INTEGER, last_activity_raw TEXT, last_activity_epoch TEXT, last_activity_utc TEXT);
+CREATE TABLE participants(
+  artifact_id INTEGER PRIMARY KEY REFERENCES artifacts(id), app TEXT, thread_key TEXT, identifier TEXT,
+  name TEXT, role TEXT);
+CREATE TABLE calls(
+  artifact_id INTEGER PRIMARY KEY REFERENCES artifacts(id), app TEXT, account TEXT, number TEXT,
+  number_e164 TEXT, name TEXT, direction TEXT, time_raw TEXT, time_epoch TEXT, time_utc TEXT,
+  duration_s INTEGER, video INTEGER, country_iso TEXT);
+CREATE TABLE contacts(
+  artifact_id INTEGER PRIMARY KEY REFERENCES artifacts(id), app TEXT, account TEXT, name TEXT, phones TEXT,
+  emails TEXT, organization TEXT, note TEXT, last_contacted_raw TEXT, last_contacted_epoch TEXT,
+  last_contacted_utc TEXT, times_contacted INTEGER);
+CREATE TABLE web_visits(
+  artifact_id INTEGER PRIMARY KEY REFERENCES artifacts(id), browser TEXT, url TEXT, title TEXT, time_raw TEXT,
+  time_epoch TEXT, time_utc TEXT, visit_count INTEGER, typed_count INTEGER, transition TEXT);
+CREATE TABLE locations(
+  artifact_id INTEGER PRIMARY KEY REFERENCES artifacts(id), latitude REAL, longitude REAL, accuracy_m REAL,
+  altitude_m REAL, time_raw TEXT, time_epoch TEXT, time_utc TEXT, kind TEXT, source TEXT, label TEXT);
+CREATE TABLE media(
+  artifact_id INTEGER PRIMARY KEY REFERENCES artifacts(id), path TEXT, sha256 TEXT, mime_type TEXT, size INTEGER,
+  captured_raw TEXT, captured_epoch TEXT, captured_utc TEXT, latitude REAL, longitude REAL, make TEXT,
+  model TEXT, software TEXT);
+CREATE TABLE accounts(
+  artifact_id INTEGER PRIMARY KEY REFERENCES artifacts(id), app TEXT, username TEXT, identifier TEXT,
+  display_name TEXT);
+CREATE TABLE installed_apps(
+  artifact_id INTEGER PRIMARY KEY REFERENCES artifacts(id), identifier TEXT, name TEXT, version TEXT,
+  installed_raw TEXT, installed_epoch TEXT, installed_utc TEXT);
+CREATE TABLE device_info(
+  artifact_id INTEGER PRIMARY KEY REFERENCES artifacts(id), key TEXT, value TEXT);
+
+-- Full-text search over message text and contact names. The trigram tokenizer makes Japanese substring
+-- search work (no word segmentation needed); queries shorter than 3 characters fall back to instr().
+CREATE VIRTUAL TABLE search_index USING fts5(text, tokenize='trigram');
+)SQL"};
+
+// Artifact type name -> its table (same order as ArtifactData's alternatives).
+struct ArtifactTable {
+  std::string_view type, table;
+};
+inline constexpr std::array<ArtifactTable, 11> kArtifactTables = {{{"message", "messages"},
+                                                                   {"thread", "threads"},
+                                                                   {"participant", "participants"},
+                                                                   {"call", "calls"},
+                                                                   {"contact", "contacts"},
+                                                                   {"web_visit", "web_visits"},
+                                                                   {"location", "locations"},
+                                                                   {"media", "media"},
+                                                                   {"account", "accounts"},
+                                                                   {"installed_app", "installed_apps"},
+                                                                   {"device_info", "device_info"}}};
+
+}  // namespace kanshiki

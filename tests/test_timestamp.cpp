@@ -1,0 +1,22 @@
+#include <catch2/catch.hpp>
+
+#include "core/timestamp.h"
+
+using namespace kanshiki;
+
+TEST_CASE("timestamps keep raw value, epoch and UTC", "[time]") {
+  auto cocoa = Timestamp::cocoa_auto(700000000);  // seconds since 2001
+  CHECK(cocoa.kind == EpochKind::cocoa_s);
+  CHECK(cocoa.raw == "700000000");
+  CHECK(cocoa.utc_iso() == "2023-03-08T20:26:40.000Z");
+  auto cocoa_ns = Timestamp::cocoa_auto(700000000123456789LL);
+  CHECK(cocoa_ns.kind == EpochKind::cocoa_ns);
+  CHECK(cocoa_ns.utc_iso() == "2023-03-08T20:26:40.123Z");
+  CHECK(Timestamp::from_int(1700000000000LL, EpochKind::unix_ms).utc_iso() == "2023-11-14T22:13:20.000Z");
+  CHECK(Timestamp::from_int(13345000000000000LL, EpochKind::webkit_us).utc_iso() == "2023-11-21T00:26:40.000Z");
+  CHECK(Timestamp::from_iso8601("2024-05-01T21:34:56+09:00").utc_iso() == "2024-05-01T12:34:56.000Z");
+  CHECK_FALSE(Timestamp::from_int(0, EpochKind::unix_ms).utc_us.has_value());
+  CHECK(format_in_zone(*Timestamp::from_iso8601("2024-05-01T12:34:56Z").utc_us, 540) ==
+        "2024-05-01 21:34:56 (UTC+09:00)");
+  CHECK(epoch_from_name("cocoa_ns") == EpochKind::cocoa_ns);
+}
