@@ -1,0 +1,1 @@
+// placeholder: test to be written with the parser
