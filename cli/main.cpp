@@ -1,1 +1,608 @@
-int main() { return 0; }
+// kanshiki: the command-line front end. Every command that touches a case writes custody entries,
+// including failures; exit codes are documented in docs/cli.md (core/error.h ExitCode).
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <fmt/format.h>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "core/case_db.h"
+#include "core/custody.h"
+#include "core/error.h"
+#include "core/examiner.h"
+#include "engine/engine.h"
+#include "engine/progress.h"
+#include "kanshiki/version.h"
+#include "parsers/parser.h"
+#include "report/export.h"
+#include "report/html_report.h"
+
+using namespace kanshiki;
+using json = nlohmann::json;
+
+namespace {
+
+struct Globals {
+  bool quiet = false;
+  bool json_out = false;
+  std::string command_line;
+} g;
+
+void say(const std::string& s) {
+  if (!g.quiet && !g.json_out) std::cout << s << "\n";
+}
+
+void emit_json(const json& j) {
+  if (g.json_out) std::cout << j.dump(2) << "\n";
+}
+
+// Exclusive lock on the case folder for the lifetime of a mutating command: one writer per case.
+class CaseLock {
+ public:
+  explicit CaseLock(const fs::path& case_dir) {
+    fd_ = ::open((case_dir / ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw Error(ExitCode::case_error, "cannot open lock file in " + case_dir.string());
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0)
+      throw Error(ExitCode::case_error, "case " + case_dir.string() + " is in use by another Kanshiki process");
+  }
+  ~CaseLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+// An open case with its examiner; every action is logged through it.
+struct Session {
+  CaseDb db;
+  Examiner examiner;
+  std::unique_ptr<CaseLock> lock;
+
+  int64_t log(const CustodyAction& a) { return append_custody(db, examiner, a); }
+};
+
+Session open_session(const fs::path& case_dir, bool mutating = true) {
+  Examiner ex = Examiner::load(examiner_home());
+  auto lock = mutating && fs::exists(case_dir / "case.db") ? std::make_unique<CaseLock>(case_dir) : nullptr;
+  CaseDb c = CaseDb::open(case_dir);
+  return Session{std::move(c), std::move(ex), std::move(lock)};
+}
+
+// Runs `body` as one logged action: failures are written to the custody log before they propagate.
+template <typename F>
+void logged(Session& s, const std::string& action, json parameters, F&& body) {
+  try {
+    body();
+  } catch (const Error& e) {
+    CustodyAction a{action, "failed", parameters};
+    a.error = e.what();
+    try {
+      s.log(a);
+    } catch (...) {
+    }
+    throw;
+  } catch (const std::exception& e) {
+    CustodyAction a{action, "failed", parameters};
+    a.error = e.what();
+    try {
+      s.log(a);
+    } catch (...) {
+    }
+    throw;
+  }
+}
+
+std::string human_bytes(uint64_t b) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double v = static_cast<double>(b);
+  int u = 0;
+  while (v >= 1024 && u < 4) {
+    v /= 1024;
+    ++u;
+  }
+  return u == 0 ? fmt::format("{} B", b) : fmt::format("{:.1f} {}", v, units[u]);
+}
+
+// ----------------------------------------------------------------------------------------------------------
+int cmd_examiner_init(const std::string& name, bool force) {
+  Examiner e = Examiner::create(name, examiner_home(), force);
+  say(fmt::format("Examiner identity created for \"{}\"\n  key fingerprint (SHA-256): {}\n  stored in: {}", e.name(),
+                  e.fingerprint(), examiner_home().string()));
+  emit_json({{"name", e.name()}, {"fingerprint", e.fingerprint()}, {"home", examiner_home().string()}});
+  return 0;
+}
+
+int cmd_examiner_show() {
+  Examiner e = Examiner::load(examiner_home());
+  say(fmt::format("Examiner: {}\nKey fingerprint (SHA-256): {}\nHome: {}\n{}", e.name(), e.fingerprint(),
+                  examiner_home().string(), e.public_key_pem()));
+  emit_json({{"name", e.name()}, {"fingerprint", e.fingerprint()}, {"public_key_pem", e.public_key_pem()}});
+  return 0;
+}
+
+int cmd_case_create(const fs::path& case_dir, std::string number) {
+  Examiner ex = Examiner::load(examiner_home());
+  if (number.empty()) number = case_dir.filename().string();
+  CaseDb c = CaseDb::create(case_dir, number);
+  CaseLock lock(case_dir);
+  append_custody(c, ex, CustodyAction{"case create", "ok", {{"case_dir", fs::absolute(case_dir).string()}, {"case_number", number}}});
+  say(fmt::format("Case {} created at {}", number, case_dir.string()));
+  emit_json({{"case", case_dir.string()}, {"case_number", number}});
+  return 0;
+}
+
+int cmd_ingest(const fs::path& case_dir, const fs::path& evidence, const std::string& exhibit, const std::string& label,
+               const std::string& format) {
+  Session s = open_session(case_dir);
+  json params{{"evidence", evidence.string()}, {"exhibit", exhibit}, {"label", label}, {"format", format}};
+  int rc = 0;
+  logged(s, "ingest", params, [&] {
+    IngestOptions opt;
+    opt.evidence = evidence;
+    opt.exhibit = exhibit;
+    opt.label = label;
+    opt.progress = Progress::wanted(g.quiet);
+    if (!format.empty()) {
+      opt.format = source_kind_from_name(format);
+      if (!opt.format) throw Error(ExitCode::usage, "unknown --format " + format + " (folder, tar, zip, ios-backup)");
+    }
+    int64_t run = s.db.begin_run("ingest", g.command_line, s.examiner.name());
+    s.log({"ingest", "started", params});
+    IngestResult r;
+    try {
+      r = ingest_evidence(s.db, run, opt);
+    } catch (...) {
+      s.db.end_run(run, "failed");
+      throw;
+    }
+    json out = json::array();
+    if (!r.already_ingested) {
+      json m{{"path", fs::relative(r.manifest, s.db.dir()).string()}, {"sha256", r.manifest_sha256}};
+      out.push_back(m);
+    }
+    json in{{"path", fs::absolute(evidence).lexically_normal().string()}, {"kind", source_kind_name(r.kind)}};
+    if (r.container) {
+      in["size"] = r.container->size;
+      in["md5"] = r.container->md5;
+      in["sha1"] = r.container->sha1;
+      in["sha256"] = r.container->sha256;
+    }
+    std::string status = r.already_ingested ? "ok" : r.status == "partial" ? "failed" : r.problems ? "warnings" : "ok";
+    CustodyAction done{"ingest", status, params, json::array({in}), out};
+    done.parameters["evidence_id"] = r.evidence_id;
+    done.parameters["items"] = r.items;
+    done.parameters["bytes"] = r.bytes;
+    done.parameters["problems"] = r.problems;
+    if (r.already_ingested) done.parameters["note"] = "already ingested; nothing done";
+    done.error = r.fatal_error;
+    s.log(done);
+    s.db.end_run(run, r.status.empty() ? "ok" : r.status);
+
+    if (r.already_ingested) {
+      say(fmt::format("Evidence {} is already in the case as E{} ({}); nothing to do.", evidence.string(), r.evidence_id, r.status));
+    } else {
+      say(fmt::format("Ingested E{} ({}): {} items, {}{}", r.evidence_id, source_kind_name(r.kind), r.items,
+                      human_bytes(r.bytes), r.problems ? fmt::format(", {} problems recorded as warnings", r.problems) : ""));
+      if (r.container)
+        say(fmt::format("  container MD5    {}\n  container SHA-1  {}\n  container SHA-256 {}", r.container->md5,
+                        r.container->sha1, r.container->sha256));
+      say(fmt::format("  manifest {} (SHA-256 {})", r.manifest.string(), r.manifest_sha256));
+    }
+    emit_json({{"evidence_id", r.evidence_id}, {"status", r.status}, {"already_ingested", r.already_ingested},
+               {"items", r.items}, {"bytes", r.bytes}, {"problems", r.problems}, {"kind", source_kind_name(r.kind)},
+               {"container", r.container ? json{{"md5", r.container->md5}, {"sha1", r.container->sha1}, {"sha256", r.container->sha256}} : json(nullptr)}});
+    if (r.status == "partial") {
+      std::cerr << "error: " << r.fatal_error << "\n(items read before the damage were recorded; evidence marked partial)\n";
+      rc = static_cast<int>(ExitCode::corrupt_input);
+    } else if (r.problems) {
+      rc = static_cast<int>(ExitCode::completed_with_warnings);
+    }
+  });
+  return rc;
+}
+
+int cmd_process(const fs::path& case_dir, const std::vector<std::string>& parsers) {
+  Session s = open_session(case_dir);
+  json params{{"parsers", parsers}};
+  int rc = 0;
+  logged(s, "process", params, [&] {
+    for (const auto& id : parsers)
+      if (!find_parser(id)) throw Error(ExitCode::usage, "unknown parser " + id + " (see `kanshiki parsers`)");
+    int64_t run = s.db.begin_run("process", g.command_line, s.examiner.name());
+    s.log({"process", "started", params});
+    ProcessOptions opt;
+    opt.only_parsers = parsers;
+    opt.progress = Progress::wanted(g.quiet);
+    ProcessResult r;
+    try {
+      r = process_case(s.db, run, opt);
+    } catch (...) {
+      s.db.end_run(run, "failed");
+      throw;
+    }
+    CustodyAction done{"process", r.failed_files ? "warnings" : "ok", params};
+    done.parameters["run_id"] = run;
+    done.outputs = json{{"parser_runs", r.parser_runs}, {"artifacts", r.artifacts}, {"warnings", r.warnings},
+                        {"failed_files", r.failed_files}, {"already_done", r.already_done}};
+    done.outputs = json::array({done.outputs});
+    s.log(done);
+    s.db.end_run(run, r.failed_files ? "done_with_failures" : "done");
+    for (const auto& line : r.outputs) say("  " + line);
+    say(fmt::format("Processed: {} parser runs, {} artifacts, {} warnings, {} files failed{}", r.parser_runs, r.artifacts,
+                    r.warnings, r.failed_files,
+                    r.already_done ? fmt::format(" ({} runs already done earlier, skipped)", r.already_done) : ""));
+    emit_json({{"parser_runs", r.parser_runs}, {"artifacts", r.artifacts}, {"warnings", r.warnings},
+               {"failed_files", r.failed_files}, {"already_done", r.already_done}});
+    if (r.failed_files) rc = static_cast<int>(ExitCode::completed_with_warnings);
+  });
+  return rc;
+}
+
+int cmd_search(const fs::path& case_dir, const std::string& query, size_t limit) {
+  Session s = open_session(case_dir);
+  json params{{"query", query}, {"limit", limit}};
+  logged(s, "search", params, [&] {
+    auto hits = search_case(s.db, query, limit);
+    s.log({"search", "ok", params, json::array(), json::array({json{{"hits", hits.size()}}})});
+    json arr = json::array();
+    for (const auto& h : hits) {
+      say(fmt::format("[{}] {} {}{}  {}\n    {} (table rowid {}, parser {})", h.artifact_id, h.type,
+                      h.time_utc.empty() ? "-" : h.time_utc, h.recovered ? " RECOVERED" : "", h.text, h.item_path,
+                      h.source_rowid ? std::to_string(*h.source_rowid) : "-", h.parser_id));
+      arr.push_back({{"artifact_id", h.artifact_id}, {"type", h.type}, {"text", h.text}, {"time_utc", h.time_utc},
+                     {"item_path", h.item_path}, {"parser_id", h.parser_id}, {"recovered", h.recovered},
+                     {"source_rowid", h.source_rowid ? json(*h.source_rowid) : json(nullptr)}});
+    }
+    say(fmt::format("{} hit(s) for \"{}\"", hits.size(), query));
+    emit_json(arr);
+  });
+  return 0;
+}
+
+int cmd_export(const fs::path& case_dir, const std::string& format, const std::string& output) {
+  Session s = open_session(case_dir);
+  json params{{"format", format}, {"output", output}};
+  logged(s, "export", params, [&] {
+    ExportFormat f;
+    if (format == "csv") f = ExportFormat::csv;
+    else if (format == "jsonl") f = ExportFormat::jsonl;
+    else throw Error(ExitCode::usage, "unknown export format " + format + " (csv, jsonl)");
+    size_t n = 0;
+    json outputs = json::array();
+    if (output.empty() || output == "-") {
+      n = export_artifacts(s.db, f, std::cout);
+      std::cout.flush();
+      outputs.push_back({{"path", "<stdout>"}, {"artifacts", n}});
+    } else {
+      fs::path tmp = output + ".tmp";
+      {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out) throw Error(ExitCode::failure, "cannot write " + output);
+        n = export_artifacts(s.db, f, out);
+        out.flush();
+        if (!out) throw Error(ExitCode::disk_full, "cannot write " + output + " (disk full?)");
+      }
+      fs::rename(tmp, output);
+      outputs.push_back({{"path", fs::absolute(output).string()}, {"sha256", hash_file(output).sha256}, {"artifacts", n}});
+      std::cerr << fmt::format("Exported {} artifacts to {}\n", n, output);
+    }
+    s.log({"export", "ok", params, json::array(), outputs});
+  });
+  return 0;
+}
+
+int cmd_verify(const fs::path& case_dir) {
+  Session s = open_session(case_dir);
+  int rc = 0;
+  logged(s, "verify", {}, [&] {
+    VerifyResult r = verify_evidence(s.db, Progress::wanted(g.quiet));
+    json issues = json::array();
+    for (const auto& i : r.issues) {
+      issues.push_back({{"evidence_id", i.evidence_id}, {"kind", i.kind}, {"path", i.path}, {"detail", i.detail}});
+      if (!g.json_out) std::cerr << fmt::format("E{} {}: {} — {}\n", i.evidence_id, i.kind, i.path, i.detail);
+    }
+    CustodyAction a{"verify", r.ok() ? "ok" : "failed", json::object()};
+    a.outputs = json::array({json{{"items_checked", r.items_checked}, {"issues", r.issues.size()}}});
+    if (!r.ok()) a.error = fmt::format("{} issue(s): evidence differs from what was ingested", r.issues.size());
+    s.log(a);
+    say(r.ok() ? fmt::format("Verified {} items: every hash matches what was recorded at ingest; nothing missing or extra.",
+                             r.items_checked)
+               : fmt::format("VERIFICATION FAILED: {} issue(s) in {} items checked.", r.issues.size(), r.items_checked));
+    emit_json({{"ok", r.ok()}, {"items_checked", r.items_checked}, {"issues", issues}});
+    if (!r.ok()) rc = static_cast<int>(ExitCode::verification_failed);
+  });
+  return rc;
+}
+
+int cmd_custody_verify(const fs::path& case_dir, const std::string& key_file) {
+  Session s = open_session(case_dir);
+  std::optional<std::string> key;
+  if (!key_file.empty()) {
+    std::ifstream in(key_file);
+    if (!in) throw Error(ExitCode::usage, "cannot read key file " + key_file);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    key = ss.str();
+  }
+  // Verify first, then log the verification itself (so the result describes the log as it was found).
+  CustodyVerification v = verify_custody(s.db, key);
+  for (const auto& p : v.problems)
+    if (!g.json_out) std::cerr << "  " << p << "\n";
+  say(v.summary());
+  emit_json({{"ok", v.ok}, {"entries", v.entries}, {"problems", v.problems}});
+  CustodyAction a{"custody verify", v.ok ? "ok" : "failed", {{"trusted_key", key_file}}};
+  a.outputs = json::array({json{{"entries", v.entries}, {"problems", v.problems.size()}}});
+  if (!v.ok) a.error = v.summary();
+  try {
+    s.log(a);
+  } catch (const std::exception& e) {
+    std::cerr << "note: could not append the verification to the custody log: " << e.what() << "\n";
+  }
+  return v.ok ? 0 : static_cast<int>(ExitCode::verification_failed);
+}
+
+int cmd_custody_show(const fs::path& case_dir) {
+  Session s = open_session(case_dir, false);
+  auto entries = read_custody(s.db);
+  json arr = json::array();
+  for (const auto& e : entries) {
+    say(fmt::format("#{:<4} {}  {:<16} {:<9} {}  [{}@{}]", e.seq, e.utc, e.action, e.status,
+                    e.parameters.dump().substr(0, 100), e.examiner, e.host));
+    if (!e.inputs.empty()) say("       inputs:  " + e.inputs.dump().substr(0, 200));
+    if (!e.outputs.empty()) say("       outputs: " + e.outputs.dump().substr(0, 200));
+    if (!e.error.empty()) say("       error:   " + e.error);
+    say("       hash " + e.entry_hash.substr(0, 16) + "…  prev " + e.prev_hash.substr(0, 16) + "…");
+    arr.push_back({{"seq", e.seq}, {"utc", e.utc}, {"examiner", e.examiner}, {"fingerprint", e.examiner_fingerprint},
+                   {"host", e.host}, {"tool_version", e.tool_version}, {"action", e.action}, {"status", e.status},
+                   {"parameters", e.parameters}, {"inputs", e.inputs}, {"outputs", e.outputs}, {"error", e.error},
+                   {"prev_hash", e.prev_hash}, {"entry_hash", e.entry_hash}, {"signature", e.signature}});
+  }
+  CustodyVerification v = verify_custody(s.db);
+  say(v.summary());
+  emit_json({{"entries", arr}, {"verification", {{"ok", v.ok}, {"problems", v.problems}}}});
+  return v.ok ? 0 : static_cast<int>(ExitCode::verification_failed);
+}
+
+int cmd_hash(const std::vector<std::string>& files) {
+  json arr = json::array();
+  int rc = 0;
+  for (const auto& f : files) {
+    try {
+      if (fs::is_directory(f)) throw Error(ExitCode::usage, f + " is a folder (hash files; `ingest` hashes whole evidence)");
+      Digests d = hash_file(f);
+      if (g.json_out)
+        arr.push_back({{"path", f}, {"size", d.size}, {"md5", d.md5}, {"sha1", d.sha1}, {"sha256", d.sha256}});
+      else if (!g.quiet)
+        std::cout << fmt::format("{}\n  size    {}\n  MD5     {}\n  SHA-1   {}\n  SHA-256 {}\n", f, d.size, d.md5, d.sha1, d.sha256);
+    } catch (const Error& e) {
+      std::cerr << "error: " << e.what() << "\n";
+      rc = static_cast<int>(e.code());
+    }
+  }
+  emit_json(arr);
+  return rc;
+}
+
+int cmd_report(const fs::path& case_dir, const std::string& format, std::string output, const std::string& lang,
+               size_t rows_per_page) {
+  Session s = open_session(case_dir);
+  json params{{"format", format}, {"lang", lang}, {"output", output}};
+  ReportResult r;
+  logged(s, "report", params, [&] {
+    if (format != "html") throw Error(ExitCode::usage, "report format " + format + " is not available yet (html)");
+    if (lang != "ja" && lang != "en") throw Error(ExitCode::usage, "--lang must be ja or en");
+    HtmlReportOptions opt;
+    opt.output = output.empty() ? s.db.reports_dir() / "report.html" : fs::path(output);
+    opt.lang = lang;
+    opt.rows_per_page = rows_per_page;
+    fs::create_directories(fs::absolute(opt.output).parent_path());
+    r = write_html_report(s.db, opt);
+    json outs = json::array();
+    for (const auto& f : r.files) outs.push_back({{"path", fs::absolute(f).string()}, {"sha256", hash_file(f).sha256}});
+    s.log({"report", "ok", params, json::array(), outs});
+    say(fmt::format("Report written: {} ({} files)", fs::absolute(r.index).string(), r.files.size()));
+    emit_json({{"index", fs::absolute(r.index).string()}, {"files", r.files.size()}});
+  });
+  return 0;
+}
+
+int cmd_parsers() {
+  json arr = json::array();
+  for (const auto& e : parser_registry()) {
+    const auto& i = e.info();
+    say(fmt::format("{:<28} {:<7} {:<8} {}", i.id, i.version, platform_name(i.platform), i.app));
+    json loc = json::array();
+    for (const auto& l : i.locators) loc.push_back(l.glob);
+    arr.push_back({{"id", i.id}, {"version", i.version}, {"platform", platform_name(i.platform)}, {"app", i.app},
+                   {"locators", loc}, {"limitations", i.limitations}});
+  }
+  emit_json(arr);
+  return 0;
+}
+
+fs::path self_exe() {
+  std::error_code ec;
+  auto p = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? fs::path("kanshiki") : p;
+}
+
+fs::path samples_script() {
+  if (const char* env = std::getenv("KANSHIKI_SAMPLES_SCRIPT"); env && *env) return env;
+  return fs::path(KANSHIKI_SOURCE_DIR) / "samples" / "generate_samples.py";
+}
+
+int run_step(const std::string& cmd) {
+  int status = std::system(cmd.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
+std::string sh_quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+int cmd_demo(const fs::path& out_dir_arg) {
+  fs::path out = fs::absolute(out_dir_arg).lexically_normal();
+  fs::path marker = out / ".kanshiki-demo";
+  if (fs::exists(out) && !fs::is_empty(out) && !fs::exists(marker))
+    throw Error(ExitCode::usage, out.string() + " exists and is not a Kanshiki demo folder; choose another --out");
+  fs::remove_all(out / "case");
+  fs::remove_all(out / "samples");
+  fs::create_directories(out);
+  std::ofstream(marker) << "Kanshiki demo output; safe to delete.\n";
+
+  // Use the examiner's own identity when there is one; otherwise a demo identity inside the demo folder.
+  try {
+    Examiner::load(examiner_home());
+  } catch (const Error&) {
+    fs::path home = out / "examiner";
+    ::setenv("KANSHIKI_HOME", home.c_str(), 1);
+    if (!fs::exists(home / "examiner_ed25519.pem")) Examiner::create("デモ検査官 (Demo Examiner)", home);
+  }
+  const std::string exe = sh_quote(self_exe().string());
+  const std::string q = g.quiet ? " --quiet" : "";
+  const fs::path samples = out / "samples";
+  const fs::path case_dir = out / "case";
+  say("1/6 Generating the sample evidence (deterministic) ...");
+  if (run_step("/usr/bin/python3 " + sh_quote(samples_script().string()) + " --out " + sh_quote(samples.string()) +
+               (g.quiet ? " >/dev/null" : "")) != 0)
+    throw Error(ExitCode::failure, "sample generator failed: " + samples_script().string());
+  say("2/6 Creating the case ...");
+  if (int rc = run_step(exe + q + " case create --case " + sh_quote(case_dir.string()) + " --number DEMO-2024-001"); rc) return rc;
+  say("3/6 Ingesting the Android extraction and the iOS backup ...");
+  if (int rc = run_step(exe + q + " ingest " + sh_quote((samples / "android_ffs.tar").string()) + " --case " +
+                        sh_quote(case_dir.string()) + " --exhibit A-1 --label \"佐藤 Android\"");
+      rc)
+    return rc;
+  if (int rc = run_step(exe + q + " ingest " + sh_quote((samples / "ios_backup").string()) + " --case " +
+                        sh_quote(case_dir.string()) + " --exhibit B-1 --label \"山田 iPhone\"");
+      rc)
+    return rc;
+  say("4/6 Processing (parsers) ...");
+  if (int rc = run_step(exe + q + " process --case " + sh_quote(case_dir.string())); rc) return rc;
+  say("5/6 Verifying evidence and custody ...");
+  if (int rc = run_step(exe + q + " verify --case " + sh_quote(case_dir.string())); rc) return rc;
+  if (int rc = run_step(exe + q + " custody verify --case " + sh_quote(case_dir.string())); rc) return rc;
+  say("6/6 Writing the report ...");
+  if (int rc = run_step(exe + " --quiet report --case " + sh_quote(case_dir.string()) + " --format html --lang ja"); rc) return rc;
+  say(fmt::format("\nDemo case:   {}\nReport:      {}\nSearch it:   {} search --case {} 'ホワイト案件'", case_dir.string(),
+                  (case_dir / "reports" / "report.html").string(), self_exe().string(), case_dir.string()));
+  emit_json({{"case", case_dir.string()}, {"report", (case_dir / "reports" / "report.html").string()}});
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  for (int i = 0; i < argc; ++i) g.command_line += (i ? " " : "") + std::string(argv[i]);
+  CLI::App app{fmt::format("Kanshiki {} — forensic examination of seized phones (鑑識)", kToolVersion), "kanshiki"};
+  app.set_version_flag("--version", std::string("kanshiki ") + kToolVersion);
+  app.add_flag("-q,--quiet", g.quiet, "No progress or chatter (errors still go to stderr)");
+  app.add_flag("--json", g.json_out, "Machine-readable JSON output on stdout");
+  app.require_subcommand(1);
+
+  std::string case_dir, name, number, evidence, exhibit, label, format, output, query, key_file, lang = "ja", out_dir = "kanshiki-demo";
+  std::vector<std::string> parsers, files;
+  bool force = false;
+  size_t limit = 1000, rows_per_page = 1000;
+  std::function<int()> action;
+
+  auto* examiner = app.add_subcommand("examiner", "Examiner identity (name + Ed25519 signing key)");
+  examiner->require_subcommand(1);
+  auto* ex_init = examiner->add_subcommand("init", "Create the examiner identity and key");
+  ex_init->add_option("--name", name, "Examiner name as it should appear in reports")->required();
+  ex_init->add_flag("--force", force, "Replace an existing identity");
+  ex_init->callback([&] { action = [&] { return cmd_examiner_init(name, force); }; });
+  examiner->add_subcommand("show", "Show the examiner identity")->callback([&] { action = [&] { return cmd_examiner_show(); }; });
+
+  auto* kase = app.add_subcommand("case", "Case management");
+  kase->require_subcommand(1);
+  auto* kc = kase->add_subcommand("create", "Create a new case folder");
+  kc->add_option("--case", case_dir, "Case folder")->required();
+  kc->add_option("--number", number, "Agency/lab case number (default: folder name)");
+  kc->callback([&] { action = [&] { return cmd_case_create(case_dir, number); }; });
+
+  auto* ing = app.add_subcommand("ingest", "Add evidence (folder, tar, zip, iOS backup) to a case, hashing every item");
+  ing->add_option("evidence", evidence, "Evidence path")->required();
+  ing->add_option("--case", case_dir, "Case folder")->required();
+  ing->add_option("--exhibit", exhibit, "Exhibit number (default E<id>)");
+  ing->add_option("--label", label, "Free-text label, e.g. device owner");
+  ing->add_option("--format", format, "Force the format: folder, tar, zip, ios-backup");
+  ing->callback([&] { action = [&] { return cmd_ingest(case_dir, evidence, exhibit, label, format); }; });
+
+  auto* proc = app.add_subcommand("process", "Run the parsers over all ingested evidence (resumable)");
+  proc->add_option("--case", case_dir, "Case folder")->required();
+  proc->add_option("--parser", parsers, "Only these parser ids (repeatable)");
+  proc->callback([&] { action = [&] { return cmd_process(case_dir, parsers); }; });
+
+  auto* se = app.add_subcommand("search", "Full-text search (Japanese substrings work)");
+  se->add_option("query", query, "Text to find")->required();
+  se->add_option("--case", case_dir, "Case folder")->required();
+  se->add_option("--limit", limit, "Maximum hits");
+  se->callback([&] { action = [&] { return cmd_search(case_dir, query, limit); }; });
+
+  auto* ex = app.add_subcommand("export", "Export artifacts with provenance (csv or jsonl)");
+  ex->add_option("--case", case_dir, "Case folder")->required();
+  ex->add_option("--format", format, "csv or jsonl")->required();
+  ex->add_option("-o,--output", output, "Output file (default stdout)");
+  ex->callback([&] { action = [&] { return cmd_export(case_dir, format, output); }; });
+
+  auto* ve = app.add_subcommand("verify", "Re-hash all evidence and compare with the ingest record");
+  ve->add_option("--case", case_dir, "Case folder")->required();
+  ve->callback([&] { action = [&] { return cmd_verify(case_dir); }; });
+
+  auto* cu = app.add_subcommand("custody", "Chain-of-custody log");
+  cu->require_subcommand(1);
+  auto* cv = cu->add_subcommand("verify", "Check the hash chain and every signature");
+  cv->add_option("--case", case_dir, "Case folder")->required();
+  cv->add_option("--key", key_file, "Trusted examiner public key (PEM) to verify against");
+  cv->callback([&] { action = [&] { return cmd_custody_verify(case_dir, key_file); }; });
+  auto* cs = cu->add_subcommand("show", "Print the custody log");
+  cs->add_option("--case", case_dir, "Case folder")->required();
+  cs->callback([&] { action = [&] { return cmd_custody_show(case_dir); }; });
+
+  auto* ha = app.add_subcommand("hash", "Print MD5, SHA-1 and SHA-256 of files (one read pass each)");
+  ha->add_option("files", files, "Files")->required();
+  ha->callback([&] { action = [&] { return cmd_hash(files); }; });
+
+  auto* re = app.add_subcommand("report", "Write the case report");
+  re->add_option("--case", case_dir, "Case folder")->required();
+  re->add_option("--format", format, "html")->required();
+  re->add_option("-o,--output", output, "Report file (default CASE/reports/report.html)");
+  re->add_option("--lang", lang, "ja or en")->check(CLI::IsMember({"ja", "en"}));
+  re->add_option("--rows-per-page", rows_per_page, "Artifact rows per HTML page");
+  re->callback([&] { action = [&] { return cmd_report(case_dir, format, output, lang, rows_per_page); }; });
+
+  app.add_subcommand("parsers", "List the registered parsers")->callback([&] { action = [&] { return cmd_parsers(); }; });
+
+  auto* de = app.add_subcommand("demo", "Generate the samples, build a case and a report, print both paths");
+  de->add_option("--out", out_dir, "Demo folder");
+  de->callback([&] { action = [&] { return cmd_demo(out_dir); }; });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : static_cast<int>(ExitCode::usage);
+  }
+  try {
+    return action ? action() : 0;
+  } catch (const Error& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return static_cast<int>(e.code());
+  } catch (const fs::filesystem_error& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return static_cast<int>(e.code() == std::errc::no_space_on_device ? ExitCode::disk_full : ExitCode::failure);
+  } catch (const std::exception& e) {
+    std::cerr << "error: unexpected failure: " << e.what() << "\n";
+    return static_cast<int>(ExitCode::failure);
+  }
+}

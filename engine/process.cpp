@@ -1,1 +1,253 @@
-// placeholder: implemented in a following step
+#include <fmt/format.h>
+
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "core/case_db.h"
+#include "core/error.h"
+#include "core/evidence/path_index.h"
+#include "engine/engine.h"
+#include "engine/progress.h"
+#include "parsers/parser.h"
+
+namespace kanshiki {
+namespace {
+
+struct EvidenceRow {
+  int64_t id;
+  fs::path source;
+  SourceKind kind;
+};
+
+struct ItemRow {
+  std::string path, sha256;
+  uint64_t size = 0;
+};
+
+struct Job {
+  const ParserEntry* parser;
+  int64_t item_id;
+};
+
+// SQLite keeps recent changes in these siblings; a working copy without them would miss rows.
+constexpr const char* kSqliteSiblings[] = {"-wal", "-journal", "-shm"};
+
+std::string safe_file_name(const std::string& logical_path) {
+  std::string base = fs::path(logical_path).filename().string();
+  if (base.empty() || base == "." || base == "..") base = "item";
+  return base;
+}
+
+class StreamWriter {
+ public:
+  explicit StreamWriter(const fs::path& p) : out_(p, std::ios::binary | std::ios::trunc), path_(p) {
+    if (!out_) throw Error(ExitCode::case_error, "cannot create working copy " + p.string());
+  }
+  void write(const void* d, size_t n) {
+    out_.write(static_cast<const char*>(d), static_cast<std::streamsize>(n));
+    if (!out_) throw Error(ExitCode::disk_full, "cannot write working copy " + path_.string() + " (disk full?)");
+  }
+  void close() {
+    out_.close();
+    if (out_.fail()) throw Error(ExitCode::disk_full, "cannot write working copy " + path_.string());
+  }
+
+ private:
+  std::ofstream out_;
+  fs::path path_;
+};
+
+}  // namespace
+
+ProcessResult process_case(CaseDb& c, int64_t run_id, const ProcessOptions& opt) {
+  ProcessResult res;
+  auto& db = c.db();
+
+  std::vector<const ParserEntry*> parsers;
+  for (const auto& e : parser_registry()) {
+    if (!opt.only_parsers.empty() &&
+        std::find(opt.only_parsers.begin(), opt.only_parsers.end(), e.info().id) == opt.only_parsers.end())
+      continue;
+    parsers.push_back(&e);
+  }
+  {
+    nlohmann::json versions = nlohmann::json::object();
+    for (auto* p : parsers) versions[p->info().id] = p->info().version;
+    sql::Stmt st(db, "UPDATE runs SET parser_versions = ?1 WHERE id = ?2");
+    st.bind(1, versions.dump()).bind(2, run_id).run();
+  }
+
+  std::vector<EvidenceRow> evidence;
+  {
+    sql::Stmt st(db, "SELECT id, source_path, source_kind FROM evidence WHERE status IN ('complete','partial') ORDER BY id");
+    while (st.step()) {
+      auto kind = source_kind_from_name(st.text(2));
+      if (!kind) throw Error(ExitCode::case_error, "evidence " + st.text(0) + " has unknown kind " + st.text(2));
+      evidence.push_back({st.i64(0), st.text(1), *kind});
+    }
+  }
+
+  for (const auto& ev : evidence) {
+    // 1. Locate: one path index per evidence item, then each parser's locators against it.
+    PathIndex index;
+    {
+      sql::Stmt st(db, "SELECT id, path FROM items WHERE evidence_id = ?1 ORDER BY id");
+      st.bind(1, ev.id);
+      while (st.step()) index.add(st.i64(0), st.text(1));
+    }
+    // Only located items (and their siblings) are loaded in full: memory follows the jobs, not the evidence.
+    std::map<int64_t, ItemRow> items;
+    sql::Stmt item_row(db, "SELECT path, sha256, size FROM items WHERE id = ?1");
+    auto load_item = [&](int64_t id) -> const ItemRow& {
+      auto it = items.find(id);
+      if (it != items.end()) return it->second;
+      item_row.bind(1, id);
+      if (!item_row.step()) throw Error(ExitCode::case_error, fmt::format("item {} vanished from the case", id));
+      ItemRow row{item_row.text(0), item_row.text(1), static_cast<uint64_t>(item_row.i64(2))};
+      item_row.reset();
+      return items.emplace(id, std::move(row)).first->second;
+    };
+    std::vector<Job> jobs;
+    {
+      sql::Stmt done(db, "SELECT 1 FROM parser_runs WHERE item_id = ?1 AND parser_id = ?2 AND parser_version = ?3");
+      for (auto* p : parsers) {
+        for (int64_t item_id : index.match_any(p->info().locators)) {
+          done.bind(1, item_id).bind(2, p->info().id).bind(3, p->info().version);
+          bool finished = done.step();
+          done.reset();
+          if (finished) {
+            ++res.already_done;
+            continue;
+          }
+          jobs.push_back({p, item_id});
+        }
+      }
+    }
+    if (jobs.empty()) continue;
+
+    // 2. Working copies: each located file (and its SQLite siblings) is streamed out of the evidence into
+    //    CASE/work/E<ev>/I<item>/, hashed on the way and compared with the hash taken at ingest.
+    fs::path work = c.work_dir() / fmt::format("E{}", ev.id);
+    std::error_code ec;
+    fs::remove_all(work, ec);
+    std::map<std::string, std::vector<fs::path>> destinations;  // logical path -> copies to write
+    std::map<int64_t, fs::path> working_copy;
+    for (const auto& job : jobs) {
+      if (working_copy.count(job.item_id)) continue;
+      const ItemRow& it = load_item(job.item_id);
+      fs::path dir = work / fmt::format("I{}", job.item_id);
+      fs::create_directories(dir);
+      fs::path main = dir / safe_file_name(it.path);
+      working_copy[job.item_id] = main;
+      destinations[it.path].push_back(main);
+      for (const char* suffix : kSqliteSiblings) {
+        if (auto sib = index.find_exact(it.path + suffix)) {
+          fs::path d = main;
+          d += suffix;
+          destinations[load_item(*sib).path].push_back(d);
+        }
+      }
+    }
+    std::map<std::string, std::string> copy_problem;  // logical path -> why its copy cannot be trusted
+    {
+      auto source = open_evidence(ev.source, ev.kind);
+      std::set<std::string> pending;
+      for (const auto& [path, _] : destinations) pending.insert(path);
+      std::map<std::string, std::string> expected;
+      for (const auto& [id, it] : items)
+        if (destinations.count(it.path)) expected[it.path] = it.sha256;
+      try {
+        source->for_each_file(
+            [&](std::string_view p) { return destinations.count(std::string(p)) > 0; },
+            [&](const EvidenceEntry& e, ByteReader& reader) {
+              pending.erase(e.path);
+              std::vector<std::unique_ptr<StreamWriter>> outs;
+              for (const auto& d : destinations[e.path]) outs.push_back(std::make_unique<StreamWriter>(d));
+              HashOptions ho;
+              ho.tee = [&](const void* data, size_t n) {
+                for (auto& o : outs) o->write(data, n);
+              };
+              Digests got = hash_stream(reader, ho);
+              for (auto& o : outs) o->close();
+              if (got.sha256 != expected[e.path])
+                copy_problem[e.path] = fmt::format(
+                    "evidence changed since ingest: SHA-256 now {} but {} at ingest; not parsed", got.sha256, expected[e.path]);
+            },
+            [&](const SourceProblem& p) {
+              if (!p.path.empty() && destinations.count(p.path)) copy_problem[p.path] = p.message;
+            });
+      } catch (const Error& e) {
+        if (e.code() != ExitCode::corrupt_input) throw;
+        // A partial container: files read before the damage are usable; the rest are reported below.
+      }
+      for (const auto& p : pending) copy_problem[p] = "file could not be read from the evidence again";
+    }
+
+    // 3. Parse: one transaction per (parser, file): its artifacts, warnings and the parser_runs row commit
+    //    together or not at all.
+    Progress progress("process", 0, opt.progress);
+    uint64_t done_jobs = 0;
+    for (const auto& job : jobs) {
+      const ParserInfo& info = job.parser->info();
+      const ItemRow& it = load_item(job.item_id);
+      sql::Transaction tx(db);
+      std::string started = now_utc_iso();
+      sql::Stmt pr(db,
+                   "INSERT INTO parser_runs(run_id, evidence_id, item_id, parser_id, parser_version, status, "
+                   "started_utc, ended_utc, limitations) VALUES(?1,?2,?3,?4,?5,'running',?6,?6,?7)");
+      pr.bind(1, run_id).bind(2, ev.id).bind(3, job.item_id).bind(4, info.id).bind(5, info.version).bind(6, started);
+      pr.bind(7, nlohmann::json(info.limitations).dump()).run();
+      int64_t parser_run_id = db.last_insert_rowid();
+      ArtifactWriter writer(c, run_id, parser_run_id);
+      std::string status = "done";
+      auto file_warning = [&](const std::string& message) {
+        Warning w;
+        w.severity = Severity::error;
+        w.evidence_id = ev.id;
+        w.item_id = job.item_id;
+        w.item_path = it.path;
+        w.parser_id = info.id;
+        w.message = message;
+        writer.warn(w);
+        status = "failed";
+      };
+      std::string problem;
+      if (auto p = copy_problem.find(it.path); p != copy_problem.end()) problem = p->second;
+      if (!problem.empty()) {
+        file_warning(problem);
+      } else {
+        ParseInput in{ev.id, job.item_id, it.path, it.sha256, working_copy[job.item_id]};
+        try {
+          auto parser = job.parser->make();
+          if (!parser) throw Error(ExitCode::failure, "parser " + info.id + " is not available in this build");
+          parser->parse(in, writer);
+        } catch (const Error& e) {
+          if (e.code() == ExitCode::disk_full) throw;
+          file_warning(fmt::format("file could not be parsed: {}", e.what()));
+        } catch (const std::exception& e) {
+          file_warning(fmt::format("parser failed: {}", e.what()));
+        }
+      }
+      if (status == "done" && writer.warning_count() > 0) status = "done_with_warnings";
+      sql::Stmt fin(db, "UPDATE parser_runs SET status=?1, artifact_count=?2, warning_count=?3, ended_utc=?4 WHERE id=?5");
+      fin.bind(1, status).bind(2, static_cast<int64_t>(writer.artifact_count()));
+      fin.bind(3, static_cast<int64_t>(writer.warning_count())).bind(4, now_utc_iso()).bind(5, parser_run_id).run();
+      tx.commit();
+      ++res.parser_runs;
+      res.artifacts += writer.artifact_count();
+      res.warnings += writer.warning_count();
+      if (status == "failed") ++res.failed_files;
+      res.outputs.push_back(fmt::format("E{} {} [{} {}]: {} artifacts, {} warnings{}", ev.id, it.path, info.id,
+                                        info.version, writer.artifact_count(), writer.warning_count(),
+                                        status == "failed" ? " (FAILED)" : ""));
+      progress.update(0, ++done_jobs);
+    }
+    progress.finish();
+    fs::remove_all(work, ec);  // working copies are disposable; the evidence stays the reference
+  }
+  return res;
+}
+
+}  // namespace kanshiki

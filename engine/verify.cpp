@@ -1,1 +1,116 @@
-// placeholder: implemented in a following step
+#include <fmt/format.h>
+
+#include <unordered_map>
+
+#include "core/case_db.h"
+#include "core/error.h"
+#include "engine/engine.h"
+#include "engine/progress.h"
+
+namespace kanshiki {
+
+VerifyResult verify_evidence(CaseDb& c, bool progress_wanted) {
+  VerifyResult res;
+  auto& db = c.db();
+  sql::Stmt evs(db, "SELECT id, source_path, source_kind, container_sha256, total_bytes FROM evidence ORDER BY id");
+  while (evs.step()) {
+    int64_t id = evs.i64(0);
+    fs::path source = evs.text(1);
+    auto kind = source_kind_from_name(evs.text(2));
+    std::optional<std::string> container_sha = evs.opt_text(3);
+    auto issue = [&](std::string kind_name, std::string path, std::string detail) {
+      res.issues.push_back({id, std::move(kind_name), std::move(path), std::move(detail)});
+    };
+    std::error_code ec;
+    if (!fs::exists(source, ec)) {
+      issue("missing", source.string(), "evidence source is no longer at its recorded path");
+      continue;
+    }
+    if (container_sha) {
+      Digests d = hash_file(source);
+      if (d.sha256 != *container_sha)
+        issue("container", source.string(), fmt::format("container SHA-256 is {} but was {} at ingest", d.sha256, *container_sha));
+    }
+    // path -> sha256 recorded at ingest; entries are erased as they are seen, what is left is missing.
+    std::unordered_map<std::string, std::string> recorded;
+    {
+      sql::Stmt st(db, "SELECT path, sha256 FROM items WHERE evidence_id = ?1");
+      st.bind(1, id);
+      while (st.step()) recorded.emplace(st.text(0), st.text(1));
+    }
+    Progress progress(fmt::format("verify E{}", id), static_cast<uint64_t>(evs.i64(4)), progress_wanted);
+    uint64_t bytes = 0, n = 0;
+    try {
+      auto src = open_evidence(source, kind);
+      src->for_each_file(
+          nullptr,
+          [&](const EvidenceEntry& e, ByteReader& reader) {
+            Digests d = hash_stream(reader);
+            bytes += d.size;
+            progress.update(bytes, ++n);
+            ++res.items_checked;
+            auto it = recorded.find(e.path);
+            if (it == recorded.end()) {
+              issue("extra", e.path, "file is in the evidence but was not recorded at ingest");
+              return;
+            }
+            if (it->second != d.sha256)
+              issue("mismatch", e.path, fmt::format("SHA-256 is {} but was {} at ingest", d.sha256, it->second));
+            recorded.erase(it);
+          },
+          [&](const SourceProblem& p) {
+            if (p.fatal) issue("unreadable", p.path, p.message);
+          });
+    } catch (const Error& e) {
+      issue("unreadable", source.string(), e.what());
+    }
+    progress.finish();
+    for (const auto& [path, sha] : recorded) issue("missing", path, "recorded at ingest but not found in the evidence now");
+  }
+  return res;
+}
+
+std::vector<SearchHit> search_case(CaseDb& c, const std::string& query, size_t limit) {
+  std::vector<SearchHit> hits;
+  if (query.empty()) return hits;
+  size_t code_points = 0;
+  for (unsigned char ch : query)
+    if ((ch & 0xC0) != 0x80) ++code_points;
+  const std::string select =
+      "SELECT a.id, a.type, COALESCE(m.text, ct.name), a.time_utc_us, a.item_path, a.parser_id, a.source_rowid, "
+      "a.recovered FROM artifacts a LEFT JOIN messages m ON m.artifact_id = a.id "
+      "LEFT JOIN contacts ct ON ct.artifact_id = a.id WHERE a.id IN ";
+  std::string sql;
+  std::string bound = query;
+  if (code_points >= 3) {
+    // The trigram index answers substring queries of 3+ characters; the query is one quoted phrase so
+    // FTS5 operators typed by the examiner are taken literally.
+    std::string phrase = "\"";
+    for (char ch : query) phrase += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+    phrase += "\"";
+    bound = phrase;
+    sql = select + "(SELECT rowid FROM search_index WHERE search_index MATCH ?1) ORDER BY a.time_utc_us, a.id LIMIT ?2";
+  } else {
+    // 1-2 character words (e.g. 叩き) are below the trigram size: scan with instr().
+    sql = select +
+          "(SELECT artifact_id FROM messages WHERE instr(text, ?1) > 0 UNION SELECT artifact_id FROM contacts "
+          "WHERE instr(name, ?1) > 0 OR instr(phones, ?1) > 0) ORDER BY a.time_utc_us, a.id LIMIT ?2";
+  }
+  sql::Stmt st(c.db(), sql);
+  st.bind(1, bound).bind(2, static_cast<int64_t>(limit));
+  while (st.step()) {
+    SearchHit h;
+    h.artifact_id = st.i64(0);
+    h.type = st.text(1);
+    h.text = st.text(2);
+    if (!st.is_null(3)) h.time_utc = format_utc_iso(st.i64(3));
+    h.item_path = st.text(4);
+    h.parser_id = st.text(5);
+    h.source_rowid = st.opt_i64(6);
+    h.recovered = st.i64(7) != 0;
+    hits.push_back(std::move(h));
+  }
+  return hits;
+}
+
+}  // namespace kanshiki

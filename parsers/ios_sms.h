@@ -1,4 +1,5 @@
 #pragma once
+// iOS Messages: SMS, MMS and iMessage from sms.db (same schema family as macOS Messages chat.db).
 #include <memory>
 
 #include "parsers/parser.h"
