@@ -1,4 +1,5 @@
 #pragma once
+// iOS backup Info.plist (device identity, installed apps). Not SQLite: implements Parser::parse directly.
 #include <memory>
 
 #include "parsers/parser.h"

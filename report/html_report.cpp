@@ -16,6 +16,7 @@
 
 #include <map>
 #include <optional>
+#include <regex>
 #include <set>
 #include <string>
 #include <vector>
@@ -438,8 +439,9 @@ TypeSummary write_type_pages(Ctx& ctx, sql::Db& db, std::string_view type, std::
                                                    "Provenance (evidence, item, table, row, parser)"));
 
   std::string intro = fmt::format(
-      "<p>{} {}{}. {}</p>\n", ctx.tr("件数", "Count"), s.count,
+      "<p>{} {}{}{} {}</p>\n", ctx.tr("件数", "Count"), s.count,
       s.recovered ? fmt::format(" ({} {})", ctx.tr("うち復元データ", "recovered"), s.recovered) : std::string(),
+      ctx.tr("。", "."),
       ctx.tr("並び順：日時（UTC）、ID。時刻不明の行が先頭。<span class=\"rec\">復元データ (RECOVERED)</span> は削除後に"
              "復元されたレコード（背景色付き）。",
              "Ordered by time (UTC), then ID; rows without a time come first. <span class=\"rec\">RECOVERED</span> "
@@ -699,6 +701,7 @@ void write_index(Ctx& ctx, CaseDb& c, const Verification& verification, const st
       h += "</td><td>" + esc(st.text_view(3)) + "</td><td>" + esc(st.text_view(4)) + "</td><td>" +
            esc(st.text_view(5)) + "</td><td>" + esc(st.text_view(6)) + "</td><td>" + esc(st.text_view(7)) +
            "</td><td>" + esc(st.text_view(8)) + "</td></tr>\n";
+      page.maybe_flush();
     }
   }
   h += "</tbody>\n</table>\n";
@@ -736,6 +739,7 @@ void write_index(Ctx& ctx, CaseDb& c, const Verification& verification, const st
         h += "</td></tr>\n";
       }
       h += "</table>\n";
+      page.maybe_flush();
     }
   }
 
@@ -758,6 +762,7 @@ void write_index(Ctx& ctx, CaseDb& c, const Verification& verification, const st
       if (!st.text_view(8).empty()) h += "<br><small>" + esc(st.text_view(8)) + "</small>";
       h += "</td><td>" + brief_files(st.text_view(6)) + "</td><td>" + brief_files(st.text_view(7)) +
            "</td><td class=\"hash\">" + hash_prefix(st.text_view(9)) + "</td></tr>\n";
+      page.maybe_flush();
     }
   }
   h += "</tbody>\n</table>\n";
@@ -843,6 +848,26 @@ void write_index(Ctx& ctx, CaseDb& c, const Verification& verification, const st
   ctx.pages.insert(ctx.pages.begin(), page.path());
 }
 
+// Removes pages of an earlier run of this same report that this run did not rewrite (the earlier run had
+// more pages) and .tmp leftovers of a killed run, so the folder holds one consistent report whose files are
+// exactly ReportResult.files. Only names this report would write (<stem>_<slug>_NNNN.html) are touched;
+// other reports in the folder (another stem) are left alone.
+void remove_stale_pages(const Ctx& ctx) {
+  std::set<std::string> written;
+  for (const auto& p : ctx.pages) written.insert(p.filename().string());
+  std::string slugs = "warnings|items_E[0-9]+";
+  for (const auto& t : kArtifactTables) slugs += "|" + std::string(t.table);
+  const std::regex page_name("^(" + slugs + ")_[0-9]{4,}\\.html(\\.tmp)?$");
+  const std::string prefix = ctx.stem + "_";
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(ctx.dir.empty() ? fs::path(".") : ctx.dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (written.count(name) || !entry.is_regular_file(ec)) continue;
+    const bool stale_page = name.starts_with(prefix) && std::regex_match(name.substr(prefix.size()), page_name);
+    if (stale_page || name == ctx.index_name + ".tmp") fs::remove(entry.path(), ec);
+  }
+}
+
 }  // namespace
 
 ReportResult write_html_report(CaseDb& c, const HtmlReportOptions& options) {
@@ -885,6 +910,7 @@ ReportResult write_html_report(CaseDb& c, const HtmlReportOptions& options) {
                     st, render_warning);
   }
   write_index(ctx, c, verification, types, evidence_pages, warning_count);
+  remove_stale_pages(ctx);
 
   ReportResult result;
   result.index = options.output;

@@ -1,6 +1,7 @@
 #pragma once
 // Shared helpers for tests: temp folders, real-data lookup with a clear skip, running one parser on a file.
 #include <filesystem>
+#include <iostream>
 #include <optional>
 #include <string>
 #include <string_view>

@@ -211,8 +211,12 @@ class ArchiveSource final : public EvidenceSource {
       archive_read_support_format_zip(a.get());
     }
     // libarchive opens the file O_RDONLY; it never writes to the archive it reads.
-    if (archive_read_open_filename(a.get(), path_.c_str(), 64 * 1024) != ARCHIVE_OK)
+    if (archive_read_open_filename(a.get(), path_.c_str(), 64 * 1024) != ARCHIVE_OK) {
+      if (archive_errno(a.get()) == ARCHIVE_ERRNO_FILE_FORMAT)
+        throw Error(ExitCode::unknown_format, path_.string() + " is not a " + std::string(source_kind_name(kind_)) +
+                                                  " archive: " + archive_message(a.get()));
       throw Error(ExitCode::evidence_unreadable, "cannot open archive " + path_.string() + ": " + archive_message(a.get()));
+    }
     return a;
   }
 
