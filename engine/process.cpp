@@ -176,7 +176,9 @@ ProcessResult process_case(CaseDb& c, int64_t run_id, const ProcessOptions& opt)
                     "evidence changed since ingest: SHA-256 now {} but {} at ingest; not parsed", got.sha256, expected[e.path]);
             },
             [&](const SourceProblem& p) {
-              if (!p.path.empty() && destinations.count(p.path)) copy_problem[p.path] = p.message;
+              // Notes about an entry (already stored as warnings at ingest) do not make its bytes
+              // untrustworthy; the SHA-256 comparison above decides that. Only unreadable entries block.
+              if (p.fatal && !p.path.empty() && destinations.count(p.path)) copy_problem[p.path] = p.message;
             });
       } catch (const Error& e) {
         if (e.code() != ExitCode::corrupt_input) throw;

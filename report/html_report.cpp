@@ -4,6 +4,7 @@
 //   report_items_E<id>_0001.html ...    item list of each evidence (path, size, MD5/SHA-1/SHA-256)
 //   report_warnings_0001.html ...       stored warnings
 // Page names carry the index's stem so a ja and an en report can share a folder without overwriting each other.
+// Pages of an earlier run of the same report that this run did not rewrite are removed at the end.
 //
 // No JavaScript, no network resources, one inline style sheet: the report must open on an offline court PC.
 // Every page is streamed from one SQL cursor straight into its file (memory does not grow with the row count)

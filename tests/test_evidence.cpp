@@ -66,7 +66,7 @@ void write_archive(const fs::path& path, const std::function<void(struct archive
   REQUIRE(archive_write_open_filename(a, path.c_str()) == ARCHIVE_OK);
   for (const Member& m : members) {
     struct archive_entry* e = archive_entry_new();
-    archive_entry_set_pathname(e, m.name.c_str());
+    archive_entry_set_pathname_utf8(e, m.name.c_str());
     archive_entry_set_mtime(e, m.mtime, 0);
     if (m.kind == Member::dir) {
       archive_entry_set_filetype(e, AE_IFDIR);

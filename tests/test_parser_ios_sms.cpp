@@ -460,7 +460,7 @@ TEST_CASE("ios.sms: old minimal message table (no attributedBody, no date_read) 
   CHECK(m.status.empty());  // no read/sent columns in this schema
   CHECK(m.time.raw == "420000000");
   CHECK(m.time.kind == EpochKind::cocoa_s);
-  CHECK(m.time.utc_iso() == "2014-04-23T02:40:00.000Z");
+  CHECK(m.time.utc_iso() == "2014-04-24T02:40:00.000Z");
 }
 
 TEST_CASE("ios.sms: an unrecognised chat table is a warning, messages still parsed", "[ios]") {

@@ -581,3 +581,23 @@ TEST_CASE("report: many rows are streamed into the right number of pages", "[rep
   const std::string p1 = slurp(case_dir / "reports" / "bulk_messages_0001.html");
   CHECK(p1.find("本文 9999") < p1.find("本文 9998"));
 }
+
+TEST_CASE("report: a rerun replaces its own earlier pages and leaves other reports alone", "[report]") {
+  Fixture f;
+  const fs::path dir = f.case_dir / "reports";
+  f.report("ja", 2);
+  f.report("en", 2, "report_en.html");
+  std::ofstream(dir / "notes.txt") << "examiner notes";
+  std::ofstream(dir / "report_messages_0009.html.tmp") << "<html>half";  // left by a killed run
+  REQUIRE(fs::exists(dir / "report_messages_0003.html"));
+  const ReportResult r = f.report("ja", 1000);
+  CHECK(fs::exists(dir / "report_messages_0001.html"));
+  CHECK(!fs::exists(dir / "report_messages_0002.html"));
+  CHECK(!fs::exists(dir / "report_messages_0003.html"));
+  CHECK(!fs::exists(dir / "report_items_E1_0002.html"));
+  CHECK(!fs::exists(dir / "report_messages_0009.html.tmp"));
+  CHECK(fs::exists(dir / "notes.txt"));
+  CHECK(fs::exists(dir / "report_en_messages_0003.html"));  // the other report keeps its pages
+  CHECK(fs::exists(dir / "report_en.html"));
+  for (const auto& p : r.files) CHECK(fs::exists(p));
+}

@@ -3,6 +3,8 @@
 // archive stream, so memory stays bounded whatever the size of the archive.
 #include <archive.h>
 #include <archive_entry.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <string>
 #include <unordered_map>
@@ -212,7 +214,10 @@ class ArchiveSource final : public EvidenceSource {
     }
     // libarchive opens the file O_RDONLY; it never writes to the archive it reads.
     if (archive_read_open_filename(a.get(), path_.c_str(), 64 * 1024) != ARCHIVE_OK) {
-      if (archive_errno(a.get()) == ARCHIVE_ERRNO_FILE_FORMAT)
+      // The file itself opens: then libarchive did not recognise its content.
+      int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd >= 0) ::close(fd);
+      if (fd >= 0)
         throw Error(ExitCode::unknown_format, path_.string() + " is not a " + std::string(source_kind_name(kind_)) +
                                                   " archive: " + archive_message(a.get()));
       throw Error(ExitCode::evidence_unreadable, "cannot open archive " + path_.string() + ": " + archive_message(a.get()));
