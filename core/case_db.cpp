@@ -243,9 +243,8 @@ void ArtifactWriter::emit(Record r) {
           bind_time(s, 9, d.last_contacted);
           s.bind(12, d.times_contacted);
           s.run();
-          std::string text = d.name;
-          for (const auto& ph : d.phones) text += " " + ph;
-          index_text(text);
+          // Must equal what the search_text view yields for this row (name || ' ' || phones).
+          index_text(d.name + " " + json_array(d.phones));
         } else if constexpr (std::is_same_v<T, WebVisit>) {
           auto& s = st_->web;
           s.bind(1, id).bind(2, d.browser).bind(3, d.url).bind(4, d.title);

@@ -83,13 +83,16 @@ std::vector<SearchHit> search_case(CaseDb& c, const std::string& query, size_t l
   std::string sql;
   std::string bound = query;
   if (code_points >= 3) {
-    // The trigram index answers substring queries of 3+ characters; the query is one quoted phrase so
-    // FTS5 operators typed by the examiner are taken literally.
-    std::string phrase = "\"";
-    for (char ch : query) phrase += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-    phrase += "\"";
-    bound = phrase;
-    sql = select + "(SELECT rowid FROM search_index WHERE search_index MATCH ?1) ORDER BY a.time_utc_us, a.id LIMIT ?2";
+    // The trigram index answers LIKE '%...%' of 3+ characters; % _ and \ typed by the examiner are literal.
+    std::string pattern = "%";
+    for (char ch : query) {
+      if (ch == '%' || ch == '_' || ch == '\\') pattern += '\\';
+      pattern += ch;
+    }
+    pattern += "%";
+    bound = pattern;
+    sql = select +
+          "(SELECT rowid FROM search_index WHERE text LIKE ?1 ESCAPE '\\') ORDER BY a.time_utc_us, a.id LIMIT ?2";
   } else {
     // 1-2 character words (e.g. 叩き) are below the trigram size: scan with instr().
     sql = select +

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <charconv>
 
 #include "core/phone.h"
@@ -26,7 +27,8 @@ Timestamp read_time(const Row& row, std::string_view col, EpochKind kind, RowEmi
   double d = 0;
   if (auto [p, ec] = std::from_chars(raw.data(), end, d); ec == std::errc() && p == end)
     return Timestamp::from_real(d, kind);
-  out.warn(fmt::format("column `{}` holds \"{}\", which is not a number; the time is left unknown", col, raw));
+  out.warn(
+      fmt::format("column `{}` holds \"{}\", which is not a number; the time is left unknown", col, raw));
   Timestamp t;
   t.raw = std::move(raw);
   t.kind = kind;
@@ -37,14 +39,22 @@ Timestamp read_time(const Row& row, std::string_view col, EpochKind kind, RowEmi
 // reported as missed; "answered externally" (on another device) as incoming.
 CallDirection call_direction(int64_t type) {
   switch (type) {
-    case 1: return CallDirection::incoming;
-    case 2: return CallDirection::outgoing;
-    case 3: return CallDirection::missed;
-    case 4: return CallDirection::missed;
-    case 5: return CallDirection::rejected;
-    case 6: return CallDirection::blocked;
-    case 7: return CallDirection::incoming;
-    default: return CallDirection::unknown;
+    case 1:
+      return CallDirection::incoming;
+    case 2:
+      return CallDirection::outgoing;
+    case 3:
+      return CallDirection::missed;
+    case 4:
+      return CallDirection::missed;
+    case 5:
+      return CallDirection::rejected;
+    case 6:
+      return CallDirection::blocked;
+    case 7:
+      return CallDirection::incoming;
+    default:
+      return CallDirection::unknown;
   }
 }
 
@@ -66,12 +76,21 @@ class CallLogParser final : public SqliteParser {
     with_features.push_back("features");
     auto row = [](const Row& r, RowEmitter& out) { on_call(r, out); };
     return {
-        {"calls", "`calls` with `features` (Android 5+)", {{"calls", with_features}},
-         "SELECT rowid AS _rowid, number, date, duration, type, name, countryiso, features FROM calls ORDER BY rowid",
-         "calls", false, row},
-        {"calls", "`calls` without `features` (up to Android 4.4)", {{"calls", cols}},
-         "SELECT rowid AS _rowid, number, date, duration, type, name, countryiso FROM calls ORDER BY rowid", "calls",
-         false, row},
+        {"calls",
+         "`calls` with `features` (Android 5+)",
+         {{"calls", with_features}},
+         "SELECT rowid AS _rowid, number, date, duration, type, name, countryiso, features FROM calls ORDER "
+         "BY rowid",
+         "calls",
+         false,
+         row},
+        {"calls",
+         "`calls` without `features` (up to Android 4.4)",
+         {{"calls", cols}},
+         "SELECT rowid AS _rowid, number, date, duration, type, name, countryiso FROM calls ORDER BY rowid",
+         "calls",
+         false,
+         row},
     };
   }
 
@@ -103,8 +122,10 @@ const ParserInfo& info() {
       Platform::android,
       "Android Phone (call log)",
       "Phone calls from the contacts provider's call log (calllog.db on Android 7+, contacts2.db before)",
-      {Locator::path("**/com.android.providers.contacts/databases/calllog.db"), Locator::path("**/calllog.db"),
-       Locator::path("**/com.android.providers.contacts/databases/contacts2.db"), Locator::path("**/contacts2.db")},
+      {Locator::path("**/com.android.providers.contacts/databases/calllog.db"),
+       Locator::path("**/calllog.db"),
+       Locator::path("**/com.android.providers.contacts/databases/contacts2.db"),
+       Locator::path("**/contacts2.db")},
       {"voicemail entries (type 4) are reported as missed calls; calls answered on another device (type 7) "
        "as incoming",
        "numbers are normalised to E.164 with the call's `countryiso` (JP when empty); the raw number is kept",

@@ -26,7 +26,8 @@ Timestamp read_time(const Row& row, std::string_view col, EpochKind kind, RowEmi
   double d = 0;
   if (auto [p, ec] = std::from_chars(raw.data(), end, d); ec == std::errc() && p == end)
     return Timestamp::from_real(d, kind);
-  out.warn(fmt::format("column `{}` holds \"{}\", which is not a number; the time is left unknown", col, raw));
+  out.warn(
+      fmt::format("column `{}` holds \"{}\", which is not a number; the time is left unknown", col, raw));
   Timestamp t;
   t.raw = std::move(raw);
   t.kind = kind;
@@ -52,29 +53,45 @@ class ContactsParser final : public SqliteParser {
     const TableNeed accounts{"accounts", {"_id", "account_name"}};
     auto row = [this](const Row& r, RowEmitter& out) { on_raw_contact(r, out); };
     return {
-        {"contacts", "Android 10+: `raw_contacts.x_times_contacted`, `accounts` table",
-         {{"raw_contacts", {"_id", "display_name", "deleted", "account_id", "x_times_contacted",
-                            "x_last_time_contacted"}},
-          data, mimetypes, accounts},
+        {"contacts",
+         "Android 10+: `raw_contacts.x_times_contacted`, `accounts` table",
+         {{"raw_contacts",
+           {"_id", "display_name", "deleted", "account_id", "x_times_contacted", "x_last_time_contacted"}},
+          data,
+          mimetypes,
+          accounts},
          "SELECT rc.rowid AS _rowid, rc._id, rc.display_name, rc.deleted, a.account_name, "
          "rc.x_times_contacted AS times_contacted, rc.x_last_time_contacted AS last_time_contacted "
          "FROM raw_contacts rc LEFT JOIN accounts a ON a._id = rc.account_id ORDER BY rc.rowid",
-         "raw_contacts", true, row},
-        {"contacts", "Android 4.3-9: `raw_contacts.times_contacted`, `accounts` table",
-         {{"raw_contacts", {"_id", "display_name", "deleted", "account_id", "times_contacted",
-                            "last_time_contacted"}},
-          data, mimetypes, accounts},
-         "SELECT rc.rowid AS _rowid, rc._id, rc.display_name, rc.deleted, a.account_name, rc.times_contacted, "
+         "raw_contacts",
+         true,
+         row},
+        {"contacts",
+         "Android 4.3-9: `raw_contacts.times_contacted`, `accounts` table",
+         {{"raw_contacts",
+           {"_id", "display_name", "deleted", "account_id", "times_contacted", "last_time_contacted"}},
+          data,
+          mimetypes,
+          accounts},
+         "SELECT rc.rowid AS _rowid, rc._id, rc.display_name, rc.deleted, a.account_name, "
+         "rc.times_contacted, "
          "rc.last_time_contacted FROM raw_contacts rc LEFT JOIN accounts a ON a._id = rc.account_id "
          "ORDER BY rc.rowid",
-         "raw_contacts", true, row},
-        {"contacts", "up to Android 4.2: account name in `raw_contacts`",
-         {{"raw_contacts", {"_id", "display_name", "deleted", "account_name", "times_contacted",
-                            "last_time_contacted"}},
-          data, mimetypes},
-         "SELECT rowid AS _rowid, _id, display_name, deleted, account_name, times_contacted, last_time_contacted "
+         "raw_contacts",
+         true,
+         row},
+        {"contacts",
+         "up to Android 4.2: account name in `raw_contacts`",
+         {{"raw_contacts",
+           {"_id", "display_name", "deleted", "account_name", "times_contacted", "last_time_contacted"}},
+          data,
+          mimetypes},
+         "SELECT rowid AS _rowid, _id, display_name, deleted, account_name, times_contacted, "
+         "last_time_contacted "
          "FROM raw_contacts ORDER BY rowid",
-         "raw_contacts", true, row},
+         "raw_contacts",
+         true,
+         row},
     };
   }
 
@@ -87,9 +104,10 @@ class ContactsParser final : public SqliteParser {
     c.last_contacted = read_time(r, "last_time_contacted", EpochKind::unix_ms, out);
 
     if (!data_)
-      data_.emplace(*db_,
-                    "SELECT m.mimetype, d.data1, d.data4 FROM data d JOIN mimetypes m ON m._id = d.mimetype_id "
-                    "WHERE d.raw_contact_id = ?1 ORDER BY d.rowid");
+      data_.emplace(
+          *db_,
+          "SELECT m.mimetype, d.data1, d.data4 FROM data d JOIN mimetypes m ON m._id = d.mimetype_id "
+          "WHERE d.raw_contact_id = ?1 ORDER BY d.rowid");
     std::string structured_name;
     std::vector<std::string> notes;
     data_->reset();
@@ -115,7 +133,8 @@ class ContactsParser final : public SqliteParser {
     for (const auto& n : notes) c.note += (c.note.empty() ? "" : "\n") + n;
     // Deleted raw contacts stay in the table until the account syncs; the examiner must see them, marked.
     if (r.i64_or("deleted", 0) != 0)
-      c.note = "[deleted in the app: raw_contacts.deleted=1]" + std::string(c.note.empty() ? "" : "\n") + c.note;
+      c.note =
+          "[deleted in the app: raw_contacts.deleted=1]" + std::string(c.note.empty() ? "" : "\n") + c.note;
     out.emit(std::move(c));
   }
 
@@ -133,7 +152,8 @@ const ParserInfo& info() {
       "Android Contacts (contacts provider)",
       "Address book entries (raw contacts with names, phone numbers, e-mail addresses, organisation and "
       "notes) from contacts2.db",
-      {Locator::path("**/com.android.providers.contacts/databases/contacts2.db"), Locator::path("**/contacts2.db")},
+      {Locator::path("**/com.android.providers.contacts/databases/contacts2.db"),
+       Locator::path("**/contacts2.db")},
       {"one contact is reported per raw contact (per account); the provider's aggregation into one person is "
        "not applied",
        "raw contacts marked deleted (raw_contacts.deleted=1) are reported, with a note saying so",

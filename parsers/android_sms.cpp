@@ -29,23 +29,32 @@ Timestamp read_time(const Row& row, std::string_view col, EpochKind kind, RowEmi
   double d = 0;
   if (auto [p, ec] = std::from_chars(raw.data(), end, d); ec == std::errc() && p == end)
     return Timestamp::from_real(d, kind);
-  out.warn(fmt::format("column `{}` holds \"{}\", which is not a number; the time is left unknown", col, raw));
+  out.warn(
+      fmt::format("column `{}` holds \"{}\", which is not a number; the time is left unknown", col, raw));
   Timestamp t;
   t.raw = std::move(raw);
   t.kind = kind;
   return t;
 }
 
-// sms.type / pdu.msg_box (Telephony.TextBasedSmsColumns.MESSAGE_TYPE_*, Telephony.BaseMmsColumns.MESSAGE_BOX_*).
+// sms.type / pdu.msg_box (Telephony.TextBasedSmsColumns.MESSAGE_TYPE_*,
+// Telephony.BaseMmsColumns.MESSAGE_BOX_*).
 std::string_view box_name(int64_t type) {
   switch (type) {
-    case 1: return "inbox";
-    case 2: return "sent";
-    case 3: return "draft";
-    case 4: return "outbox";
-    case 5: return "failed";
-    case 6: return "queued";
-    default: return {};
+    case 1:
+      return "inbox";
+    case 2:
+      return "sent";
+    case 3:
+      return "draft";
+    case 4:
+      return "outbox";
+    case 5:
+      return "failed";
+    case 6:
+      return "queued";
+    default:
+      return {};
   }
 }
 
@@ -86,13 +95,14 @@ class SmsParser final : public SqliteParser {
   void on_open(sql::Db& db, RowEmitter&) override { db_ = &db; }
 
   std::vector<Query> queries() override {
-    const std::vector<std::string> sms_cols = {"_id", "thread_id", "address", "date", "type", "body", "read",
-                                               "status"};
+    const std::vector<std::string> sms_cols = {"_id",  "thread_id", "address", "date",
+                                               "type", "body",      "read",    "status"};
     auto with = [](std::vector<std::string> cols, std::string extra) {
       cols.push_back(std::move(extra));
       return cols;
     };
-    const std::vector<std::string> pdu_cols = {"_id", "thread_id", "date", "msg_box", "read", "m_type", "sub"};
+    const std::vector<std::string> pdu_cols = {"_id",  "thread_id", "date", "msg_box",
+                                               "read", "m_type",    "sub"};
     const TableNeed part{"part", {"mid", "seq", "ct", "_data", "text", "cl"}};
     const TableNeed addr{"addr", {"msg_id", "address", "type"}};
 
@@ -101,21 +111,42 @@ class SmsParser final : public SqliteParser {
     auto thread_row = [this](const Row& r, RowEmitter& out) { on_thread(r, out); };
 
     return {
-        {"sms", "`sms` with `sub_id` (Android 5.1+, dual SIM)", {{"sms", with(sms_cols, "sub_id")}},
-         "SELECT rowid AS _rowid, thread_id, address, date, type, body, read, status, sub_id FROM sms ORDER BY rowid",
-         "sms", true, sms_row},
-        {"sms", "`sms` without `sub_id` (Android up to 5.0)", {{"sms", sms_cols}},
-         "SELECT rowid AS _rowid, thread_id, address, date, type, body, read, status FROM sms ORDER BY rowid", "sms",
-         true, sms_row},
-        {"mms", "`pdu` with `sub_id` + `part` + `addr`", {{"pdu", with(pdu_cols, "sub_id")}, part, addr},
-         "SELECT rowid AS _rowid, _id, thread_id, date, msg_box, read, m_type, sub, sub_id FROM pdu ORDER BY rowid",
-         "pdu", true, mms_row},
-        {"mms", "`pdu` without `sub_id` + `part` + `addr`", {{"pdu", pdu_cols}, part, addr},
-         "SELECT rowid AS _rowid, _id, thread_id, date, msg_box, read, m_type, sub FROM pdu ORDER BY rowid", "pdu",
-         true, mms_row},
-        {"threads", "`threads` + `canonical_addresses`",
+        {"sms",
+         "`sms` with `sub_id` (Android 5.1+, dual SIM)",
+         {{"sms", with(sms_cols, "sub_id")}},
+         "SELECT rowid AS _rowid, thread_id, address, date, type, body, read, status, sub_id FROM sms ORDER "
+         "BY rowid",
+         "sms",
+         true,
+         sms_row},
+        {"sms",
+         "`sms` without `sub_id` (Android up to 5.0)",
+         {{"sms", sms_cols}},
+         "SELECT rowid AS _rowid, thread_id, address, date, type, body, read, status FROM sms ORDER BY rowid",
+         "sms",
+         true,
+         sms_row},
+        {"mms",
+         "`pdu` with `sub_id` + `part` + `addr`",
+         {{"pdu", with(pdu_cols, "sub_id")}, part, addr},
+         "SELECT rowid AS _rowid, _id, thread_id, date, msg_box, read, m_type, sub, sub_id FROM pdu ORDER BY "
+         "rowid",
+         "pdu",
+         true,
+         mms_row},
+        {"mms",
+         "`pdu` without `sub_id` + `part` + `addr`",
+         {{"pdu", pdu_cols}, part, addr},
+         "SELECT rowid AS _rowid, _id, thread_id, date, msg_box, read, m_type, sub FROM pdu ORDER BY rowid",
+         "pdu",
+         true,
+         mms_row},
+        {"threads",
+         "`threads` + `canonical_addresses`",
          {{"threads", {"_id", "date", "recipient_ids"}}, {"canonical_addresses", {"_id", "address"}}},
-         "SELECT rowid AS _rowid, _id, date, recipient_ids FROM threads ORDER BY rowid", "threads", true,
+         "SELECT rowid AS _rowid, _id, date, recipient_ids FROM threads ORDER BY rowid",
+         "threads",
+         true,
          thread_row},
     };
   }
@@ -193,7 +224,8 @@ class SmsParser final : public SqliteParser {
         m.recipients.push_back(address);
       }
     }
-    if (m.direction == Direction::incoming && m.sender.empty()) out.warn("received MMS has no sender address");
+    if (m.direction == Direction::incoming && m.sender.empty())
+      out.warn("received MMS has no sender address");
     out.emit(std::move(m));
   }
 
@@ -228,7 +260,8 @@ class SmsParser final : public SqliteParser {
       address_->reset();
       address_->bind(1, id);
       if (!address_->step()) {
-        out.warn(fmt::format("thread {} lists recipient id {}, which is not in `canonical_addresses`", key, id));
+        out.warn(
+            fmt::format("thread {} lists recipient id {}, which is not in `canonical_addresses`", key, id));
         continue;
       }
       Participant p;
@@ -255,8 +288,10 @@ const ParserInfo& info() {
       "Android Messages (SMS/MMS provider)",
       "SMS and MMS messages, conversation threads and their participants from the telephony provider's "
       "mmssms.db",
-      {Locator::path("**/com.android.providers.telephony/databases/mmssms.db"), Locator::path("**/mmssms.db")},
-      {"MMS attachments are listed with the path stored in `part._data` (the provider's app_parts folder); the "
+      {Locator::path("**/com.android.providers.telephony/databases/mmssms.db"),
+       Locator::path("**/mmssms.db")},
+      {"MMS attachments are listed with the path stored in `part._data` (the provider's app_parts folder); "
+       "the "
        "file itself is not hashed here",
        "MMS subject and text parts are joined into the message text (subject first)",
        "sms.service_center, sms.person and read receipts are not reported",

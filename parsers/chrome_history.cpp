@@ -1,7 +1,8 @@
 // Chrome / Chromium `History`: one WebVisit per `visits` row, plus one per `urls` row that has a last visit
 // time but no visit row left.
 //
-// Schema facts (stable from Chrome 1 to current; verified on Hindsight fixtures v1..v60, plaso and IPED files):
+// Schema facts (stable from Chrome 1 to current; verified on Hindsight fixtures v1..v60, plaso and IPED
+// files):
 //   urls(id, url, title, visit_count, typed_count, last_visit_time, hidden)
 //   visits(id, url -> urls.id, visit_time, from_visit, transition, segment_id, [later] visit_duration, ...)
 // Times are WebKit microseconds since 1601-01-01 UTC. transition is a signed 32-bit value: the low byte is
@@ -18,8 +19,8 @@ namespace kanshiki::parsers::chrome_history {
 namespace {
 
 constexpr std::array<std::string_view, 11> kCoreTypes = {
-    "link",     "typed",       "auto_bookmark", "auto_subframe", "manual_subframe",  "generated",
-    "auto_toplevel", "form_submit", "reload",   "keyword",       "keyword_generated"};
+    "link",          "typed",       "auto_bookmark", "auto_subframe", "manual_subframe",  "generated",
+    "auto_toplevel", "form_submit", "reload",        "keyword",       "keyword_generated"};
 
 struct Qualifier {
   uint32_t bit;
@@ -79,7 +80,8 @@ class ChromeHistoryParser final : public SqliteParser {
     v.source_table = "visits";
     v.on_row = [](const Row& r, RowEmitter& out) {
       if (r.is_null("found_url_id"))
-        out.warn(fmt::format("visit refers to urls.id {}, which is missing: URL and title unknown", r.i64_or("url_id", 0)));
+        out.warn(fmt::format("visit refers to urls.id {}, which is missing: URL and title unknown",
+                             r.i64_or("url_id", 0)));
       WebVisit w = url_fields(r);
       w.time = webkit_time(r, "visit_time");
       if (auto t = r.i64("transition")) w.transition = transition_name(*t);
@@ -103,8 +105,9 @@ class ChromeHistoryParser final : public SqliteParser {
 
     u.variant = "urls with a last visit time (no visits table)";
     u.needs = {urls};
-    u.sql = fmt::format("SELECT u.rowid AS _rowid, {} FROM urls u WHERE u.last_visit_time != 0 ORDER BY u.rowid",
-                        kUrlColumns);
+    u.sql =
+        fmt::format("SELECT u.rowid AS _rowid, {} FROM urls u WHERE u.last_visit_time != 0 ORDER BY u.rowid",
+                    kUrlColumns);
     qs.push_back(std::move(u));
     return qs;
   }
@@ -133,8 +136,8 @@ const ParserInfo& info() {
       "1.0.0",
       Platform::any,
       "Google Chrome / Chromium",
-      "Browsing history from a Chrome or Chromium profile's History database: one record per visit, and one per "
-      "URL that has a last visit time but no visit row left (time = the URL's last visit).",
+      "Browsing history from a Chrome or Chromium profile's History database: one record per visit, and "
+      "one per URL that has a last visit time but no visit row left (time = the URL's last visit).",
       {Locator::path("**/com.android.chrome/app_chrome/Default/History"),
        Locator::path("**/app_chrome/Default/History"), Locator::path("**/Chrome/Default/History"),
        Locator::path("**/chromium/Default/History"), Locator::path("**/google-chrome/Default/History")},
@@ -142,8 +145,8 @@ const ParserInfo& info() {
           "Only the Default profile is located; other profiles (\"Profile 1\", ...) are not searched.",
           "downloads, keyword_search_terms, segments and visit_source are not read.",
           "visit_duration, from_visit (the referring visit) and hidden are not reported.",
-          "URLs that were never visited on this profile (last_visit_time 0, e.g. synced or imported entries) are "
-          "not reported.",
+          "URLs that were never visited on this profile (last_visit_time 0, e.g. synced or imported "
+          "entries) are not reported.",
           "Deleted rows are not recovered.",
           "visit_count and typed_count are the URL's totals, repeated on each of its visits.",
       }};

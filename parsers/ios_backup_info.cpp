@@ -65,8 +65,10 @@ class BackupInfoParser final : public Parser {
     sink_ = &sink;
     PlistPtr root = load(in.working_copy);
     if (plist_get_node_type(root.get()) != PLIST_DICT)
-      throw Error(ExitCode::corrupt_input, fmt::format("{}: the property list's root is not a dictionary, so this is "
-                                                       "not a backup Info.plist", in.item_path));
+      throw Error(ExitCode::corrupt_input,
+                  fmt::format("{}: the property list's root is not a dictionary, so this is "
+                              "not a backup Info.plist",
+                              in.item_path));
 
     for (const auto& key : kFactKeys) {
       plist_t node = plist_dict_get_item(root.get(), key.plist_key);
@@ -98,12 +100,16 @@ class BackupInfoParser final : public Parser {
   PlistPtr load(const std::filesystem::path& file) {
     std::error_code ec;
     const auto size = std::filesystem::file_size(file, ec);
-    if (ec) throw Error(ExitCode::evidence_unreadable, fmt::format("cannot read {}: {}", file.string(), ec.message()));
-    if (size == 0) throw Error(ExitCode::corrupt_input, fmt::format("{}: empty file, not a property list", in_->item_path));
+    if (ec)
+      throw Error(ExitCode::evidence_unreadable,
+                  fmt::format("cannot read {}: {}", file.string(), ec.message()));
+    if (size == 0)
+      throw Error(ExitCode::corrupt_input,
+                  fmt::format("{}: empty file, not a property list", in_->item_path));
     if (size > kMaxPlistBytes)
       throw Error(ExitCode::corrupt_input,
-                  fmt::format("{}: {} bytes is too large for a backup Info.plist (limit {} bytes)", in_->item_path,
-                              size, kMaxPlistBytes));
+                  fmt::format("{}: {} bytes is too large for a backup Info.plist (limit {} bytes)",
+                              in_->item_path, size, kMaxPlistBytes));
     std::ifstream f(file, std::ios::binary);
     std::string data(static_cast<size_t>(size), '\0');
     if (!f.read(data.data(), static_cast<std::streamsize>(data.size())))
@@ -112,7 +118,8 @@ class BackupInfoParser final : public Parser {
     plist_from_memory(data.data(), static_cast<uint32_t>(data.size()), &root);
     if (!root)
       throw Error(ExitCode::corrupt_input,
-                  fmt::format("{}: not a valid property list (neither XML nor binary plist could be read)", in_->item_path));
+                  fmt::format("{}: not a valid property list (neither XML nor binary plist could be read)",
+                              in_->item_path));
     return PlistPtr(root);
   }
 
@@ -121,7 +128,9 @@ class BackupInfoParser final : public Parser {
     f.key = key.fact_key;
     std::string detail = key.plist_key;
     switch (plist_get_node_type(node)) {
-      case PLIST_STRING: f.value = string_of(node); break;
+      case PLIST_STRING:
+        f.value = string_of(node);
+        break;
       case PLIST_UINT: {
         uint64_t v = 0;
         plist_get_uint_val(node, &v);
@@ -150,7 +159,8 @@ class BackupInfoParser final : public Parser {
         break;
       }
       default:
-        warn(key.plist_key, "has an unexpected type (string, number, boolean or date expected); not reported");
+        warn(key.plist_key,
+             "has an unexpected type (string, number, boolean or date expected); not reported");
         return;
     }
     emit(std::move(f), detail);
@@ -169,7 +179,9 @@ class BackupInfoParser final : public Parser {
     return p;
   }
 
-  void emit(ArtifactData data, std::string key_path) { sink_->emit(Record{provenance(std::move(key_path)), std::move(data)}); }
+  void emit(ArtifactData data, std::string key_path) {
+    sink_->emit(Record{provenance(std::move(key_path)), std::move(data)});
+  }
 
   void warn(std::string_view key_path, std::string_view problem) {
     Warning w;
@@ -194,12 +206,13 @@ const ParserInfo& info() {
       "1.0.0",
       Platform::ios,
       "iOS backup (iTunes/Finder)",
-      "Device identity (name, model, iOS version and build, serial number, IMEI/MEID, ICCID, phone number, UDID, "
-      "last backup date) and installed application identifiers from an iOS backup's Info.plist.",
+      "Device identity (name, model, iOS version and build, serial number, IMEI/MEID, ICCID, phone "
+      "number, UDID, last backup date) and installed application identifiers from an iOS backup's "
+      "Info.plist.",
       {Locator::path("Info.plist")},
       {
-          "Info.plist is written by the host computer when the backup is made: values describe the device at "
-          "that time.",
+          "Info.plist is written by the host computer when the backup is made: values describe the "
+          "device at that time.",
           "Installed applications carry only the bundle identifier; names and versions (Applications / "
           "iTunesMetadata) are not decoded.",
           "\"Applications\", \"iTunes Files\" and \"iTunes Settings\" are not read.",

@@ -2,11 +2,13 @@
 //
 // Schema facts (sms.db since iOS 6; macOS Messages chat.db has the same family):
 //   message(ROWID, guid, text, attributedBody, handle_id, service, account, date, date_read, date_delivered,
-//           is_from_me, is_read, is_sent, is_delivered, error, item_type, [iOS 16+] date_edited, date_retracted)
+//           is_from_me, is_read, is_sent, is_delivered, error, item_type, [iOS 16+] date_edited,
+//           date_retracted)
 //   handle(ROWID, id, service)                      -- the other party: phone number or e-mail address
 //   chat(ROWID, guid, chat_identifier, service_name, display_name, style)   -- style 43 group, 45 one-to-one
 //   chat_message_join(chat_id, message_id), chat_handle_join(chat_id, handle_id)
-//   attachment(ROWID, filename, mime_type, transfer_name, total_bytes), message_attachment_join(message_id, ...)
+//   attachment(ROWID, filename, mime_type, transfer_name, total_bytes), message_attachment_join(message_id,
+//   ...)
 // message.date counts from 2001-01-01 UTC: seconds before iOS 11, nanoseconds since (Timestamp::cocoa_auto).
 // Since iOS 16 many messages keep their text only in attributedBody, an NSArchiver typedstream blob.
 #include "parsers/ios_sms.h"
@@ -26,9 +28,11 @@ namespace {
 constexpr int64_t kChatStyleGroup = 43;
 
 // Columns of `message` by schema generation; each generation adds to the one before.
-const std::vector<std::string> kMinimalColumns = {"ROWID", "guid", "text", "handle_id", "service", "date", "is_from_me"};
-const std::vector<std::string> kStandardColumns = {"attributedBody", "account", "date_read", "date_delivered", "is_read",
-                                                   "is_sent", "is_delivered", "error", "item_type"};
+const std::vector<std::string> kMinimalColumns = {"ROWID",   "guid", "text",      "handle_id",
+                                                  "service", "date", "is_from_me"};
+const std::vector<std::string> kStandardColumns = {"attributedBody", "account", "date_read",
+                                                   "date_delivered", "is_read", "is_sent",
+                                                   "is_delivered",   "error",   "item_type"};
 const std::vector<std::string> kEditColumns = {"date_edited", "date_retracted"};
 
 // Tables that link messages to conversations and attachments; absent only in trimmed extractions.
@@ -44,7 +48,8 @@ std::string app_for_service(std::string_view service) { return service == "iMess
 
 std::string lower(std::string_view s) {
   std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
 }
 
@@ -72,7 +77,9 @@ std::string message_sql(const std::vector<std::string>& columns, bool with_chats
   }
   sql += " FROM message m LEFT JOIN handle h ON h.ROWID = m.handle_id";
   if (with_chats)
-    sql += " LEFT JOIN chat c ON c.ROWID = (SELECT MIN(cmj.chat_id) FROM chat_message_join cmj WHERE cmj.message_id = m.ROWID)";
+    sql +=
+        " LEFT JOIN chat c ON c.ROWID = (SELECT MIN(cmj.chat_id) FROM chat_message_join cmj WHERE "
+        "cmj.message_id = m.ROWID)";
   sql += " ORDER BY m.ROWID";
   return sql;
 }
@@ -105,9 +112,10 @@ class IosSmsParser final : public SqliteParser {
     // `chat` table that is present but not recognised must be reported here rather than skipped quietly.
     if (db.table_exists("chat")) {
       if (std::string why = unmet(db, kChatNeeds); !why.empty())
-        out.warn(fmt::format("conversation tables present but not recognised ({}); messages are parsed without "
-                             "conversations, participants and attachments",
-                             why));
+        out.warn(
+            fmt::format("conversation tables present but not recognised ({}); messages are parsed without "
+                        "conversations, participants and attachments",
+                        why));
     }
   }
 
@@ -142,12 +150,14 @@ class IosSmsParser final : public SqliteParser {
     chats.group = "chats";
     chats.variant = "chat table";
     chats.needs = {kChatNeeds[0], kChatNeeds[1], {"message", {"ROWID", "date"}}};
-    chats.sql = R"(SELECT c.ROWID AS _rowid, c.guid, c.chat_identifier, c.service_name, c.display_name, c.style,
+    chats.sql =
+        R"(SELECT c.ROWID AS _rowid, c.guid, c.chat_identifier, c.service_name, c.display_name, c.style,
         (SELECT MAX(m.date) FROM chat_message_join cmj JOIN message m ON m.ROWID = cmj.message_id
           WHERE cmj.chat_id = c.ROWID) AS last_date
       FROM chat c ORDER BY c.ROWID)";
     chats.source_table = "chat";
-    chats.required = false;  // absent in trimmed extractions; a present but unknown `chat` is warned in on_open
+    chats.required =
+        false;  // absent in trimmed extractions; a present but unknown `chat` is warned in on_open
     chats.on_row = [](const Row& r, RowEmitter& out) {
       Thread t;
       t.app = app_for_service(r.text("service_name"));
@@ -163,7 +173,8 @@ class IosSmsParser final : public SqliteParser {
     members.group = "participants";
     members.variant = "chat_handle_join";
     members.needs = {kChatNeeds[0], kChatNeeds[2], {"handle", {"ROWID", "id"}}};
-    members.sql = R"(SELECT chj.rowid AS _rowid, chj.chat_id, chj.handle_id, c.guid AS chat_guid, c.service_name,
+    members.sql =
+        R"(SELECT chj.rowid AS _rowid, chj.chat_id, chj.handle_id, c.guid AS chat_guid, c.service_name,
         h.id AS handle
       FROM chat_handle_join chj LEFT JOIN chat c ON c.ROWID = chj.chat_id LEFT JOIN handle h ON h.ROWID = chj.handle_id
       ORDER BY chj.chat_id, chj.handle_id)";
@@ -227,15 +238,25 @@ class IosSmsParser final : public SqliteParser {
       m.sender = handle;
     }
 
-    if (std::string text = r.text("text"); !text.empty()) {
-      m.text = std::move(text);
-    } else if (auto body = r.blob("attributedBody"); !body.empty()) {
+    // The text column wins when it has text; attributedBody is the only source when it does not (iOS 16+).
+    // Both are written by Messages from the same string, so a difference means one copy was changed
+    // afterwards: reported with the other copy, so neither is lost.
+    m.text = r.text("text");
+    if (auto body = r.blob("attributedBody"); !body.empty()) {
       auto decoded = typedstream::attributed_string_text(body);
-      if (decoded.text)
-        m.text = std::move(*decoded.text);
-      else
-        out.warn(fmt::format("text in attributedBody ({} bytes) could not be decoded: {}; message kept without text",
-                             body.size(), decoded.error));
+      if (m.text.empty()) {
+        if (decoded.text)
+          m.text = std::move(*decoded.text);
+        else
+          out.warn(fmt::format(
+              "text in attributedBody ({} bytes) could not be decoded: {}; message kept without text",
+              body.size(), decoded.error));
+      } else if (decoded.text && *decoded.text != m.text) {
+        out.warn(
+            fmt::format("message.text differs from the text archived in attributedBody; the text column is "
+                        "reported, attributedBody holds: \"{}\"",
+                        *decoded.text));
+      }
     }
 
     if (r.i64_or("error", 0) != 0) {
@@ -282,17 +303,22 @@ const ParserInfo& info() {
       "(also reads macOS Messages chat.db, the same schema family).",
       {Locator::backup("HomeDomain", "Library/SMS/sms.db"), Locator::path("**/mobile/Library/SMS/sms.db")},
       {
-          "iOS 5 and older sms.db (message.address/flags schema) is not recognised; a warning names what is missing.",
+          "iOS 5 and older sms.db (message.address/flags schema) is not recognised; a warning names "
+          "what is missing.",
           "Deleted rows are not recovered; `deleted` means unsent by the sender (date_retracted, iOS 16+).",
-          "Edit history (message_summary_info) is not decoded: the current text and the edited flag are reported.",
-          "Text is read from message.text, or from the NSString inside attributedBody when text is empty; rich "
-          "content (mentions, links, app balloons in payload_data) is not decoded.",
+          "Edit history (message_summary_info) is not decoded: the current text and the edited flag "
+          "are reported.",
+          "Text is read from message.text, or from the NSString inside attributedBody when text is "
+          "empty; rich content (mentions, links, app balloons in payload_data) is not decoded.",
+          "When message.text and attributedBody both hold text and differ, the text column is reported "
+          "and a warning quotes the attributedBody text; an attributedBody that cannot be decoded is "
+          "warned about only when it is the sole source of the text.",
           "Attachment files are not hashed here; path is attachment.filename as stored (transfer_name when "
           "filename is NULL); transfer_name is not kept when filename is present.",
           "A message joined to several chats is reported in the lowest-numbered chat only.",
           "Recipients of incoming messages are not listed (the device owner is the implied recipient).",
-          "Reactions (associated_message_type), expiring audio (expire_state) and read times (date_read) are not "
-          "separate fields; date_read only sets the status of outgoing messages to read.",
+          "Reactions (associated_message_type), expiring audio (expire_state) and read times (date_read) "
+          "are not separate fields; date_read only sets the status of outgoing messages to read.",
           "sender_name is empty: names come from the address book, not from sms.db.",
       }};
   return i;

@@ -41,7 +41,8 @@ class Reader {
 
   uint8_t byte() {
     if (pos_ >= data_.size())
-      throw Malformed(fmt::format("truncated: needed 1 more byte at offset {} (blob is {} bytes)", pos_, data_.size()));
+      throw Malformed(
+          fmt::format("truncated: needed 1 more byte at offset {} (blob is {} bytes)", pos_, data_.size()));
     return static_cast<uint8_t>(data_[pos_++]);
   }
 
@@ -61,7 +62,8 @@ class Reader {
     if (b < 0x80) return b;
     if (b == kTagInt16) return little_endian(2);
     if (b == kTagInt32) return little_endian(4);
-    throw Malformed(fmt::format("unexpected byte 0x{:02x} at offset {} where an integer was expected", b, at));
+    throw Malformed(
+        fmt::format("unexpected byte 0x{:02x} at offset {} where an integer was expected", b, at));
   }
 
   // A shared string (type encoding or class name): new (0x84 + length + bytes) or a reference.
@@ -76,11 +78,12 @@ class Reader {
     if (tag >= kTagReferenceBase) {
       size_t index = tag - kTagReferenceBase;
       if (index >= strings_.size())
-        throw Malformed(fmt::format("string reference #{} at offset {} but only {} strings were read", index, at,
-                                    strings_.size()));
+        throw Malformed(fmt::format("string reference #{} at offset {} but only {} strings were read", index,
+                                    at, strings_.size()));
       return strings_[index];
     }
-    throw Malformed(fmt::format("unexpected byte 0x{:02x} at offset {} where a string was expected", tag, at));
+    throw Malformed(
+        fmt::format("unexpected byte 0x{:02x} at offset {} where a string was expected", tag, at));
   }
 
   // The type encoding before a value; `expected` is what the NSAttributedString layout requires here.
@@ -88,7 +91,8 @@ class Reader {
     const size_t at = pos_;
     std::string_view type = shared_string();
     if (type != expected)
-      throw Malformed(fmt::format("type \"{}\" at offset {} where \"{}\" ({}) was expected", type, at, expected, what));
+      throw Malformed(
+          fmt::format("type \"{}\" at offset {} where \"{}\" ({}) was expected", type, at, expected, what));
   }
 
   // A new object (0x84) and its class chain; returns the chain, most derived class first.
@@ -96,7 +100,8 @@ class Reader {
     const size_t at = pos_;
     uint8_t tag = byte();
     if (tag != kTagNew)
-      throw Malformed(fmt::format("byte 0x{:02x} at offset {} where a new object ({}) was expected", tag, at, what));
+      throw Malformed(
+          fmt::format("byte 0x{:02x} at offset {} where a new object ({}) was expected", tag, at, what));
     table_.push_back(TableEntry{});  // the object itself takes a slot before its classes
     return class_chain();
   }
@@ -125,7 +130,8 @@ class Reader {
       } else if (tag >= kTagReferenceBase) {
         index = tag - kTagReferenceBase;
         if (index >= table_.size() || !table_[index].is_class)
-          throw Malformed(fmt::format("class reference #{} at offset {} does not name a class read before", index, at));
+          throw Malformed(
+              fmt::format("class reference #{} at offset {} does not name a class read before", index, at));
       } else {
         throw Malformed(fmt::format("unexpected byte 0x{:02x} at offset {} in a class chain", tag, at));
       }

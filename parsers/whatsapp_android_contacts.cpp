@@ -17,7 +17,8 @@ namespace {
 // A user JID ("818012345678@s.whatsapp.net", or with ".agent:device") carries the international number.
 std::string jid_e164(std::string_view jid) {
   constexpr std::string_view kUserServer = "@s.whatsapp.net";
-  if (jid.size() <= kUserServer.size() || jid.substr(jid.size() - kUserServer.size()) != kUserServer) return {};
+  if (jid.size() <= kUserServer.size() || jid.substr(jid.size() - kUserServer.size()) != kUserServer)
+    return {};
   std::string_view user = jid.substr(0, jid.size() - kUserServer.size());
   user = user.substr(0, user.find_first_of(".:"));
   return normalize_phone_e164("+" + std::string(user));
@@ -61,15 +62,23 @@ class WaContactsParser final : public SqliteParser {
     // The status@broadcast row is the app's pseudo-contact for Status updates, not a person.
     const std::string where = " FROM wa_contacts WHERE jid IS NOT 'status@broadcast' ORDER BY rowid";
     return {
-        {"contacts", "`wa_contacts` with wa_name, given_name, family_name",
-         {{"wa_contacts", {"jid", "is_whatsapp_user", "display_name", "number", "status", "wa_name", "given_name",
-                           "family_name"}}},
+        {"contacts",
+         "`wa_contacts` with wa_name, given_name, family_name",
+         {{"wa_contacts",
+           {"jid", "is_whatsapp_user", "display_name", "number", "status", "wa_name", "given_name",
+            "family_name"}}},
          "SELECT rowid AS _rowid, jid, is_whatsapp_user, display_name, number, status, wa_name, given_name, "
-         "family_name" + where,
-         "wa_contacts", true, on_contact},
-        {"contacts", "older `wa_contacts` without wa_name",
+         "family_name" +
+             where,
+         "wa_contacts",
+         true,
+         on_contact},
+        {"contacts",
+         "older `wa_contacts` without wa_name",
          {{"wa_contacts", {"jid", "is_whatsapp_user", "display_name", "number", "status"}}},
-         "SELECT rowid AS _rowid, jid, is_whatsapp_user, display_name, number, status" + where, "wa_contacts", true,
+         "SELECT rowid AS _rowid, jid, is_whatsapp_user, display_name, number, status" + where,
+         "wa_contacts",
+         true,
          on_contact},
     };
   }

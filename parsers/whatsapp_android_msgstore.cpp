@@ -36,7 +36,8 @@ Timestamp read_time(const Row& row, std::string_view col, EpochKind kind, RowEmi
   double d = 0;
   if (auto [p, ec] = std::from_chars(raw.data(), end, d); ec == std::errc() && p == end)
     return Timestamp::from_real(d, kind);
-  out.warn(fmt::format("column `{}` holds \"{}\", which is not a number; the time is left unknown", col, raw));
+  out.warn(
+      fmt::format("column `{}` holds \"{}\", which is not a number; the time is left unknown", col, raw));
   Timestamp t;
   t.raw = std::move(raw);
   t.kind = kind;
@@ -46,7 +47,8 @@ Timestamp read_time(const Row& row, std::string_view col, EpochKind kind, RowEmi
 // A user JID ("818012345678@s.whatsapp.net", or with ".agent:device") carries the international number.
 std::string jid_e164(std::string_view jid) {
   constexpr std::string_view kUserServer = "@s.whatsapp.net";
-  if (jid.size() <= kUserServer.size() || jid.substr(jid.size() - kUserServer.size()) != kUserServer) return {};
+  if (jid.size() <= kUserServer.size() || jid.substr(jid.size() - kUserServer.size()) != kUserServer)
+    return {};
   std::string_view user = jid.substr(0, jid.size() - kUserServer.size());
   user = user.substr(0, user.find_first_of(".:"));
   return normalize_phone_e164("+" + std::string(user));
@@ -102,25 +104,44 @@ std::string media_data_file_path(std::string_view blob) {
 // message_type (current) = media_wa_type (legacy); the codes are the same in both schemas.
 std::string kind_of(int64_t type) {
   switch (type) {
-    case 0: return "text";
-    case 1: return "image";
-    case 2: return "audio";
-    case 3: return "video";
-    case 4: return "contact";
-    case 5: return "location";
-    case 7: return "service";
-    case 8: return "call";
-    case 9: return "document";
-    case 10: return "missed_call";
-    case 11: return "waiting";  // "waiting for this message": not yet decrypted
-    case 13: return "gif";
-    case 15: return "revoked";  // deleted by the sender
-    case 16: return "live_location";
-    case 20: return "sticker";
-    case 42: return "view_once_image";
-    case 43: return "view_once_video";
-    case 64: return "revoked";  // deleted by a group admin
-    default: return fmt::format("type {}", type);
+    case 0:
+      return "text";
+    case 1:
+      return "image";
+    case 2:
+      return "audio";
+    case 3:
+      return "video";
+    case 4:
+      return "contact";
+    case 5:
+      return "location";
+    case 7:
+      return "service";
+    case 8:
+      return "call";
+    case 9:
+      return "document";
+    case 10:
+      return "missed_call";
+    case 11:
+      return "waiting";  // "waiting for this message": not yet decrypted
+    case 13:
+      return "gif";
+    case 15:
+      return "revoked";  // deleted by the sender
+    case 16:
+      return "live_location";
+    case 20:
+      return "sticker";
+    case 42:
+      return "view_once_image";
+    case 43:
+      return "view_once_video";
+    case 64:
+      return "revoked";  // deleted by a group admin
+    default:
+      return fmt::format("type {}", type);
   }
 }
 
@@ -134,13 +155,26 @@ std::string status_text(std::optional<int64_t> status, bool from_me) {
   if (!status) return {};
   std::string_view name;
   switch (*status) {
-    case 0: name = from_me ? "not sent" : "received"; break;
-    case 4: name = "sent"; break;
-    case 5: name = "delivered"; break;
-    case 6: name = "system"; break;
-    case 8: name = "played"; break;
-    case 13: name = "read"; break;
-    default: return fmt::format("status {}", *status);
+    case 0:
+      name = from_me ? "not sent" : "received";
+      break;
+    case 4:
+      name = "sent";
+      break;
+    case 5:
+      name = "delivered";
+      break;
+    case 6:
+      name = "system";
+      break;
+    case 8:
+      name = "played";
+      break;
+    case 13:
+      name = "read";
+      break;
+    default:
+      return fmt::format("status {}", *status);
   }
   return fmt::format("{} ({})", name, *status);
 }
@@ -151,12 +185,13 @@ class MsgstoreParser final : public SqliteParser {
 
  protected:
   std::vector<Query> queries() override {
-    const TableNeed legacy{"messages",
-                           {"key_remote_jid", "key_from_me", "data", "timestamp", "status", "media_wa_type",
-                            "media_mime_type", "media_name", "media_size", "media_caption", "remote_resource",
-                            "thumb_image"}};
-    const TableNeed current{"message", {"_id", "chat_row_id", "from_me", "sender_jid_row_id", "text_data",
-                                        "timestamp", "message_type", "status"}};
+    const TableNeed legacy{
+        "messages",
+        {"key_remote_jid", "key_from_me", "data", "timestamp", "status", "media_wa_type", "media_mime_type",
+         "media_name", "media_size", "media_caption", "remote_resource", "thumb_image"}};
+    const TableNeed current{"message",
+                            {"_id", "chat_row_id", "from_me", "sender_jid_row_id", "text_data", "timestamp",
+                             "message_type", "status"}};
     const TableNeed chat{"chat", {"_id", "jid_row_id", "subject", "sort_timestamp"}};
     const TableNeed jid{"jid", {"_id", "raw_string"}};
     const TableNeed media{"message_media", {"message_row_id", "file_path", "mime_type", "file_size"}};
@@ -178,7 +213,8 @@ class MsgstoreParser final : public SqliteParser {
     // Same sentinel in the current table: chat_row_id -1.
     const std::string current_where = " WHERE m.chat_row_id IS NOT -1 ORDER BY m.rowid";
     const std::string media_cols =
-        ", mm.message_row_id IS NOT NULL AS has_media, mm.file_path, mm.mime_type AS mime, mm.file_size AS size";
+        ", mm.message_row_id IS NOT NULL AS has_media, mm.file_path, mm.mime_type AS mime, mm.file_size AS "
+        "size";
     const std::string media_join = " LEFT JOIN message_media mm ON mm.message_row_id = m._id";
     const std::string eph_col = ", e.duration AS ephemeral_s";
     const std::string eph_join = " LEFT JOIN message_ephemeral e ON e.message_row_id = m._id";
@@ -190,44 +226,90 @@ class MsgstoreParser final : public SqliteParser {
 
     return {
         // messages: legacy first (see the header comment), then the current table with what it has.
-        {"messages", "legacy `messages` + `message_ephemeral`", {legacy, ephemeral},
-         legacy_select + eph_col + " FROM messages m" + eph_join + legacy_where, "messages", true, msg},
-        {"messages", "legacy `messages`", {legacy}, legacy_select + " FROM messages m" + legacy_where, "messages",
-         true, msg},
-        {"messages", "current `message` + `message_media` + `message_ephemeral`",
+        {"messages",
+         "legacy `messages` + `message_ephemeral`",
+         {legacy, ephemeral},
+         legacy_select + eph_col + " FROM messages m" + eph_join + legacy_where,
+         "messages",
+         true,
+         msg},
+        {"messages",
+         "legacy `messages`",
+         {legacy},
+         legacy_select + " FROM messages m" + legacy_where,
+         "messages",
+         true,
+         msg},
+        {"messages",
+         "current `message` + `message_media` + `message_ephemeral`",
          {current, chat, jid, media, ephemeral},
-         current_select + media_cols + eph_col + current_from + media_join + eph_join + current_where, "message",
-         true, msg},
-        {"messages", "current `message` + `message_media`", {current, chat, jid, media},
-         current_select + media_cols + current_from + media_join + current_where, "message", true, msg},
-        {"messages", "current `message`", {current, chat, jid}, current_select + current_from + current_where,
-         "message", true, msg},
+         current_select + media_cols + eph_col + current_from + media_join + eph_join + current_where,
+         "message",
+         true,
+         msg},
+        {"messages",
+         "current `message` + `message_media`",
+         {current, chat, jid, media},
+         current_select + media_cols + current_from + media_join + current_where,
+         "message",
+         true,
+         msg},
+        {"messages",
+         "current `message`",
+         {current, chat, jid},
+         current_select + current_from + current_where,
+         "message",
+         true,
+         msg},
 
-        {"chats", "current `chat` + `jid`", {chat, jid},
+        {"chats",
+         "current `chat` + `jid`",
+         {chat, jid},
          "SELECT c.rowid AS _rowid, c.jid_row_id, j.raw_string AS jid, c.subject, c.sort_timestamp "
          "FROM chat c LEFT JOIN jid j ON j._id = c.jid_row_id ORDER BY c.rowid",
-         "chat", true, thread},
-        {"chats", "legacy `chat_list`", {{"chat_list", {"key_remote_jid", "subject", "sort_timestamp"}}},
-         "SELECT rowid AS _rowid, key_remote_jid AS jid, subject, sort_timestamp FROM chat_list ORDER BY rowid",
-         "chat_list", true, thread},
+         "chat",
+         true,
+         thread},
+        {"chats",
+         "legacy `chat_list`",
+         {{"chat_list", {"key_remote_jid", "subject", "sort_timestamp"}}},
+         "SELECT rowid AS _rowid, key_remote_jid AS jid, subject, sort_timestamp FROM chat_list ORDER BY "
+         "rowid",
+         "chat_list",
+         true,
+         thread},
 
-        {"group_members", "current `group_participant_user` + `jid`",
+        {"group_members",
+         "current `group_participant_user` + `jid`",
          {{"group_participant_user", {"group_jid_row_id", "user_jid_row_id", "rank"}}, jid},
-         "SELECT gp.rowid AS _rowid, g.raw_string AS group_jid, u.raw_string AS user_jid, gp.rank AS role_code, "
+         "SELECT gp.rowid AS _rowid, g.raw_string AS group_jid, u.raw_string AS user_jid, gp.rank AS "
+         "role_code, "
          "gp.group_jid_row_id, gp.user_jid_row_id FROM group_participant_user gp "
          "LEFT JOIN jid g ON g._id = gp.group_jid_row_id LEFT JOIN jid u ON u._id = gp.user_jid_row_id "
          "ORDER BY gp.rowid",
-         "group_participant_user", false, member},
-        {"group_members", "legacy `group_participants`", {{"group_participants", {"gjid", "jid", "admin"}}},
-         "SELECT rowid AS _rowid, gjid AS group_jid, jid AS user_jid, admin AS role_code FROM group_participants "
+         "group_participant_user",
+         false,
+         member},
+        {"group_members",
+         "legacy `group_participants`",
+         {{"group_participants", {"gjid", "jid", "admin"}}},
+         "SELECT rowid AS _rowid, gjid AS group_jid, jid AS user_jid, admin AS role_code FROM "
+         "group_participants "
          "ORDER BY rowid",
-         "group_participants", false, member},
+         "group_participants",
+         false,
+         member},
 
-        {"calls", "`call_log` + `jid`",
+        {"calls",
+         "`call_log` + `jid`",
          {{"call_log", {"jid_row_id", "from_me", "timestamp", "video_call", "duration", "call_result"}}, jid},
-         "SELECT cl.rowid AS _rowid, cl.jid_row_id, j.raw_string AS jid, cl.from_me, cl.timestamp, cl.video_call, "
-         "cl.duration, cl.call_result FROM call_log cl LEFT JOIN jid j ON j._id = cl.jid_row_id ORDER BY cl.rowid",
-         "call_log", false, call},
+         "SELECT cl.rowid AS _rowid, cl.jid_row_id, j.raw_string AS jid, cl.from_me, cl.timestamp, "
+         "cl.video_call, "
+         "cl.duration, cl.call_result FROM call_log cl LEFT JOIN jid j ON j._id = cl.jid_row_id ORDER BY "
+         "cl.rowid",
+         "call_log",
+         false,
+         call},
     };
   }
 
@@ -237,11 +319,12 @@ class MsgstoreParser final : public SqliteParser {
     m.app = "whatsapp";
     m.thread_key = r.text("chat_jid");
     if (m.thread_key.empty())
-      out.warn(r.has("chat_row_id")
-                   ? fmt::format("message's chat (chat_row_id {}) has no JID in `chat`/`jid`; its conversation is "
-                                 "unknown",
-                                 r.text("chat_row_id"))
-                   : std::string("message has no key_remote_jid; its conversation is unknown"));
+      out.warn(
+          r.has("chat_row_id")
+              ? fmt::format("message's chat (chat_row_id {}) has no JID in `chat`/`jid`; its conversation is "
+                            "unknown",
+                            r.text("chat_row_id"))
+              : std::string("message has no key_remote_jid; its conversation is unknown"));
     bool from_me = r.i64_or("from_me", 0) != 0;
     m.direction = from_me ? Direction::outgoing : Direction::incoming;
     if (from_me) {
@@ -353,14 +436,17 @@ const ParserInfo& info() {
       "WhatsApp messages, chats, group members and calls from msgstore.db (legacy `messages` and current "
       "`message` schemas)",
       {Locator::path("**/com.whatsapp/databases/msgstore.db"), Locator::path("**/msgstore.db")},
-      {"when both `messages` (legacy) and `message` (current) exist, `messages` is read: the app keeps writing it "
+      {"when both `messages` (legacy) and `message` (current) exist, `messages` is read: the app keeps "
+       "writing it "
        "until its migration ends and then drops it",
-       "the sentinel row the app inserts into its message table (key_remote_jid/chat_row_id -1) is not reported",
+       "the sentinel row the app inserts into its message table (key_remote_jid/chat_row_id -1) is not "
+       "reported",
        "the owner's own number is not in msgstore.db (it is in shared_prefs); `account` is left empty",
        "legacy calls are messages of kind \"call\"/\"missed_call\"; `call_log` rows are reported as calls",
        "legacy media paths come from the serialised MediaData in `thumb_image` (else `media_name`); they are "
        "relative to the WhatsApp media folder and the files are not hashed here",
-       "reactions, quotes, edits, receipts, locations, vCards and the encrypted backups (.crypt*) are not parsed",
+       "reactions, quotes, edits, receipts, locations, vCards and the encrypted backups (.crypt*) are not "
+       "parsed",
        "status codes are reported with their number because their meaning is reverse-engineered"}};
   return i;
 }

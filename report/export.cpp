@@ -27,10 +27,9 @@
 #include "report/export.h"
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/case_db.h"
 #include "core/case_schema.h"
@@ -63,15 +62,22 @@ std::string hex(std::string_view bytes) {
 
 ojson json_scalar(const sql::Stmt& st, int i) {
   switch (st.type(i)) {
-    case SQLITE_NULL: return nullptr;
-    case SQLITE_INTEGER: return st.i64(i);
-    case SQLITE_FLOAT: return st.real(i);
-    case SQLITE_BLOB: return ojson{{"blob_hex", hex(st.blob(i))}};  // the schema has no blobs; never lose one
-    default: return st.text(i);
+    case SQLITE_NULL:
+      return nullptr;
+    case SQLITE_INTEGER:
+      return st.i64(i);
+    case SQLITE_FLOAT:
+      return st.real(i);
+    case SQLITE_BLOB:
+      return ojson{{"blob_hex", hex(st.blob(i))}};  // the schema has no blobs; never lose one
+    default:
+      return st.text(i);
   }
 }
 
-ojson json_text_or_null(const sql::Stmt& st, int i) { return st.is_null(i) ? ojson(nullptr) : ojson(st.text(i)); }
+ojson json_text_or_null(const sql::Stmt& st, int i) {
+  return st.is_null(i) ? ojson(nullptr) : ojson(st.text(i));
+}
 
 ojson json_column(const sql::Stmt& st, const report::ArtifactColumn& col) {
   const int i = col.index;
@@ -90,7 +96,8 @@ ojson json_column(const sql::Stmt& st, const report::ArtifactColumn& col) {
       // Not valid JSON (should not happen: the writer stores arrays): keep the text rather than drop it.
       return parsed.is_discarded() ? ojson(st.text(i)) : parsed;
     }
-    case ColumnKind::value: break;
+    case ColumnKind::value:
+      break;
   }
   return json_scalar(st, i);
 }
@@ -130,23 +137,32 @@ size_t export_jsonl(CaseDb& c, std::ostream& out) {
 
 void append_csv_value(std::string& out, const sql::Stmt& st, int i) {
   switch (st.type(i)) {
-    case SQLITE_NULL: return;
-    case SQLITE_INTEGER: out += std::to_string(st.i64(i)); return;
-    case SQLITE_FLOAT: out += report::format_real(st.real(i)); return;
-    case SQLITE_BLOB: out += hex(st.blob(i)); return;
-    default: report::append_csv_field(out, st.text_view(i));
+    case SQLITE_NULL:
+      return;
+    case SQLITE_INTEGER:
+      out += std::to_string(st.i64(i));
+      return;
+    case SQLITE_FLOAT:
+      out += report::format_real(st.real(i));
+      return;
+    case SQLITE_BLOB:
+      out += hex(st.blob(i));
+      return;
+    default:
+      report::append_csv_field(out, st.text_view(i));
   }
 }
 
 size_t export_csv(CaseDb& c, std::ostream& out) {
   static constexpr std::string_view kLeading[] = {
-      "type",        "artifact_id",  "recovered",     "evidence_id", "item_id",   "item_path", "item_sha256",
-      "source_table", "source_rowid", "source_offset", "source_detail", "parser_id", "parser_version"};
+      "type",          "artifact_id", "recovered",     "evidence_id",  "item_id",
+      "item_path",     "item_sha256", "source_table",  "source_rowid", "source_offset",
+      "source_detail", "parser_id",   "parser_version"};
   // Cursor column of each leading field after `type`.
-  static constexpr int kLeadingIndex[] = {report::kArtifactId,   report::kRecovered,    report::kEvidenceId,
-                                          report::kItemId,       report::kItemPath,     report::kItemSha256,
-                                          report::kSourceTable,  report::kSourceRowid,  report::kSourceOffset,
-                                          report::kSourceDetail, report::kParserId,     report::kParserVersion};
+  static constexpr int kLeadingIndex[] = {
+      report::kArtifactId,   report::kRecovered,    report::kEvidenceId,  report::kItemId,
+      report::kItemPath,     report::kItemSha256,   report::kSourceTable, report::kSourceRowid,
+      report::kSourceOffset, report::kSourceDetail, report::kParserId,    report::kParserVersion};
 
   std::vector<ArtifactLayout> layouts;
   std::vector<std::string> columns;        // union of flat type columns, first-seen order

@@ -1,10 +1,11 @@
-// The static HTML court report. Layout of the output folder (beside options.output, e.g. reports/report.html):
-//   report.html                         index: case, examiners, tools, evidence, custody, parsers, warnings, TOC
-//   report_<table>_0001.html ...        artifact pages per type (messages, calls, ...), rows_per_page each
-//   report_items_E<id>_0001.html ...    item list of each evidence (path, size, MD5/SHA-1/SHA-256)
+// The static HTML court report. Layout of the output folder (beside options.output, e.g.
+// reports/report.html):
+//   report.html                         index: case, examiners, tools, evidence, custody, parsers, warnings,
+//   TOC report_<table>_0001.html ...        artifact pages per type (messages, calls, ...), rows_per_page
+//   each report_items_E<id>_0001.html ...    item list of each evidence (path, size, MD5/SHA-1/SHA-256)
 //   report_warnings_0001.html ...       stored warnings
-// Page names carry the index's stem so a ja and an en report can share a folder without overwriting each other.
-// Pages of an earlier run of the same report that this run did not rewrite are removed at the end.
+// Page names carry the index's stem so a ja and an en report can share a folder without overwriting each
+// other. Pages of an earlier run of the same report that this run did not rewrite are removed at the end.
 //
 // No JavaScript, no network resources, one inline style sheet: the report must open on an offline court PC.
 // Every page is streamed from one SQL cursor straight into its file (memory does not grow with the row count)
@@ -16,13 +17,12 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <regex>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/case_db.h"
 #include "core/case_schema.h"
@@ -80,13 +80,15 @@ struct Ctx {
   int offset_minutes = 540;
   size_t rows_per_page = 1000;
   fs::path dir;
-  std::string stem;           // index file stem; prefixes every other page
-  std::string index_name;     // file name of the index page
+  std::string stem;        // index file stem; prefixes every other page
+  std::string index_name;  // file name of the index page
   std::string case_number;
   std::string generated_utc;
   std::vector<fs::path> pages;  // every page written so far (index is added first at the end)
 
-  std::string_view tr(std::string_view ja_text, std::string_view en_text) const { return ja ? ja_text : en_text; }
+  std::string_view tr(std::string_view ja_text, std::string_view en_text) const {
+    return ja ? ja_text : en_text;
+  }
   std::string page_name(std::string_view slug, size_t page) const {
     return fmt::format("{}_{}_{:04}.html", stem, slug, page);
   }
@@ -107,7 +109,8 @@ std::string hash_prefix(std::string_view h) {
 // A page: head, body written by the caller through html(), footer; buffered and flushed to its AtomicFile.
 class Page {
  public:
-  Page(Ctx& ctx, const std::string& file_name, std::string_view title) : ctx_(ctx), file_(ctx.dir / file_name) {
+  Page(Ctx& ctx, const std::string& file_name, std::string_view title)
+      : ctx_(ctx), file_(ctx.dir / file_name) {
     h_.reserve(kFlushBytes + 64 * 1024);
     h_ += "<!DOCTYPE html>\n<html lang=\"";
     h_ += ctx.ja ? "ja" : "en";
@@ -120,7 +123,8 @@ class Page {
     h_ += fmt::format("<span>{} {} — {}</span>", ctx.tr("事件番号", "Case"), esc(ctx.case_number),
                       ctx.tr("Kanshiki 解析報告書", "Kanshiki forensic report"));
     if (file_name != ctx.index_name)
-      h_ += fmt::format(" | <a href=\"{}\">{}</a>", esc(ctx.index_name), ctx.tr("目次へ戻る", "Back to contents"));
+      h_ += fmt::format(" | <a href=\"{}\">{}</a>", esc(ctx.index_name),
+                        ctx.tr("目次へ戻る", "Back to contents"));
     h_ += "</header>\n<main>\n<h1>" + esc(title) + "</h1>\n";
   }
 
@@ -135,19 +139,26 @@ class Page {
   void finish() {
     h_ += "</main>\n<footer>\n";
     if (ctx_.ja) {
-      h_ += fmt::format("<p>{} {} により {} (UTC) に生成。</p>\n", kToolName, kToolVersion, ctx_.generated_utc);
+      h_ +=
+          fmt::format("<p>{} {} により {} (UTC) に生成。</p>\n", kToolName, kToolVersion, ctx_.generated_utc);
       h_ += fmt::format(
-          "<p>時刻は UTC と {} で表示しています。アプリが保存した元の値（raw）とその基準（epoch）は事件データベースに"
-          "保存されています。(Times are shown in UTC and in {}; raw values with their epoch are kept in the case.)</p>\n",
+          "<p>時刻は UTC と {} "
+          "で表示しています。アプリが保存した元の値（raw）とその基準（epoch）は事件データベースに"
+          "保存されています。(Times are shown in UTC and in {}; raw values with their epoch are kept in the "
+          "case.)</p>\n",
           zone_label(ctx_.offset_minutes), zone_label(ctx_.offset_minutes));
-      h_ += "<p>原本の証拠は読み取り専用で開かれ、SQLite データベースは作業用コピーから解析されました。"
-            "(Original evidence was opened read-only; SQLite databases were parsed from working copies.)</p>\n";
+      h_ +=
+          "<p>原本の証拠は読み取り専用で開かれ、SQLite データベースは作業用コピーから解析されました。"
+          "(Original evidence was opened read-only; SQLite databases were parsed from working copies.)</p>\n";
     } else {
-      h_ += fmt::format("<p>Generated by {} {} at {} (UTC).</p>\n", kToolName, kToolVersion, ctx_.generated_utc);
+      h_ += fmt::format("<p>Generated by {} {} at {} (UTC).</p>\n", kToolName, kToolVersion,
+                        ctx_.generated_utc);
       h_ += fmt::format(
           "<p>Times are shown in UTC and in {}; raw values with their epoch are kept in the case.</p>\n",
           zone_label(ctx_.offset_minutes));
-      h_ += "<p>Original evidence was opened read-only; SQLite databases were parsed from working copies.</p>\n";
+      h_ +=
+          "<p>Original evidence was opened read-only; SQLite databases were parsed from working "
+          "copies.</p>\n";
     }
     h_ += "</footer>\n</body>\n</html>\n";
     file_.write(h_);
@@ -166,11 +177,19 @@ class Page {
 // Appends a cell with a plain value as stored (NULL: empty).
 void append_value(std::string& h, const sql::Stmt& st, int i) {
   switch (st.type(i)) {
-    case SQLITE_NULL: return;
-    case SQLITE_INTEGER: h += std::to_string(st.i64(i)); return;
-    case SQLITE_FLOAT: h += report::format_real(st.real(i)); return;
-    case SQLITE_BLOB: h += fmt::format("[{} bytes]", st.blob(i).size()); return;
-    default: report::append_html_escaped(h, st.text_view(i));
+    case SQLITE_NULL:
+      return;
+    case SQLITE_INTEGER:
+      h += std::to_string(st.i64(i));
+      return;
+    case SQLITE_FLOAT:
+      h += report::format_real(st.real(i));
+      return;
+    case SQLITE_BLOB:
+      h += fmt::format("[{} bytes]", st.blob(i).size());
+      return;
+    default:
+      report::append_html_escaped(h, st.text_view(i));
   }
 }
 
@@ -181,11 +200,11 @@ void append_time(std::string& h, const Ctx& ctx, const sql::Stmt& st, int i) {
   if (!utc.empty()) us = Timestamp::from_iso8601(utc).utc_us;
   const std::string raw_note = fmt::format("raw {} ({})", raw, epoch.empty() ? "?" : epoch);
   h += "<span title=\"" + esc(raw_note) + "\">";
-  if (us) {
+  if (!utc.empty()) {
     h += esc(utc);
-    h += "<br>" + esc(format_in_zone(*us, ctx.offset_minutes));
+    if (us) h += "<br>" + esc(format_in_zone(*us, ctx.offset_minutes));
   } else {
-    h += ctx.tr("UTC 不明", "UTC unknown");
+    h += ctx.tr("UTC 不明", "UTC unknown");  // raw value kept but not convertible (e.g. out of range)
   }
   h += "</span><br><small class=\"raw\">" + esc(raw_note) + "</small>";
 }
@@ -246,11 +265,16 @@ struct TypeLabel {
   std::string_view type, ja, en;
 };
 constexpr TypeLabel kTypeLabels[] = {
-    {"message", "メッセージ", "Messages"},          {"thread", "会話スレッド", "Threads"},
-    {"participant", "参加者", "Participants"},      {"call", "通話履歴", "Calls"},
-    {"contact", "連絡先", "Contacts"},              {"web_visit", "ウェブ閲覧履歴", "Web visits"},
-    {"location", "位置情報", "Locations"},          {"media", "メディア", "Media"},
-    {"account", "アカウント", "Accounts"},          {"installed_app", "インストール済みアプリ", "Installed apps"},
+    {"message", "メッセージ", "Messages"},
+    {"thread", "会話スレッド", "Threads"},
+    {"participant", "参加者", "Participants"},
+    {"call", "通話履歴", "Calls"},
+    {"contact", "連絡先", "Contacts"},
+    {"web_visit", "ウェブ閲覧履歴", "Web visits"},
+    {"location", "位置情報", "Locations"},
+    {"media", "メディア", "Media"},
+    {"account", "アカウント", "Accounts"},
+    {"installed_app", "インストール済みアプリ", "Installed apps"},
     {"device_info", "端末情報", "Device information"},
 };
 
@@ -332,7 +356,8 @@ std::string column_title(const Ctx& ctx, std::string_view name) {
 // ---------------------------------------------------------------------------------------------------------
 // Pagination: one cursor, rows_per_page rows per file, prev/next/first/last links.
 
-void append_pager(std::string& h, const Ctx& ctx, std::string_view slug, size_t page, size_t pages, size_t total) {
+void append_pager(std::string& h, const Ctx& ctx, std::string_view slug, size_t page, size_t pages,
+                  size_t total) {
   h += "<nav class=\"pager\">";
   if (page > 1) {
     h += fmt::format("<a href=\"{}\">« {}</a>", esc(ctx.page_name(slug, 1)), ctx.tr("最初", "First"));
@@ -403,11 +428,13 @@ void append_provenance(std::string& h, const Ctx& ctx, const sql::Stmt& st) {
   h += "<br>";
   report::append_html_escaped(h, st.text_view(kSourceTable));
   if (!st.is_null(kSourceRowid)) h += fmt::format(" rowid {}", st.i64(kSourceRowid));
-  if (!st.is_null(kSourceOffset)) h += fmt::format(" {} {}", ctx.tr("オフセット", "offset"), st.i64(kSourceOffset));
+  if (!st.is_null(kSourceOffset))
+    h += fmt::format(" {} {}", ctx.tr("オフセット", "offset"), st.i64(kSourceOffset));
   if (!st.text_view(kSourceDetail).empty()) h += " · " + esc(st.text_view(kSourceDetail));
   h += "<br>" + esc(st.text_view(kParserId)) + " " + esc(st.text_view(kParserVersion));
   h += "<br>SHA-256 " + hash_prefix(st.text_view(kItemSha256));
-  if (st.i64(kRecovered) != 0) h += fmt::format("<br><span class=\"rec\">{}</span>", ctx.tr("復元データ (RECOVERED)", "RECOVERED"));
+  if (st.i64(kRecovered) != 0)
+    h += fmt::format("<br><span class=\"rec\">{}</span>", ctx.tr("復元データ (RECOVERED)", "RECOVERED"));
 }
 
 TypeSummary write_type_pages(Ctx& ctx, sql::Db& db, std::string_view type, std::string_view table) {
@@ -433,20 +460,24 @@ TypeSummary write_type_pages(Ctx& ctx, sql::Db& db, std::string_view type, std::
   std::string thead = "<tr><th>ID</th>";
   for (const auto* c : cols) {
     thead += "<th>" + esc(column_title(ctx, c->name));
-    if (c->kind == ColumnKind::time) thead += fmt::format("<br><small>UTC / {}</small>", zone_label(ctx.offset_minutes));
+    if (c->kind == ColumnKind::time)
+      thead += fmt::format("<br><small>UTC / {}</small>", zone_label(ctx.offset_minutes));
     thead += "</th>";
   }
   thead += fmt::format("<th>{}</th></tr>", ctx.tr("出所（証拠・ファイル・テーブル・行・パーサ）",
-                                                   "Provenance (evidence, item, table, row, parser)"));
+                                                  "Provenance (evidence, item, table, row, parser)"));
 
-  std::string intro = fmt::format(
-      "<p>{} {}{}{} {}</p>\n", ctx.tr("件数", "Count"), s.count,
-      s.recovered ? fmt::format(" ({} {})", ctx.tr("うち復元データ", "recovered"), s.recovered) : std::string(),
-      ctx.tr("。", "."),
-      ctx.tr("並び順：日時（UTC）、ID。時刻不明の行が先頭。<span class=\"rec\">復元データ (RECOVERED)</span> は削除後に"
-             "復元されたレコード（背景色付き）。",
-             "Ordered by time (UTC), then ID; rows without a time come first. <span class=\"rec\">RECOVERED</span> "
-             "marks records recovered after deletion (shaded)."));
+  std::string intro =
+      fmt::format("<p>{} {}{}{} {}</p>\n", ctx.tr("件数", "Count"), s.count,
+                  s.recovered ? fmt::format(" ({} {})", ctx.tr("うち復元データ", "recovered"), s.recovered)
+                              : std::string(),
+                  ctx.tr("。", "."),
+                  ctx.tr("並び順：日時（UTC）、ID。時刻不明の行が先頭。<span class=\"rec\">復元データ "
+                         "(RECOVERED)</span> は削除後に"
+                         "復元されたレコード（背景色付き）。",
+                         "Ordered by time (UTC), then ID; rows without a time come first. <span "
+                         "class=\"rec\">RECOVERED</span> "
+                         "marks records recovered after deletion (shaded)."));
 
   sql::Stmt st(db, layout.select_sql);
   st.bind(1, type);
@@ -457,15 +488,23 @@ TypeSummary write_type_pages(Ctx& ctx, sql::Db& db, std::string_view type, std::
     for (const auto* c : cols) {
       h += "<td>";
       switch (c->kind) {
-        case ColumnKind::time: append_time(h, ctx, row, c->index); break;
-        case ColumnKind::boolean: append_bool(h, ctx, row, c->index); break;
-        case ColumnKind::json_array: append_json_array(h, row, c->index); break;
+        case ColumnKind::time:
+          append_time(h, ctx, row, c->index);
+          break;
+        case ColumnKind::boolean:
+          append_bool(h, ctx, row, c->index);
+          break;
+        case ColumnKind::json_array:
+          append_json_array(h, row, c->index);
+          break;
         case ColumnKind::value:
           if (c->name == "direction" && row.type(c->index) == SQLITE_TEXT) {
             const std::string_view d = row.text_view(c->index);
             const std::string_view label = direction_label(ctx, type, d);
-            if (!label.empty()) h += std::string(label) + " (" + esc(d) + ")";
-            else report::append_html_escaped(h, d);
+            if (!label.empty())
+              h += std::string(label) + " (" + esc(d) + ")";
+            else
+              report::append_html_escaped(h, d);
           } else {
             append_value(h, row, c->index);
           }
@@ -497,9 +536,10 @@ std::vector<EvidenceSummary> write_item_pages(Ctx& ctx, sql::Db& db) {
     while (st.step()) evidence.emplace_back(st.i64(0), st.text(1));
   }
   const std::string thead = fmt::format(
-      "<tr><th>ID</th><th>{}</th><th>{}</th><th>MD5</th><th>SHA-1</th><th>SHA-256</th><th>{}</th><th>{}</th></tr>",
-      ctx.tr("パス", "Path"), ctx.tr("サイズ（バイト）", "Size (bytes)"), ctx.tr("更新日時 (UTC)", "Modified (UTC)"),
-      ctx.tr("備考", "Note"));
+      "<tr><th>ID</th><th>{}</th><th>{}</th><th>MD5</th><th>SHA-1</th><th>SHA-256</th><th>{}</th><th>{}</"
+      "th></tr>",
+      ctx.tr("パス", "Path"), ctx.tr("サイズ（バイト）", "Size (bytes)"),
+      ctx.tr("更新日時 (UTC)", "Modified (UTC)"), ctx.tr("備考", "Note"));
   for (const auto& [id, exhibit] : evidence) {
     EvidenceSummary s{id};
     {
@@ -509,8 +549,8 @@ std::vector<EvidenceSummary> write_item_pages(Ctx& ctx, sql::Db& db) {
     }
     if (s.items > 0) {
       const std::string slug = fmt::format("items_E{}", id);
-      const std::string title =
-          fmt::format("{} E{} ({}) — {}", ctx.tr("証拠品", "Evidence"), id, exhibit, ctx.tr("ファイル一覧", "items"));
+      const std::string title = fmt::format("{} E{} ({}) — {}", ctx.tr("証拠品", "Evidence"), id, exhibit,
+                                            ctx.tr("ファイル一覧", "items"));
       sql::Stmt st(db,
                    "SELECT id, path, physical, size, md5, sha1, sha256, mtime_utc, note FROM items "
                    "WHERE evidence_id = ?1 ORDER BY path");
@@ -522,8 +562,8 @@ std::vector<EvidenceSummary> write_item_pages(Ctx& ctx, sql::Db& db) {
           h += "<br><small>" + esc(r.text_view(2)) + "</small>";
         h += "</td><td class=\"num\">";
         append_value(h, r, 3);
-        h += "</td><td class=\"hash\">" + esc(r.text_view(4)) + "</td><td class=\"hash\">" + esc(r.text_view(5)) +
-             "</td><td class=\"hash\">" + esc(r.text_view(6)) + "</td><td>";
+        h += "</td><td class=\"hash\">" + esc(r.text_view(4)) + "</td><td class=\"hash\">" +
+             esc(r.text_view(5)) + "</td><td class=\"hash\">" + esc(r.text_view(6)) + "</td><td>";
         append_value(h, r, 7);
         h += "</td><td>";
         append_value(h, r, 8);
@@ -539,12 +579,13 @@ std::vector<EvidenceSummary> write_item_pages(Ctx& ctx, sql::Db& db) {
 std::string warnings_thead(const Ctx& ctx) {
   return fmt::format("<tr><th>ID</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
                      ctx.tr("重大度", "Severity"), ctx.tr("証拠品・ファイル", "Evidence / item"),
-                     ctx.tr("パーサ", "Parser"), ctx.tr("テーブル / 行", "Table / row"), ctx.tr("内容", "Message"),
-                     ctx.tr("記録日時 (UTC)", "Recorded (UTC)"));
+                     ctx.tr("パーサ", "Parser"), ctx.tr("テーブル / 行", "Table / row"),
+                     ctx.tr("内容", "Message"), ctx.tr("記録日時 (UTC)", "Recorded (UTC)"));
 }
 
 constexpr std::string_view kWarningsSql =
-    "SELECT id, severity, evidence_id, item_path, parser_id, source_table, source_rowid, message, created_utc "
+    "SELECT id, severity, evidence_id, item_path, parser_id, source_table, source_rowid, message, "
+    "created_utc "
     "FROM warnings ORDER BY id";
 
 void render_warning(std::string& h, const sql::Stmt& r) {
@@ -589,7 +630,8 @@ void append_verification(std::string& h, const Ctx& ctx, const Verification& v) 
                      esc(v.summary));
     return;
   }
-  h += fmt::format("<div class=\"verify-bad\">{}: {} — {}", ctx.tr("保管の連鎖の検証", "Chain-of-custody verification"),
+  h += fmt::format("<div class=\"verify-bad\">{}: {} — {}",
+                   ctx.tr("保管の連鎖の検証", "Chain-of-custody verification"),
                    ctx.tr("異常あり (FAILED)", "FAILED"), esc(v.summary));
   if (!v.problems.empty()) {
     h += "<ul>";
@@ -612,8 +654,10 @@ std::string brief_files(std::string_view json_text) {
     }
     if (shown++) out += "<br>";
     if (e.is_object()) {
-      if (e.contains("path") && e["path"].is_string()) out += esc(e["path"].get_ref<const std::string&>());
-      else out += esc(e.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      if (e.contains("path") && e["path"].is_string())
+        out += esc(e["path"].get_ref<const std::string&>());
+      else
+        out += esc(e.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
       if (e.contains("sha256") && e["sha256"].is_string())
         out += " <small>" + hash_prefix(e["sha256"].get_ref<const std::string&>()) + "</small>";
     } else if (e.is_string()) {
@@ -628,7 +672,8 @@ std::string brief_files(std::string_view json_text) {
 void write_index(Ctx& ctx, CaseDb& c, const Verification& verification, const std::vector<TypeSummary>& types,
                  const std::vector<EvidenceSummary>& evidence_pages, int64_t warning_count) {
   sql::Db& db = c.db();
-  Page page(ctx, ctx.index_name, std::string(ctx.tr("解析報告書", "Forensic report")) + " — " + ctx.case_number);
+  Page page(ctx, ctx.index_name,
+            std::string(ctx.tr("解析報告書", "Forensic report")) + " — " + ctx.case_number);
   std::string& h = page.html();
 
   append_verification(h, ctx, verification);
@@ -646,12 +691,14 @@ void write_index(Ctx& ctx, CaseDb& c, const Verification& verification, const st
       {"artifacts", ctx.tr("抽出データ", "Artifacts")}};
   for (const auto& [id, title] : sections) h += fmt::format("<li><a href=\"#{}\">{}</a></li>\n", id, title);
   h += "</ol>\n<table>\n<thead><tr><th>" + std::string(ctx.tr("種別", "Type")) + "</th><th>" +
-       std::string(ctx.tr("件数", "Count")) + "</th><th>" + std::string(ctx.tr("うち復元データ", "Recovered")) +
-       "</th></tr></thead>\n<tbody>\n";
+       std::string(ctx.tr("件数", "Count")) + "</th><th>" +
+       std::string(ctx.tr("うち復元データ", "Recovered")) + "</th></tr></thead>\n<tbody>\n";
   for (const auto& t : types) {
     h += "<tr><td>";
-    if (!t.first_page.empty()) h += "<a href=\"" + esc(t.first_page) + "\">" + esc(t.title) + "</a>";
-    else h += esc(t.title);
+    if (!t.first_page.empty())
+      h += "<a href=\"" + esc(t.first_page) + "\">" + esc(t.title) + "</a>";
+    else
+      h += esc(t.title);
     h += fmt::format("</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n", t.count, t.recovered);
   }
   h += "</tbody>\n</table>\n";
@@ -670,32 +717,37 @@ void write_index(Ctx& ctx, CaseDb& c, const Verification& verification, const st
   h += "</table>\n";
 
   // Examiners.
-  h += fmt::format("<h2 id=\"examiners\">{}</h2>\n<table>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>\n",
-                   ctx.tr("検査官", "Examiners"), ctx.tr("氏名", "Name"),
-                   ctx.tr("公開鍵フィンガープリント (SHA-256)", "Public key fingerprint (SHA-256)"),
-                   ctx.tr("初回記録 (UTC)", "First seen (UTC)"));
+  h += fmt::format(
+      "<h2 "
+      "id=\"examiners\">{}</h2>\n<table>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></"
+      "thead>\n<tbody>\n",
+      ctx.tr("検査官", "Examiners"), ctx.tr("氏名", "Name"),
+      ctx.tr("公開鍵フィンガープリント (SHA-256)", "Public key fingerprint (SHA-256)"),
+      ctx.tr("初回記録 (UTC)", "First seen (UTC)"));
   {
     sql::Stmt st(db, "SELECT name, fingerprint, first_seen_utc FROM examiners ORDER BY id");
     while (st.step())
-      h += "<tr><td>" + esc(st.text_view(0)) + "</td><td class=\"hash\">" + esc(st.text_view(1)) + "</td><td>" +
-           esc(st.text_view(2)) + "</td></tr>\n";
+      h += "<tr><td>" + esc(st.text_view(0)) + "</td><td class=\"hash\">" + esc(st.text_view(1)) +
+           "</td><td>" + esc(st.text_view(2)) + "</td></tr>\n";
   }
   h += "</tbody>\n</table>\n";
 
   // Tool and runs.
   h += fmt::format("<h2 id=\"tools\">{}</h2>\n", ctx.tr("使用ツールとバージョン", "Tool and versions"));
-  h += fmt::format("<p>{}: {} {}</p>\n", ctx.tr("本報告書の作成ツール", "This report was generated by"), kToolName,
-                   kToolVersion);
+  h += fmt::format("<p>{}: {} {}</p>\n", ctx.tr("本報告書の作成ツール", "This report was generated by"),
+                   kToolName, kToolVersion);
   h += fmt::format(
-      "<table>\n<thead><tr><th>ID</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>"
+      "<table>\n<thead><tr><th>ID</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</"
+      "th><th>{}</th>"
       "</tr></thead>\n<tbody>\n",
       ctx.tr("コマンド", "Command"), ctx.tr("ツール版", "Tool version"), ctx.tr("ホスト", "Host"),
-      ctx.tr("検査官", "Examiner"), ctx.tr("開始 (UTC)", "Started (UTC)"), ctx.tr("終了 (UTC)", "Ended (UTC)"),
-      ctx.tr("状態", "Status"));
+      ctx.tr("検査官", "Examiner"), ctx.tr("開始 (UTC)", "Started (UTC)"),
+      ctx.tr("終了 (UTC)", "Ended (UTC)"), ctx.tr("状態", "Status"));
   {
-    sql::Stmt st(db,
-                 "SELECT id, command, command_line, tool_version, host, examiner, started_utc, ended_utc, status "
-                 "FROM runs ORDER BY id");
+    sql::Stmt st(
+        db,
+        "SELECT id, command, command_line, tool_version, host, examiner, started_utc, ended_utc, status "
+        "FROM runs ORDER BY id");
     while (st.step()) {
       h += fmt::format("<tr><td class=\"num\">{}</td><td>{}", st.i64(0), esc(st.text_view(1)));
       if (!st.text_view(2).empty()) h += "<br><small class=\"mono\">" + esc(st.text_view(2)) + "</small>";
@@ -710,9 +762,11 @@ void write_index(Ctx& ctx, CaseDb& c, const Verification& verification, const st
   // Evidence.
   h += fmt::format("<h2 id=\"evidence\">{}</h2>\n", ctx.tr("証拠品", "Evidence"));
   {
-    sql::Stmt st(db,
-                 "SELECT id, exhibit, label, source_path, source_kind, container_size, container_md5, container_sha1, "
-                 "container_sha256, item_count, total_bytes, status, ingested_utc, problems FROM evidence ORDER BY id");
+    sql::Stmt st(
+        db,
+        "SELECT id, exhibit, label, source_path, source_kind, container_size, container_md5, container_sha1, "
+        "container_sha256, item_count, total_bytes, status, ingested_utc, problems FROM evidence ORDER BY "
+        "id");
     while (st.step()) {
       const int64_t id = st.i64(0);
       h += fmt::format("<h3 id=\"E{}\">E{} — {}", id, id, esc(st.text_view(1)));
@@ -734,7 +788,8 @@ void write_index(Ctx& ctx, CaseDb& c, const Verification& verification, const st
         if (e.id != id) continue;
         h += fmt::format("<tr><th>{}</th><td>", ctx.tr("ファイル一覧", "Item list"));
         if (!e.first_page.empty())
-          h += fmt::format("<a href=\"{}\">{} ({})</a>", esc(e.first_page), ctx.tr("一覧を開く", "open"), e.items);
+          h += fmt::format("<a href=\"{}\">{} ({})</a>", esc(e.first_page), ctx.tr("一覧を開く", "open"),
+                           e.items);
         else
           h += ctx.tr("なし", "none");
         h += "</td></tr>\n";
@@ -745,7 +800,8 @@ void write_index(Ctx& ctx, CaseDb& c, const Verification& verification, const st
   }
 
   // Chain of custody.
-  h += fmt::format("<h2 id=\"custody\">{}</h2>\n", ctx.tr("保管の連鎖 (Chain of custody)", "Chain of custody"));
+  h += fmt::format("<h2 id=\"custody\">{}</h2>\n",
+                   ctx.tr("保管の連鎖 (Chain of custody)", "Chain of custody"));
   append_verification(h, ctx, verification);
   h += fmt::format(
       "<table>\n<thead><tr><th>{}</th><th>UTC</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>"
@@ -753,13 +809,15 @@ void write_index(Ctx& ctx, CaseDb& c, const Verification& verification, const st
       ctx.tr("番号", "Seq"), ctx.tr("検査官", "Examiner"), ctx.tr("操作", "Action"), ctx.tr("状態", "Status"),
       ctx.tr("入力", "Inputs"), ctx.tr("出力", "Outputs"), ctx.tr("記録ハッシュ", "Entry hash"));
   {
-    sql::Stmt st(db,
-                 "SELECT seq, utc, examiner, examiner_fingerprint, action, status, inputs, outputs, error, entry_hash "
-                 "FROM custody ORDER BY seq");
+    sql::Stmt st(
+        db,
+        "SELECT seq, utc, examiner, examiner_fingerprint, action, status, inputs, outputs, error, entry_hash "
+        "FROM custody ORDER BY seq");
     while (st.step()) {
-      h += fmt::format("<tr><td class=\"num\">{}</td><td>{}</td><td>{}<br><small>{}</small></td><td>{}</td><td>{}",
-                       st.i64(0), esc(st.text_view(1)), esc(st.text_view(2)), hash_prefix(st.text_view(3)),
-                       esc(st.text_view(4)), esc(st.text_view(5)));
+      h += fmt::format(
+          "<tr><td class=\"num\">{}</td><td>{}</td><td>{}<br><small>{}</small></td><td>{}</td><td>{}",
+          st.i64(0), esc(st.text_view(1)), esc(st.text_view(2)), hash_prefix(st.text_view(3)),
+          esc(st.text_view(4)), esc(st.text_view(5)));
       if (!st.text_view(8).empty()) h += "<br><small>" + esc(st.text_view(8)) + "</small>";
       h += "</td><td>" + brief_files(st.text_view(6)) + "</td><td>" + brief_files(st.text_view(7)) +
            "</td><td class=\"hash\">" + hash_prefix(st.text_view(9)) + "</td></tr>\n";
@@ -772,17 +830,20 @@ void write_index(Ctx& ctx, CaseDb& c, const Verification& verification, const st
   // Parsers.
   h += fmt::format("<h2 id=\"parsers\">{}</h2>\n", ctx.tr("解析結果", "Analysis results"));
   h += fmt::format(
-      "<table>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>\n",
+      "<table>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></"
+      "thead>\n<tbody>\n",
       ctx.tr("パーサ", "Parser"), ctx.tr("版", "Version"), ctx.tr("対象ファイル数", "Files"),
       ctx.tr("抽出件数", "Artifacts"), ctx.tr("警告数", "Warnings"), ctx.tr("正常終了以外", "Not ok"));
   {
-    sql::Stmt st(db,
-                 "SELECT parser_id, parser_version, COUNT(*), SUM(artifact_count), SUM(warning_count), "
-                 "SUM(status != 'ok') FROM parser_runs GROUP BY parser_id, parser_version ORDER BY parser_id, "
-                 "parser_version");
+    sql::Stmt st(
+        db,
+        "SELECT parser_id, parser_version, COUNT(*), SUM(artifact_count), SUM(warning_count), "
+        "SUM(status != 'ok') FROM parser_runs GROUP BY parser_id, parser_version ORDER BY parser_id, "
+        "parser_version");
     while (st.step())
       h += fmt::format(
-          "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
+          "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td "
+          "class=\"num\">{}</td>"
           "<td class=\"num\">{}</td></tr>\n",
           esc(st.text_view(0)), esc(st.text_view(1)), st.i64(2), st.i64(3), st.i64(4), st.i64(5));
   }
@@ -864,7 +925,8 @@ void remove_stale_pages(const Ctx& ctx) {
   for (const auto& entry : fs::directory_iterator(ctx.dir.empty() ? fs::path(".") : ctx.dir, ec)) {
     const std::string name = entry.path().filename().string();
     if (written.count(name) || !entry.is_regular_file(ec)) continue;
-    const bool stale_page = name.starts_with(prefix) && std::regex_match(name.substr(prefix.size()), page_name);
+    const bool stale_page =
+        name.starts_with(prefix) && std::regex_match(name.substr(prefix.size()), page_name);
     if (stale_page || name == ctx.index_name + ".tmp") fs::remove(entry.path(), ec);
   }
 }
@@ -891,14 +953,16 @@ ReportResult write_html_report(CaseDb& c, const HtmlReportOptions& options) {
   ctx.generated_utc = now_utc_iso();
   std::error_code ec;
   if (!ctx.dir.empty()) fs::create_directories(ctx.dir, ec);
-  if (ec) throw Error(ExitCode::failure, "cannot create report folder " + ctx.dir.string() + ": " + ec.message());
+  if (ec)
+    throw Error(ExitCode::failure, "cannot create report folder " + ctx.dir.string() + ": " + ec.message());
 
   // Verification runs first, outside the read snapshot (it may open its own transaction).
   const Verification verification = run_verification(c);
 
   report::ReadSnapshot snapshot(c.db());
   std::vector<TypeSummary> types;
-  for (const auto& [type, table] : kArtifactTables) types.push_back(write_type_pages(ctx, c.db(), type, table));
+  for (const auto& [type, table] : kArtifactTables)
+    types.push_back(write_type_pages(ctx, c.db(), type, table));
   const std::vector<EvidenceSummary> evidence_pages = write_item_pages(ctx, c.db());
   int64_t warning_count = 0;
   {
@@ -907,8 +971,8 @@ ReportResult write_html_report(CaseDb& c, const HtmlReportOptions& options) {
   }
   {
     sql::Stmt st(c.db(), kWarningsSql);
-    write_paginated(ctx, "warnings", std::string(ctx.tr("警告", "Warnings")), "", warnings_thead(ctx), warning_count,
-                    st, render_warning);
+    write_paginated(ctx, "warnings", std::string(ctx.tr("警告", "Warnings")), "", warnings_thead(ctx),
+                    warning_count, st, render_warning);
   }
   write_index(ctx, c, verification, types, evidence_pages, warning_count);
   remove_stale_pages(ctx);

@@ -52,7 +52,9 @@ void AtomicFile::commit() {
   if (rc != 0) fail("cannot close");
   std::error_code ec;
   fs::rename(tmp_, path_, ec);
-  if (ec) throw Error(ExitCode::failure, "cannot rename " + tmp_.string() + " to " + path_.string() + ": " + ec.message());
+  if (ec)
+    throw Error(ExitCode::failure,
+                "cannot rename " + tmp_.string() + " to " + path_.string() + ": " + ec.message());
   committed_ = true;
 }
 
@@ -75,7 +77,8 @@ ReadSnapshot::~ReadSnapshot() {
 namespace {
 // Schema facts (core/case_schema.h): which columns hold flags and which hold JSON arrays.
 constexpr std::array<std::string_view, 4> kBooleanColumns = {"edited", "deleted", "is_group", "video"};
-constexpr std::array<std::string_view, 4> kJsonArrayColumns = {"recipients", "phones", "emails", "attachments"};
+constexpr std::array<std::string_view, 4> kJsonArrayColumns = {"recipients", "phones", "emails",
+                                                               "attachments"};
 
 bool contains(const auto& list, std::string_view name) {
   return std::find(list.begin(), list.end(), name) != list.end();
@@ -114,7 +117,8 @@ ArtifactLayout artifact_layout(const sql::Db& db, std::string_view type, std::st
       const std::string base(n.substr(0, n.size() - 4));
       if (has(base + "_epoch") && has(base + "_utc")) {
         col = {base, ColumnKind::time, index};
-        for (const char* suffix : {"_raw", "_epoch", "_utc"}) select += ", t." + quoted_identifier(base + suffix);
+        for (const char* suffix : {"_raw", "_epoch", "_utc"})
+          select += ", t." + quoted_identifier(base + suffix);
         index += 3;
         layout.columns.push_back(std::move(col));
         continue;
@@ -146,14 +150,26 @@ void append_html_escaped(std::string& out, std::string_view s) {
   for (char ch : s) {
     const auto c = static_cast<unsigned char>(ch);
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
       case '\t':
       case '\n':
-      case '\r': out += ch; break;
+      case '\r':
+        out += ch;
+        break;
       default:
         if (c < 0x20 || c == 0x7f) {
           static constexpr char kHex[] = "0123456789ABCDEF";

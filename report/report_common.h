@@ -62,7 +62,7 @@ enum class ColumnKind {
 struct ArtifactColumn {
   std::string name;  // the column name; for time columns the base ("time" for time_raw/time_epoch/time_utc)
   ColumnKind kind = ColumnKind::value;
-  int index = 0;     // result column of the value in the cursor (time: *_raw; *_epoch and *_utc follow)
+  int index = 0;  // result column of the value in the cursor (time: *_raw; *_epoch and *_utc follow)
 };
 
 // Result columns of the provenance part of every artifact cursor, in this order.

@@ -96,5 +96,7 @@ TEST_CASE("artifacts are stored with provenance and found by Japanese substring 
   CHECK(short_hits[0].recovered);
   CHECK(search_case(c, "佐藤").size() == 1);
   CHECK(search_case(c, "1111-2222").size() == 1);
-  CHECK(search_case(c, "\"quoted\" OR x").empty());  // FTS operators are taken literally
+  CHECK(search_case(c, "\"quoted\" OR x").empty());  // operators are taken literally
+  CHECK(search_case(c, "100%").empty());
+  CHECK(search_case(c, "即日即金").size() == 1);
 }

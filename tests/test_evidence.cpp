@@ -5,8 +5,10 @@
 #include <archive_entry.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <clocale>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -53,20 +55,24 @@ struct Member {
   std::string name;
   std::string content;
   int64_t mtime = 1700000000;
-  enum Kind { file, dir, symlink } kind = file;
+  enum Kind { file, dir, symlink, hardlink } kind = file;
   std::string link_target;
   bool store = false;  // zip: stored instead of deflated
 };
 
 // Writes an archive with libarchive. `setup` chooses format, filters and options.
 void write_archive(const fs::path& path, const std::function<void(struct archive*)>& setup,
-                   const std::vector<Member>& members) {
+                   const std::vector<Member>& members, bool utf8_locale = true) {
+  // Write as a tar or zip tool in a UTF-8 locale would (pax and zip then flag names as UTF-8); the
+  // sources themselves are read back in the test's default "C" locale.
+  std::string old_locale = std::setlocale(LC_CTYPE, nullptr);
+  REQUIRE(std::setlocale(LC_CTYPE, utf8_locale ? "C.UTF-8" : "C"));
   struct archive* a = archive_write_new();
   setup(a);
   REQUIRE(archive_write_open_filename(a, path.c_str()) == ARCHIVE_OK);
   for (const Member& m : members) {
     struct archive_entry* e = archive_entry_new();
-    archive_entry_set_pathname_utf8(e, m.name.c_str());
+    archive_entry_set_pathname(e, m.name.c_str());
     archive_entry_set_mtime(e, m.mtime, 0);
     if (m.kind == Member::dir) {
       archive_entry_set_filetype(e, AE_IFDIR);
@@ -75,22 +81,34 @@ void write_archive(const fs::path& path, const std::function<void(struct archive
       archive_entry_set_filetype(e, AE_IFLNK);
       archive_entry_set_symlink(e, m.link_target.c_str());
       archive_entry_set_perm(e, 0777);
+    } else if (m.kind == Member::hardlink) {
+      archive_entry_set_filetype(e, AE_IFREG);
+      archive_entry_set_hardlink(e, m.link_target.c_str());
+      archive_entry_set_perm(e, 0644);
+      archive_entry_set_size(e, 0);
     } else {
       archive_entry_set_filetype(e, AE_IFREG);
       archive_entry_set_perm(e, 0644);
       archive_entry_set_size(e, static_cast<la_int64_t>(m.content.size()));
     }
-    if (archive_format(a) == ARCHIVE_FORMAT_ZIP || (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP) {
-      if (m.store) archive_write_zip_set_compression_store(a);
-      else archive_write_zip_set_compression_deflate(a);
+    if (archive_format(a) == ARCHIVE_FORMAT_ZIP ||
+        (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP) {
+      if (m.store)
+        archive_write_zip_set_compression_store(a);
+      else
+        archive_write_zip_set_compression_deflate(a);
     }
-    REQUIRE(archive_write_header(a, e) == ARCHIVE_OK);
+    int r = archive_write_header(a, e);
+    INFO("writing " << m.name << ": " << (archive_error_string(a) ? archive_error_string(a) : ""));
+    REQUIRE(r == (utf8_locale ? ARCHIVE_OK : r));
     if (m.kind == Member::file && !m.content.empty())
-      REQUIRE(archive_write_data(a, m.content.data(), m.content.size()) == static_cast<la_ssize_t>(m.content.size()));
+      REQUIRE(archive_write_data(a, m.content.data(), m.content.size()) ==
+              static_cast<la_ssize_t>(m.content.size()));
     archive_entry_free(e);
   }
   REQUIRE(archive_write_close(a) == ARCHIVE_OK);
   archive_write_free(a);
+  std::setlocale(LC_CTYPE, old_locale.c_str());
 }
 
 auto pax = [](struct archive* a) { archive_write_set_format_pax(a); };
@@ -129,7 +147,10 @@ struct Run {
 Run visit_all(EvidenceSource& source, EvidenceSource::Filter filter = {}) {
   Run run;
   source.for_each_file(
-      filter, [&](const EvidenceEntry& e, ByteReader& r) { run.files.push_back({e, read_all(r)}); },
+      filter,
+      [&](const EvidenceEntry& e, ByteReader& r) {
+        run.files.push_back({e, read_all(r)});
+      },
       [&](const SourceProblem& p) { run.problems.push_back(p); });
   return run;
 }
@@ -160,7 +181,8 @@ std::map<std::string, std::string> sha256_tree(const fs::path& root) {
 }
 
 const std::string kLongDir =
-    "data/data/com.example.a.very.long.package.name.that.goes.on/and/on/databases/nested/deeper/and/deeper/still";
+    "data/data/com.example.a.very.long.package.name.that.goes.on/and/on/databases/nested/deeper/and/deeper/"
+    "still";
 
 }  // namespace
 
@@ -219,7 +241,7 @@ TEST_CASE("glob_match", "[evidence][glob]") {
   CHECK_FALSE(glob_match("a/**/b/**/c", "a/x/c"));
   CHECK(glob_match("*.db", "msgstore.db"));
   CHECK_FALSE(glob_match("*.db", "Msgstore.DB"));  // case-sensitive
-  CHECK(glob_match("写真/?.jpg", "写真/猫.jpg"));     // '?' is one character, not one byte
+  CHECK(glob_match("写真/?.jpg", "写真/猫.jpg"));  // '?' is one character, not one byte
   CHECK(glob_match("[猫犬].txt", "犬.txt"));
   CHECK(glob_match("a[b", "a[b"));  // an unclosed '[' is an ordinary character
 }
@@ -243,8 +265,8 @@ TEST_CASE("PathIndex finds items by literal basename and by wildcard", "[evidenc
   CHECK(Locator::backup("HomeDomain", "/Library/SMS/sms.db").glob == "HomeDomain/Library/SMS/sms.db");
   CHECK(index.match(Locator::backup("HomeDomain", "Library/SMS/*.db")) == std::vector<int64_t>{14});
   // Union in insertion order, without duplicates.
-  CHECK(index.match_any({Locator::path("**/wa.db"), Locator::path("**/mmssms.db"), Locator::path("**/*.db")}) ==
-        std::vector<int64_t>{10, 11, 12, 13, 14});
+  CHECK(index.match_any({Locator::path("**/wa.db"), Locator::path("**/mmssms.db"),
+                         Locator::path("**/*.db")}) == std::vector<int64_t>{10, 11, 12, 13, 14});
   CHECK(index.find_exact("data/data/com.whatsapp/databases/wa.db") == 12);
   CHECK_FALSE(index.find_exact("wa.db"));
   CHECK(index.path_of(13) == "sdcard/backup/mmssms.db");
@@ -298,7 +320,8 @@ TEST_CASE("folder source walks in sorted order with times and reports symlinks",
   CHECK(run.problems[2].path == "outside");
 
   // The filter selects files (and the problems about them); the order stays the same.
-  Run some = visit_all(*source, [](std::string_view p) { return glob_match("**/*.db", p) || p == "a/link.txt"; });
+  Run some =
+      visit_all(*source, [](std::string_view p) { return glob_match("**/*.db", p) || p == "a/link.txt"; });
   REQUIRE(some.files.size() == 1);
   CHECK(some.files[0].entry.path == "data/data/com.android.providers.telephony/databases/mmssms.db");
   REQUIRE(some.problems.size() == 1);
@@ -311,33 +334,56 @@ TEST_CASE("folder source: a handler may stop early, its own errors propagate", "
   write_file(tmp / "f/b.txt", "b");
   auto source = open_evidence(tmp / "f");
   std::vector<std::string> seen;
-  source->for_each_file({}, [&](const EvidenceEntry& e, ByteReader& r) {
-    char c;
-    r.read(&c, 1);  // partial read is fine
-    seen.push_back(e.path);
-  }, {});
+  source->for_each_file({},
+                        [&](const EvidenceEntry& e, ByteReader& r) {
+                          char c;
+                          r.read(&c, 1);  // partial read is fine
+                          seen.push_back(e.path);
+                        },
+                        {});
   CHECK(seen == std::vector<std::string>{"a.txt", "b.txt"});
   CHECK(error_code_of([&] {
-          source->for_each_file({}, [](const EvidenceEntry&, ByteReader&) { throw Error(ExitCode::disk_full, "full"); },
-                                {});
+          source->for_each_file(
+              {}, [](const EvidenceEntry&, ByteReader&) { throw Error(ExitCode::disk_full, "full"); }, {});
         }) == ExitCode::disk_full);
 }
 
 TEST_CASE("folder source reports unreadable files and goes on", "[evidence][folder]") {
-  if (::geteuid() == 0) {
-    std::cout << "note: running as root, permissions cannot make a file unreadable; check skipped" << std::endl;
-    return;
-  }
   TempDir tmp;
   write_file(tmp / "f/a.txt", "a");
   write_file(tmp / "f/secret.txt", "s");
+  write_file(tmp / "f/z.txt", "z");
+  fs::permissions(tmp.path(), fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                  fs::perms::others_read | fs::perms::others_exec);
   fs::permissions(tmp / "f/secret.txt", fs::perms::none);
-  Run run = visit_all(tmp / "f");
-  REQUIRE(run.files.size() == 1);
-  REQUIRE(run.problems.size() == 1);
-  CHECK(run.problems[0].path == "secret.txt");
-  CHECK_FALSE(run.problems[0].fatal);
-  fs::permissions(tmp / "f/secret.txt", fs::perms::owner_all);
+  // 0 when the walk visited a.txt and z.txt and reported secret.txt as one non-fatal problem.
+  auto check = [&]() -> int {
+    try {
+      Run run = visit_all(tmp / "f");
+      if (run.files.size() != 2 || run.files[0].entry.path != "a.txt" || run.files[1].entry.path != "z.txt")
+        return 1;
+      if (run.problems.size() != 1 || run.problems[0].path != "secret.txt" || run.problems[0].fatal) return 2;
+      if (run.problems[0].message.find("Permission denied") == std::string::npos) return 3;
+      return 0;
+    } catch (...) {
+      return 4;
+    }
+  };
+  if (::geteuid() != 0) {
+    CHECK(check() == 0);
+    return;
+  }
+  // Root reads everything: run the walk in a child that has dropped to "nobody".
+  pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    if (::setgid(65534) != 0 || ::setuid(65534) != 0) ::_exit(5);
+    ::_exit(check());
+  }
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
 }
 
 // ---------------------------------------------------------------- tar
@@ -353,6 +399,7 @@ TEST_CASE("tar: pax and GNU long names, times, compressed tar", "[evidence][tar]
       {long_name, std::string(70000, 'L'), 1600000002},
       {"data/日本語/メッセージ.db", "日本語の内容", 1600000003},
       {"data/link", "", 1, Member::symlink, "short.txt"},
+      {"data/hard", "", 1, Member::hardlink, "data/short.txt"},
   };
   for (auto [name, setup] : std::vector<std::pair<std::string, std::function<void(struct archive*)>>>{
            {"pax.tar", pax}, {"gnu.tar", gnutar}, {"pax.tar.gz", pax_gz}}) {
@@ -374,10 +421,12 @@ TEST_CASE("tar: pax and GNU long names, times, compressed tar", "[evidence][tar]
       CHECK(run.files[1].entry.mtime_unix_s == 1600000002);
       CHECK(run.files[2].entry.path == "data/日本語/メッセージ.db");  // byte-exact UTF-8
       CHECK(run.files[2].content == "日本語の内容");
-      REQUIRE(run.problems.size() == 1);
+      REQUIRE(run.problems.size() == 2);
       CHECK(run.problems[0].path == "data/link");
       CHECK(run.problems[0].message.find("symbolic link") != std::string::npos);
       CHECK_FALSE(run.problems[0].fatal);
+      CHECK(run.problems[1].path == "data/hard");
+      CHECK_THAT(run.problems[1].message, Catch::Contains("hard link") && Catch::Contains("data/short.txt"));
 
       // A filter skips unselected members without reading them.
       Run one = visit_all(*source, [](std::string_view p) { return glob_match("**/*.db", p); });
@@ -410,7 +459,8 @@ TEST_CASE("tar: a truncated archive is a fatal problem naming the last good memb
   for (bool gz : {false, true}) {
     fs::path archive = tmp / (gz ? "cut.tar.gz" : "cut.tar");
     std::string big(200000, '\0');
-    for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>((i * 2654435761u) >> 13);  // poorly compressible
+    for (size_t i = 0; i < big.size(); ++i)
+      big[i] = static_cast<char>((i * 2654435761u) >> 13);  // poorly compressible
     write_archive(archive, gz ? std::function<void(struct archive*)>(pax_gz) : pax,
                   {{"first.txt", "complete"}, {"second.bin", big}, {"third.txt", "never reached"}});
     truncate_file(archive, fs::file_size(archive) * 2 / 3);
@@ -423,10 +473,13 @@ TEST_CASE("tar: a truncated archive is a fatal problem naming the last good memb
     std::vector<SourceProblem> problems;
     std::vector<std::string> visited;
     CHECK(error_code_of([&] {
-            source->for_each_file({}, [&](const EvidenceEntry& e, ByteReader& r) {
-              visited.push_back(e.path);
-              read_all(r);
-            }, [&](const SourceProblem& p) { problems.push_back(p); });
+            source->for_each_file(
+                {},
+                [&](const EvidenceEntry& e, ByteReader& r) {
+                  visited.push_back(e.path);
+                  read_all(r);
+                },
+                [&](const SourceProblem& p) { problems.push_back(p); });
           }) == ExitCode::corrupt_input);
     INFO(message);
     CHECK(message.find(archive.string()) != std::string::npos);
@@ -441,12 +494,14 @@ TEST_CASE("tar: a truncated archive is a fatal problem naming the last good memb
           ExitCode::corrupt_input);
     // And when the handler swallows the error, the walk still stops.
     CHECK(error_code_of([&] {
-            source->for_each_file({}, [](const EvidenceEntry&, ByteReader& r) {
-              try {
-                read_all(r);
-              } catch (const Error&) {
-              }
-            }, {});
+            source->for_each_file({},
+                                  [](const EvidenceEntry&, ByteReader& r) {
+                                    try {
+                                      read_all(r);
+                                    } catch (const Error&) {
+                                    }
+                                  },
+                                  {});
           }) == ExitCode::corrupt_input);
   }
 }
@@ -472,7 +527,7 @@ TEST_CASE("zip: deflated and stored members, zip64", "[evidence][zip]") {
       bool has_zip64_record = bytes.find(std::string("PK\x06\x06", 4)) != std::string::npos;
       CHECK(has_zip64_record == use_zip64);
       CHECK(bytes.find(text.substr(0, 200)) == std::string::npos);  // really deflated
-      CHECK(bytes.find("stored bytes") != std::string::npos);        // really stored
+      CHECK(bytes.find("stored bytes") != std::string::npos);       // really stored
 
       CHECK(detect_source_kind(archive) == SourceKind::zip);
       auto source = open_evidence(archive);
@@ -493,7 +548,25 @@ TEST_CASE("zip: deflated and stored members, zip64", "[evidence][zip]") {
   }
 }
 
-TEST_CASE("zip: a member named ../../etc/x is reported and sanitised, nothing is written", "[evidence][zip]") {
+TEST_CASE("zip: a name in a legacy code page (CP932) is kept byte for byte", "[evidence][zip]") {
+  TempDir tmp;
+  fs::path archive = tmp / "sjis.zip";
+  const std::string sjis_name = "sjis/\x93\xfa\x96\x7b.txt";  // "日本.txt" in Shift_JIS, no UTF-8 flag
+  write_archive(archive, zip, {{sjis_name, "shift-jis"}}, /*utf8_locale=*/false);
+  REQUIRE(read_file(archive).find(sjis_name) != std::string::npos);
+  Run run = visit_all(archive);
+  REQUIRE(run.files.size() == 1);
+  CHECK(run.files[0].entry.path == sjis_name);
+  CHECK(run.files[0].entry.physical == sjis_name);
+  CHECK(run.files[0].content == "shift-jis");
+  std::string listed;
+  for (const SourceProblem& p : run.problems) listed += p.message + "\n";
+  INFO(listed);
+  CHECK(run.problems.empty());
+}
+
+TEST_CASE("zip: a member named ../../etc/x is reported and sanitised, nothing is written",
+          "[evidence][zip]") {
   TempDir tmp;
   fs::path dir = tmp / "a/b";
   fs::create_directories(dir);
@@ -524,17 +597,22 @@ TEST_CASE("zip: a truncated archive is a fatal corrupt_input error", "[evidence]
   fs::path archive = tmp / "cut.zip";
   std::string noise(300000, '\0');
   for (size_t i = 0; i < noise.size(); ++i) noise[i] = static_cast<char>((i * 2654435761u) >> 11);
-  write_archive(archive, zip, {{"first.txt", "complete", 1}, {"second.bin", noise, 1, Member::file, "", true},
-                               {"third.txt", "never"}});
+  write_archive(archive, zip,
+                {{"first.txt", "complete", 1},
+                 {"second.bin", noise, 1, Member::file, "", true},
+                 {"third.txt", "never"}});
   truncate_file(archive, fs::file_size(archive) / 2);
   CHECK(detect_source_kind(archive) == SourceKind::zip);
   auto source = open_evidence(archive);
   std::vector<SourceProblem> problems;
   std::string message;
-  CHECK(error_code_of([&] {
-          source->for_each_file({}, [](const EvidenceEntry&, ByteReader& r) { read_all(r); },
-                                [&](const SourceProblem& p) { problems.push_back(p); });
-        }, &message) == ExitCode::corrupt_input);
+  CHECK(error_code_of(
+            [&] {
+              source->for_each_file(
+                  {}, [](const EvidenceEntry&, ByteReader& r) { read_all(r); },
+                  [&](const SourceProblem& p) { problems.push_back(p); });
+            },
+            &message) == ExitCode::corrupt_input);
   INFO(message);
   CHECK(message.find("cut.zip") != std::string::npos);
   CHECK(message.find("last good member: 'first.txt'") != std::string::npos);
@@ -549,16 +627,19 @@ TEST_CASE("detection errors are specific", "[evidence][detect]") {
   std::string message;
   CHECK(error_code_of([&] { detect_source_kind(tmp / "nope"); }, &message) == ExitCode::evidence_unreadable);
   CHECK(message.find("not found") != std::string::npos);
-  CHECK(error_code_of([&] { open_evidence(tmp / "nope", SourceKind::zip); }) == ExitCode::evidence_unreadable);
+  CHECK(error_code_of([&] { open_evidence(tmp / "nope", SourceKind::zip); }) ==
+        ExitCode::evidence_unreadable);
 
   write_file(tmp / "empty.bin", "");
-  CHECK(error_code_of([&] { detect_source_kind(tmp / "empty.bin"); }, &message) == ExitCode::evidence_unreadable);
+  CHECK(error_code_of([&] { detect_source_kind(tmp / "empty.bin"); }, &message) ==
+        ExitCode::evidence_unreadable);
   CHECK(message.find("evidence file is empty (0 bytes)") != std::string::npos);
 
   std::string garbage;
   for (int i = 0; i < 4096; ++i) garbage += static_cast<char>((i * 7919) % 251);
   write_file(tmp / "garbage.bin", garbage);
-  CHECK(error_code_of([&] { detect_source_kind(tmp / "garbage.bin"); }, &message) == ExitCode::unknown_format);
+  CHECK(error_code_of([&] { detect_source_kind(tmp / "garbage.bin"); }, &message) ==
+        ExitCode::unknown_format);
   CHECK(message.find("cannot recognise") != std::string::npos);
   CHECK(message.find("tried folder, tar, zip, ios-backup") != std::string::npos);
   CHECK(message.find("--format") != std::string::npos);
@@ -567,7 +648,16 @@ TEST_CASE("detection errors are specific", "[evidence][detect]") {
         ExitCode::unknown_format);
   CHECK_THAT(message, Catch::Contains("not a tar archive"));
   CHECK(error_code_of([&] { open_evidence(tmp.path(), SourceKind::zip); }) == ExitCode::unknown_format);
-  CHECK(error_code_of([&] { open_evidence(tmp / "garbage.bin", SourceKind::folder); }) == ExitCode::unknown_format);
+  CHECK(error_code_of([&] { open_evidence(tmp / "garbage.bin", SourceKind::folder); }) ==
+        ExitCode::unknown_format);
+
+  // Empty but valid archives are recognised and simply have no files.
+  write_archive(tmp / "empty.zip", zip, {});
+  write_archive(tmp / "empty.tar", pax, {});
+  CHECK(detect_source_kind(tmp / "empty.zip") == SourceKind::zip);
+  CHECK(detect_source_kind(tmp / "empty.tar") == SourceKind::tar);
+  CHECK(visit_all(tmp / "empty.zip").files.empty());
+  CHECK(visit_all(tmp / "empty.tar").problems.empty());
 
   // Half an iOS backup is ambiguous: both candidates are named and --format suggested.
   write_file(tmp / "half/Manifest.db", "x");
@@ -593,13 +683,16 @@ fs::path make_synthetic_backup(const fs::path& root) {
   fs::create_directories(root);
   write_file(root / "Info.plist", "<?xml version=\"1.0\"?><plist version=\"1.0\"><dict/></plist>");
   write_file(root / "Status.plist", "<?xml version=\"1.0\"?><plist version=\"1.0\"><dict/></plist>");
-  write_file(root / "Manifest.plist",
-             "<?xml version=\"1.0\" encoding=\"UTF-8\"?><plist version=\"1.0\"><dict><key>IsEncrypted</key><false/>"
-             "</dict></plist>");
+  write_file(
+      root / "Manifest.plist",
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?><plist version=\"1.0\"><dict><key>IsEncrypted</key><false/>"
+      "</dict></plist>");
   {
     sql::Db db(root / "Manifest.db", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-    db.exec("CREATE TABLE Files (fileID TEXT PRIMARY KEY, domain TEXT, relativePath TEXT, flags INTEGER, file BLOB);"
-            "CREATE TABLE Properties (key TEXT PRIMARY KEY, value BLOB);");
+    db.exec(
+        "CREATE TABLE Files (fileID TEXT PRIMARY KEY, domain TEXT, relativePath TEXT, flags INTEGER, file "
+        "BLOB);"
+        "CREATE TABLE Properties (key TEXT PRIMARY KEY, value BLOB);");
     sql::Stmt ins(db, "INSERT INTO Files VALUES (?1, ?2, ?3, ?4, NULL)");
     auto add = [&](std::string id, std::string domain, std::string rel, int flags) {
       ins.bind(1, id).bind(2, domain).bind(3, rel).bind(4, flags);
@@ -631,7 +724,8 @@ TEST_CASE("iOS backup: synthetic backup maps domains, reports every oddity", "[e
   std::vector<std::string> paths;
   for (const Visit& v : run.files) paths.push_back(v.entry.path);
   CHECK(paths == std::vector<std::string>{"Info.plist", "Manifest.db", "Manifest.plist", "Status.plist",
-                                          "__unsafe__/HomeDomain%2F..%2F..%2Fetc%2Fpasswd", "HomeDomain/Library/SMS/sms.db"});
+                                          "__unsafe__/HomeDomain%2F..%2F..%2Fetc%2Fpasswd",
+                                          "HomeDomain/Library/SMS/sms.db"});
   const Visit* sms = run.find("HomeDomain/Library/SMS/sms.db");
   REQUIRE(sms);
   CHECK(sms->entry.physical == "3d/3d0d7e5fb2ce288813306e4d4636395e047a3d28");
@@ -641,7 +735,8 @@ TEST_CASE("iOS backup: synthetic backup maps domains, reports every oddity", "[e
   CHECK(run.problems_containing("missing on disk") == 1);
   CHECK(run.problems_containing("unsafe Manifest.db path") == 1);
   CHECK(run.problems_containing("malformed fileID") == 1);
-  CHECK(run.problems_containing("55/5555555555555555555555555555555555555555 is on disk but not listed") == 1);
+  CHECK(run.problems_containing("55/5555555555555555555555555555555555555555 is on disk but not listed") ==
+        1);
   CHECK(run.problems.size() == 5);
   CHECK(sha256_tree(root) == before);
   // No working copy is left next to the evidence.
@@ -654,9 +749,10 @@ TEST_CASE("iOS backup: encrypted backups are refused with a clear message", "[ev
   std::string message;
   SECTION("Manifest.plist says IsEncrypted") {
     fs::path root = make_synthetic_backup(tmp / "enc");
-    write_file(root / "Manifest.plist",
-               "<?xml version=\"1.0\" encoding=\"UTF-8\"?><plist version=\"1.0\"><dict><key>IsEncrypted</key><true/>"
-               "</dict></plist>");
+    write_file(
+        root / "Manifest.plist",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><plist version=\"1.0\"><dict><key>IsEncrypted</key><true/>"
+        "</dict></plist>");
     CHECK(detect_source_kind(root) == SourceKind::ios_backup);
     CHECK(error_code_of([&] { open_evidence(root); }, &message) == ExitCode::evidence_unreadable);
   }
@@ -678,9 +774,12 @@ TEST_CASE("iOS backup: the real MVT backup, read in place and left unchanged", "
   CHECK(detect_source_kind(root) == SourceKind::ios_backup);
   auto source = open_evidence(root);
   Run run;
-  source->for_each_file({}, [&](const EvidenceEntry& e, ByteReader& r) {
-    run.files.push_back({e, e.path == "Manifest.db" ? std::string() : read_all(r)});
-  }, [&](const SourceProblem& p) { run.problems.push_back(p); });
+  source->for_each_file(
+      {},
+      [&](const EvidenceEntry& e, ByteReader& r) {
+        run.files.push_back({e, e.path == "Manifest.db" ? std::string() : read_all(r)});
+      },
+      [&](const SourceProblem& p) { run.problems.push_back(p); });
 
   // Info.plist + Manifest.db + the 10 hashed files Manifest.db lists and MVT kept.
   CHECK(run.files.size() == 12);
@@ -706,7 +805,8 @@ TEST_CASE("iOS backup: the real MVT backup, read in place and left unchanged", "
   // Everything the manifest lists but MVT did not keep is reported, not silently skipped.
   CHECK(run.problems_containing("missing on disk") == 1089 - 10);
   CHECK(run.problems_containing("is not followed") == 14);  // the 14 symlinks
-  CHECK(run.problems_containing("e7/e794f6ffcc3c222535f47684a63d5178da3c4500 is on disk but not listed") == 1);
+  CHECK(run.problems_containing("e7/e794f6ffcc3c222535f47684a63d5178da3c4500 is on disk but not listed") ==
+        1);
   CHECK(run.problems_containing("Manifest.plist not found") == 1);
   for (const SourceProblem& p : run.problems) CHECK_FALSE(p.fatal);
 

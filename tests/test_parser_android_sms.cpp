@@ -53,7 +53,8 @@ fs::path make_db(const fs::path& path, const std::string& sql) {
 
 TEST_CASE("android.sms: plaso mmssms.db (real, Android 4.x, no sub_id)", "[android][sms]") {
   KANSHIKI_REALDATA_OR_SKIP(file, "android_misc/plaso/mmssms.db");
-  auto sink = test::run_parser("android.sms", file, "data/data/com.android.providers.telephony/databases/mmssms.db");
+  auto sink =
+      test::run_parser("android.sms", file, "data/data/com.android.providers.telephony/databases/mmssms.db");
   CHECK(sink.warnings.empty());
   REQUIRE(sink.records.size() == 11);  // 9 SMS + 1 thread + 1 participant
   CHECK(sink.of_type<Message>().size() == 9);
@@ -198,7 +199,8 @@ INSERT INTO addr (_id, msg_id, address, type, charset) VALUES
   CHECK(mms.text == "受け子の件");
   CHECK(mms.status == "unread");
   REQUIRE(mms.attachments.size() == 1);
-  CHECK(mms.attachments[0].path == "/data/user/0/com.android.providers.telephony/app_parts/PART_1_IMG_0001.jpg");
+  CHECK(mms.attachments[0].path ==
+        "/data/user/0/com.android.providers.telephony/app_parts/PART_1_IMG_0001.jpg");
   CHECK(mms.attachments[0].mime_type == "image/jpeg");
   CHECK_FALSE(mms.attachments[0].size);
 

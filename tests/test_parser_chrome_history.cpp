@@ -1,5 +1,6 @@
 // chrome.history: real History files from several Chrome versions (Hindsight v1/v60 fixtures, plaso, IPED)
-// and a generated fixture from the current schema with Japanese titles, redirect qualifiers and a dangling visit.
+// and a generated fixture from the current schema with Japanese titles, redirect qualifiers and a dangling
+// visit.
 #include <string>
 
 #include "core/sqlite_util.h"
@@ -35,7 +36,8 @@ TEST_CASE("chrome.history: transition names", "[chrome]") {
 
 TEST_CASE("chrome.history: real History, Hindsight Chrome v1 fixture", "[chrome]") {
   KANSHIKI_REALDATA_OR_SKIP(file, "chrome/hindsight/History_v01");
-  auto sink = test::run_parser("chrome.history", file, "Users/x/AppData/Local/Google/Chrome/User Data/Default/History");
+  auto sink = test::run_parser("chrome.history", file,
+                               "Users/x/AppData/Local/Google/Chrome/User Data/Default/History");
   CHECK(sink.warnings.empty());
   REQUIRE(sink.records.size() == 46);  // 46 visits; every URL has a visit
   check_all_from(sink, "visits", 46);
@@ -70,8 +72,11 @@ TEST_CASE("chrome.history: real History files of other Chrome versions", "[chrom
     const char* path;
     size_t visits;
   };
-  for (const Case& c : {Case{"chrome/hindsight/History_v60", 61}, Case{"chrome/plaso/History", 69},
-                        Case{"chrome/plaso/History-59.0.3071.86", 1}}) {
+  for (const Case& c :
+       {Case{"chrome/hindsight/History_v10", 84}, Case{"chrome/hindsight/History_v20", 58},
+        Case{"chrome/hindsight/History_v30", 46}, Case{"chrome/hindsight/History_v60", 61},
+        Case{"chrome/plaso/History", 69}, Case{"chrome/plaso/History-57.0.2987.133", 1},
+        Case{"chrome/plaso/History-58.0.3029.96", 1}, Case{"chrome/plaso/History-59.0.3071.86", 1}}) {
     KANSHIKI_REALDATA_OR_SKIP(file, c.path);
     INFO(c.path);
     auto sink = test::run_parser("chrome.history", file);
@@ -83,8 +88,9 @@ TEST_CASE("chrome.history: real History files of other Chrome versions", "[chrom
   // Chrome 59 (plaso): the single visit, fully.
   KANSHIKI_REALDATA_OR_SKIP(file, "chrome/plaso/History-59.0.3071.86");
   auto sink = test::run_parser("chrome.history", file, "home/u/.config/google-chrome/Default/History");
-  REQUIRE(sink.records.size() == 1);
-  const auto& [p, v] = sink.of_type<WebVisit>().at(0);
+  auto visits = sink.of_type<WebVisit>();
+  REQUIRE(visits.size() == 1);
+  const auto& [p, v] = visits[0];
   CHECK(p.evidence_id == 1);
   CHECK(p.item_id == 1);
   CHECK(p.item_path == "home/u/.config/google-chrome/Default/History");
@@ -128,26 +134,26 @@ TEST_CASE("chrome.history: generated fixture (current schema), Japanese titles, 
   {
     sql::Db db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     // DDL as in a real Chrome History (IPED test file, Chrome 90 era).
-    db.exec(
-        "CREATE TABLE urls(id INTEGER PRIMARY KEY AUTOINCREMENT,url LONGVARCHAR,title LONGVARCHAR,visit_count INTEGER "
-        "DEFAULT 0 NOT NULL,typed_count INTEGER DEFAULT 0 NOT NULL,last_visit_time INTEGER NOT NULL,hidden INTEGER "
-        "DEFAULT 0 NOT NULL);"
-        "CREATE TABLE visits(id INTEGER PRIMARY KEY,url INTEGER NOT NULL,visit_time INTEGER NOT NULL,from_visit "
-        "INTEGER,transition INTEGER DEFAULT 0 NOT NULL,segment_id INTEGER,visit_duration INTEGER DEFAULT 0 NOT "
-        "NULL,incremented_omnibox_typed_score BOOLEAN DEFAULT FALSE NOT NULL,publicly_routable BOOLEAN DEFAULT FALSE "
-        "NOT NULL);");
+    db.exec(R"(
+CREATE TABLE urls(id INTEGER PRIMARY KEY AUTOINCREMENT,url LONGVARCHAR,title LONGVARCHAR,
+  visit_count INTEGER DEFAULT 0 NOT NULL,typed_count INTEGER DEFAULT 0 NOT NULL,
+  last_visit_time INTEGER NOT NULL,hidden INTEGER DEFAULT 0 NOT NULL);
+CREATE TABLE visits(id INTEGER PRIMARY KEY,url INTEGER NOT NULL,visit_time INTEGER NOT NULL,from_visit INTEGER,
+  transition INTEGER DEFAULT 0 NOT NULL,segment_id INTEGER,visit_duration INTEGER DEFAULT 0 NOT NULL,
+  incremented_omnibox_typed_score BOOLEAN DEFAULT FALSE NOT NULL,
+  publicly_routable BOOLEAN DEFAULT FALSE NOT NULL);)");
     // 13359040496789000 = 2024-05-01T12:34:56.789Z in WebKit microseconds.
-    db.exec(
-        "INSERT INTO urls VALUES (1, 'https://example.jp/求人?q=即日', '高収入バイト｜即日即金', 2, 1, "
-        "13359040556789000, 0);"
-        "INSERT INTO urls VALUES (2, 'https://bank.example.jp/login', 'ログイン', 1, 0, 13359040000000000, 0);"
-        "INSERT INTO urls VALUES (3, 'https://synced.example.jp/', '同期のみ', 0, 0, 0, 1);"
-        "INSERT INTO visits(id, url, visit_time, from_visit, transition) VALUES"
-        " (1, 1, 13359040496789000, 0, 838860801),"
-        " (2, 1, 13359040556789000, 1, -1610612736),"
-        " (3, 99, 13359040600000000, 0, 0);");
+    db.exec(R"(
+INSERT INTO urls VALUES (1, 'https://example.jp/求人?q=即日', '高収入バイト｜即日即金', 2, 1, 13359040556789000, 0);
+INSERT INTO urls VALUES (2, 'https://bank.example.jp/login', 'ログイン', 1, 0, 13359040000000000, 0);
+INSERT INTO urls VALUES (3, 'https://synced.example.jp/', '同期のみ', 0, 0, 0, 1);
+INSERT INTO visits(id, url, visit_time, from_visit, transition) VALUES
+  (1, 1, 13359040496789000, 0, 838860801),
+  (2, 1, 13359040556789000, 1, -1610612736),
+  (3, 99, 13359040600000000, 0, 0);)");
   }
-  auto sink = test::run_parser("chrome.history", path, "data/data/com.android.chrome/app_chrome/Default/History");
+  auto sink =
+      test::run_parser("chrome.history", path, "data/data/com.android.chrome/app_chrome/Default/History");
   REQUIRE(sink.warnings.size() == 1);
   CHECK(sink.warnings[0].source_table == "visits");
   CHECK(sink.warnings[0].source_rowid == 3);
@@ -194,11 +200,11 @@ TEST_CASE("chrome.history: urls without a visits table", "[chrome]") {
   auto path = dir / "History";
   {
     sql::Db db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-    db.exec(
-        "CREATE TABLE urls(id INTEGER PRIMARY KEY,url LONGVARCHAR,title LONGVARCHAR,visit_count INTEGER DEFAULT 0 NOT "
-        "NULL,typed_count INTEGER DEFAULT 0 NOT NULL,last_visit_time INTEGER NOT NULL,hidden INTEGER DEFAULT 0 NOT "
-        "NULL,favicon_id INTEGER DEFAULT 0 NOT NULL);"
-        "INSERT INTO urls VALUES (1, 'https://example.jp/', 'トップ', 1, 0, 13359040496789000, 0, 0);");
+    db.exec(R"(
+CREATE TABLE urls(id INTEGER PRIMARY KEY,url LONGVARCHAR,title LONGVARCHAR,visit_count INTEGER DEFAULT 0 NOT NULL,
+  typed_count INTEGER DEFAULT 0 NOT NULL,last_visit_time INTEGER NOT NULL,hidden INTEGER DEFAULT 0 NOT NULL,
+  favicon_id INTEGER DEFAULT 0 NOT NULL);
+INSERT INTO urls VALUES (1, 'https://example.jp/', 'トップ', 1, 0, 13359040496789000, 0, 0);)");
   }
   auto sink = test::run_parser("chrome.history", path);
   // The missing visits table is named in a warning; the URL is still reported from `urls`.

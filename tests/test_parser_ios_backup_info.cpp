@@ -71,7 +71,8 @@ TEST_CASE("ios.backup_info: real binary Info.plist (MVT, iPhone9,3 iOS 14.3)", "
 
   // The backup date keeps its raw plist value (Cocoa seconds) beside the UTC text.
   for (const auto& [fp, ff] : facts)
-    if (ff.key == "LastBackupDate") CHECK(fp.source_detail == "Last Backup Date (plist date: cocoa_s 660252793)");
+    if (ff.key == "LastBackupDate")
+      CHECK(fp.source_detail == "Last Backup Date (plist date: cocoa_s 660252793)");
 
   CHECK(apps[0].first.source_table == "plist");
   CHECK(apps[0].first.source_detail == "Installed Applications[0]");
@@ -125,8 +126,8 @@ TEST_CASE("ios.backup_info: generated XML Info.plist with Japanese values and a 
 
 TEST_CASE("ios.backup_info: malformed Info.plist is a corrupt-input error", "[ios]") {
   TempDir dir;
-  for (const std::string& content : {std::string("bplist00\x01\x02garbage", 17), std::string("<plist><dict><key>"),
-                                     std::string("not a plist at all")}) {
+  for (const std::string& content : {std::string("bplist00\x01\x02garbage", 17),
+                                     std::string("<plist><dict><key>"), std::string("not a plist at all")}) {
     auto file = write_file(dir, "Info.plist", content);
     try {
       test::run_parser("ios.backup_info", file, "Info.plist");
@@ -137,7 +138,8 @@ TEST_CASE("ios.backup_info: malformed Info.plist is a corrupt-input error", "[io
     }
   }
   // Well-formed, but an array at the root: not a backup Info.plist.
-  auto file = write_file(dir, "Info.plist", "<plist version=\"1.0\"><array><string>x</string></array></plist>");
+  auto file =
+      write_file(dir, "Info.plist", "<plist version=\"1.0\"><array><string>x</string></array></plist>");
   try {
     test::run_parser("ios.backup_info", file, "Info.plist");
     FAIL("no error for a plist whose root is not a dictionary");

@@ -5,10 +5,9 @@
 #include <algorithm>
 #include <fstream>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
-
-#include <nlohmann/json.hpp>
 
 #include "core/case_db.h"
 #include "core/case_schema.h"
@@ -39,7 +38,8 @@ std::string slurp(const fs::path& p) {
 
 size_t occurrences(const std::string& hay, const std::string& needle) {
   size_t n = 0;
-  for (size_t pos = hay.find(needle); pos != std::string::npos; pos = hay.find(needle, pos + needle.size())) ++n;
+  for (size_t pos = hay.find(needle); pos != std::string::npos; pos = hay.find(needle, pos + needle.size()))
+    ++n;
   return n;
 }
 
@@ -87,19 +87,24 @@ struct Fixture {
     const int64_t run = c.begin_run("process", "kanshiki process --case case", "鑑識 花子");
     db.exec(
         "INSERT INTO evidence(id, exhibit, label, source_path, source_kind, container_size, container_md5, "
-        "container_sha1, container_sha256, item_count, total_bytes, status, ingested_utc) VALUES(1, '甲第1号', "
+        "container_sha1, container_sha256, item_count, total_bytes, status, ingested_utc) VALUES(1, "
+        "'甲第1号', "
         "'Pixel 7', '/evidence/pixel7.tar', 'archive', 4096, 'md5md5', 'sha1sha1', "
         "'c0ffeec0ffeec0ffeec0ffeec0ffeec0ffeec0ffeec0ffeec0ffeec0ffee0000', 3, 3000, 'ok', "
         "'2024-05-02T00:00:00.000Z')");
-    db.exec("INSERT INTO items(id, evidence_id, path, physical, size, md5, sha1, sha256) VALUES"
-            "(1, 1, 'data/data/com.android.providers.telephony/databases/mmssms.db', 'mmssms.db', 1000, 'm1', 's1', '" +
-            kItemSha + "'),(2, 1, 'sdcard/写真/<img>.jpg', 'x', 1000, 'm2', 's2', 'h2'),"
-            "(3, 1, 'sdcard/notes.txt', 'y', 1000, 'm3', 's3', 'h3')");
-    db.exec("INSERT INTO parser_runs(id, run_id, evidence_id, item_id, parser_id, parser_version, status, "
-            "artifact_count, warning_count, started_utc, ended_utc, limitations) VALUES(1, " +
-            std::to_string(run) +
-            ", 1, 1, 'android.sms', '1.2.0', 'ok', 9, 1, 't0', 't1', "
-            "'[\"MMS parts are not decoded\", \"<b>drafts</b> are skipped\"]')");
+    db.exec(
+        "INSERT INTO items(id, evidence_id, path, physical, size, md5, sha1, sha256) VALUES"
+        "(1, 1, 'data/data/com.android.providers.telephony/databases/mmssms.db', 'mmssms.db', 1000, 'm1', "
+        "'s1', '" +
+        kItemSha +
+        "'),(2, 1, 'sdcard/写真/<img>.jpg', 'x', 1000, 'm2', 's2', 'h2'),"
+        "(3, 1, 'sdcard/notes.txt', 'y', 1000, 'm3', 's3', 'h3')");
+    db.exec(
+        "INSERT INTO parser_runs(id, run_id, evidence_id, item_id, parser_id, parser_version, status, "
+        "artifact_count, warning_count, started_utc, ended_utc, limitations) VALUES(1, " +
+        std::to_string(run) +
+        ", 1, 1, 'android.sms', '1.2.0', 'ok', 9, 1, 't0', 't1', "
+        "'[\"MMS parts are not decoded\", \"<b>drafts</b> are skipped\"]')");
 
     sql::Transaction tx(db);
     ArtifactWriter w(c, run, 1);
@@ -141,18 +146,21 @@ struct Fixture {
     w.emit({prov(9, "urls"), visit});
 
     w.emit({prov(1, "plist"), DeviceFact{"SerialNumber", "F17XYZ"}});
-    c.add_warning({Severity::warning, 1, 1, "data/.../mmssms.db", "android.sms", "sms", 99, "bad date <x>"}, run, 1);
+    c.add_warning({Severity::warning, 1, 1, "data/.../mmssms.db", "android.sms", "sms", 99, "bad date <x>"},
+                  run, 1);
     tx.commit();
     artifacts = w.artifact_count();
     c.end_run(run, "ok");
 
     CustodyAction process;
     process.action = "process";
-    process.inputs = nlohmann::json::array({{{"path", "/evidence/pixel7.tar"}, {"sha256", std::string(64, 'c')}}});
+    process.inputs =
+        nlohmann::json::array({{{"path", "/evidence/pixel7.tar"}, {"sha256", std::string(64, 'c')}}});
     append_custody(c, ex, process);
   }
 
-  ReportResult report(const std::string& lang, size_t rows_per_page, const std::string& name = "report.html") {
+  ReportResult report(const std::string& lang, size_t rows_per_page,
+                      const std::string& name = "report.html") {
     CaseDb c = CaseDb::open(case_dir);
     HtmlReportOptions o;
     o.output = case_dir / "reports" / name;
@@ -206,7 +214,8 @@ std::vector<std::vector<std::string>> parse_csv(std::string_view s) {
 
 }  // namespace
 
-TEST_CASE("report: the Japanese index states case, examiners, evidence, custody, parsers, warnings", "[report]") {
+TEST_CASE("report: the Japanese index states case, examiners, evidence, custody, parsers, warnings",
+          "[report]") {
   Fixture f;
   const ReportResult r = f.report("ja", 1000);
   REQUIRE(r.index == f.case_dir / "reports" / "report.html");
@@ -219,7 +228,8 @@ TEST_CASE("report: the Japanese index states case, examiners, evidence, custody,
   CHECK(index.find("<meta charset=\"utf-8\">") != std::string::npos);
   CHECK(index.find("Noto Sans CJK JP") != std::string::npos);
   CHECK(index.find("IPAexGothic") != std::string::npos);
-  for (const char* heading : {"事件情報", "検査官", "証拠品", "保管の連鎖 (Chain of custody)", "解析結果", "警告"})
+  for (const char* heading :
+       {"事件情報", "検査官", "証拠品", "保管の連鎖 (Chain of custody)", "解析結果", "警告"})
     CHECK(index.find(std::string(">") + heading + "</h2>") != std::string::npos);
 
   CHECK(index.find("令和6年-警-0042") != std::string::npos);
@@ -270,11 +280,13 @@ TEST_CASE("report: English headings and labels", "[report]") {
   const ReportResult r = f.report("en", 1000, "report_en.html");
   const std::string index = slurp(r.index);
   CHECK(index.find("<html lang=\"en\">") != std::string::npos);
-  for (const char* heading : {"Case", "Examiners", "Evidence", "Chain of custody", "Analysis results", "Warnings"})
+  for (const char* heading :
+       {"Case", "Examiners", "Evidence", "Chain of custody", "Analysis results", "Warnings"})
     CHECK(index.find(std::string(">") + heading + "</h2>") != std::string::npos);
   CHECK(index.find("事件情報") == std::string::npos);
   CHECK(index.find("Generated by Kanshiki") != std::string::npos);
-  CHECK(index.find("Times are shown in UTC and in UTC+09:00; raw values with their epoch are kept in the case") !=
+  CHECK(index.find(
+            "Times are shown in UTC and in UTC+09:00; raw values with their epoch are kept in the case") !=
         std::string::npos);
   CHECK(index.find("opened read-only") != std::string::npos);
   // Pages carry the index's stem, so this report did not touch a ja report's pages.
@@ -319,9 +331,10 @@ TEST_CASE("report: artifact rows show UTC and zone time, raw value, direction an
   CHECK(messages.find("受信 (incoming)") != std::string::npos);
   CHECK(messages.find("送信 (outgoing)") != std::string::npos);
   // Provenance of the first message: evidence, item path, table + rowid, parser + version, sha256 prefix.
-  CHECK(messages.find("E1 · data/data/com.android.providers.telephony/databases/mmssms.db<br>message rowid 42<br>"
-                      "android.sms 1.2.0<br>SHA-256 <span class=\"hash\" title=\"" +
-                      kItemSha + "\">ab12cd34ef56ab12…</span>") != std::string::npos);
+  CHECK(messages.find(
+            "E1 · data/data/com.android.providers.telephony/databases/mmssms.db<br>message rowid 42<br>"
+            "android.sms 1.2.0<br>SHA-256 <span class=\"hash\" title=\"" +
+            kItemSha + "\">ab12cd34ef56ab12…</span>") != std::string::npos);
   // The recovered row: shaded, marked, with its offset and detail instead of a rowid.
   CHECK(occurrences(messages, "<tr id=\"a") == 5);
   CHECK(occurrences(messages, "class=\"recovered\"") == 1);
@@ -434,8 +447,8 @@ TEST_CASE("export: jsonl has one typed object per artifact with provenance", "[r
     CHECK(j["recovered"].is_boolean());
     const auto& p = j["provenance"];
     REQUIRE(p.is_object());
-    for (const char* k : {"evidence_id", "item_id", "item_path", "item_sha256", "source_table", "source_rowid",
-                          "source_offset", "source_detail", "parser_id", "parser_version"})
+    for (const char* k : {"evidence_id", "item_id", "item_path", "item_sha256", "source_table",
+                          "source_rowid", "source_offset", "source_detail", "parser_id", "parser_version"})
       CHECK(p.contains(k));
     CHECK(p["evidence_id"] == 1);
     CHECK(p["item_sha256"] == kItemSha);
@@ -461,7 +474,8 @@ TEST_CASE("export: jsonl has one typed object per artifact with provenance", "[r
   CHECK(ja["recipients"] == nlohmann::json::array({"+819011112222", "+819033334444"}));
   CHECK(ja["attachments"] == nlohmann::json::array());
   CHECK(ja["edited"] == false);
-  CHECK(ja["time"] == nlohmann::json{{"raw", "1714566896789"}, {"epoch", "unix_ms"}, {"utc", "2024-05-01T12:34:56.789Z"}});
+  CHECK(ja["time"] ==
+        nlohmann::json{{"raw", "1714566896789"}, {"epoch", "unix_ms"}, {"utc", "2024-05-01T12:34:56.789Z"}});
   CHECK(ja["sender_name"] == "山田 太郎");
 
   const auto xss = find("message", [](const auto& r) { return r["text"] == kXss; });
@@ -554,14 +568,17 @@ TEST_CASE("report: many rows are streamed into the right number of pages", "[rep
   {
     CaseDb c = CaseDb::create(case_dir, "BULK-1");
     const int64_t run = c.begin_run("process", "bulk", "tester");
-    c.db().exec("INSERT INTO evidence(id, exhibit, source_path, source_kind, status, ingested_utc) "
-                "VALUES(1, 'E', '/x', 'folder', 'ok', 't')");
-    c.db().exec("INSERT INTO items(id, evidence_id, path, physical, size, md5, sha1, sha256) "
-                "VALUES(1, 1, 'sms.db', 'sms.db', 1, 'm', 's', 'h')");
+    c.db().exec(
+        "INSERT INTO evidence(id, exhibit, source_path, source_kind, status, ingested_utc) "
+        "VALUES(1, 'E', '/x', 'folder', 'ok', 't')");
+    c.db().exec(
+        "INSERT INTO items(id, evidence_id, path, physical, size, md5, sha1, sha256) "
+        "VALUES(1, 1, 'sms.db', 'sms.db', 1, 'm', 's', 'h')");
     sql::Transaction tx(c.db());
     ArtifactWriter w(c, run, 1);
     for (int i = 0; i < kRows; ++i)
-      w.emit({prov(i), message("本文 " + std::to_string(i), 1700000000000 + (kRows - i) * 1000LL, Direction::incoming)});
+      w.emit({prov(i), message("本文 " + std::to_string(i), 1700000000000 + (kRows - i) * 1000LL,
+                               Direction::incoming)});
     tx.commit();
   }
   CaseDb c = CaseDb::open(case_dir);

@@ -4,6 +4,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <unistd.h>
 
 #include <string>
@@ -17,6 +18,26 @@ namespace kanshiki::evidence_detail {
 namespace {
 
 namespace fs = std::filesystem;
+
+// libarchive converts member names between the name's charset and the *current* locale's. Under the
+// default "C" locale a UTF-8 name (pax, zip with the UTF-8 flag) fails to convert: tar then warns and zip
+// loses the name altogether. So every libarchive call that touches names runs with a UTF-8 LC_CTYPE on
+// this thread only (uselocale), and names come out as the UTF-8 bytes stored. Handlers never run under it.
+class Utf8Ctype {
+ public:
+  Utf8Ctype() {
+    static locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(0));
+    if (utf8) previous_ = uselocale(utf8);
+  }
+  ~Utf8Ctype() {
+    if (previous_) uselocale(previous_);
+  }
+  Utf8Ctype(const Utf8Ctype&) = delete;
+  Utf8Ctype& operator=(const Utf8Ctype&) = delete;
+
+ private:
+  locale_t previous_ = static_cast<locale_t>(0);
+};
 
 struct ArchiveDeleter {
   void operator()(struct archive* a) const { archive_read_free(a); }
@@ -40,9 +61,10 @@ struct Pass {
   std::string fatal_message;  // set once a fatal error was reported
 
   [[noreturn]] void fatal(const std::string& what) {
-    std::string msg = "truncated or corrupt archive " + archive_path.string() + ": " + what + "; last good member: " +
-                      (last_good.empty() ? std::string("(none)") : "'" + last_good + "'") + " (" +
-                      std::to_string(members) + " members read)";
+    std::string msg =
+        "truncated or corrupt archive " + archive_path.string() + ": " + what +
+        "; last good member: " + (last_good.empty() ? std::string("(none)") : "'" + last_good + "'") + " (" +
+        std::to_string(members) + " members read)";
     if (fatal_message.empty()) {
       fatal_message = msg;
       if (on_problem) on_problem(SourceProblem{"", msg, true});
@@ -64,8 +86,7 @@ class MemberReader final : public ByteReader {
     if (n == 0) return 0;
     la_ssize_t r = archive_read_data(pass_.a, buffer, n);
     if (r >= 0) return static_cast<size_t>(r);
-    if (r == ARCHIVE_FATAL)
-      pass_.fatal("error in member '" + stored_ + "': " + archive_message(pass_.a));
+    if (r == ARCHIVE_FATAL) pass_.fatal("error in member '" + stored_ + "': " + archive_message(pass_.a));
     // ARCHIVE_FAILED / WARN / RETRY: this member cannot be read (unsupported compression, bad CRC, ...),
     // but the archive can go on.
     std::string msg = "cannot read member '" + stored_ + "' of " + pass_.archive_path.string() + ": " +
@@ -93,32 +114,50 @@ class ArchiveSource final : public EvidenceSource {
     int r = archive_read_next_header(a.get(), &entry);
     if (r != ARCHIVE_OK && r != ARCHIVE_WARN && r != ARCHIVE_EOF) {
       if (archive_format(a.get()) == 0)
-        throw Error(ExitCode::unknown_format, path_.string() + " is not a " + std::string(source_kind_name(kind_)) +
+        throw Error(ExitCode::unknown_format, path_.string() + " is not a " +
+                                                  std::string(source_kind_name(kind_)) +
                                                   " archive: " + archive_message(a.get()));
     }
   }
   SourceKind kind() const override { return kind_; }
   const fs::path& root() const override { return path_; }
 
-  void for_each_file(const Filter& filter, const FileHandler& on_file, const ProblemHandler& on_problem) override {
+  void for_each_file(const Filter& filter, const FileHandler& on_file,
+                     const ProblemHandler& on_problem) override {
     ArchivePtr archive = open();
     Pass pass{path_, on_problem, archive.get()};
     struct archive* a = archive.get();
-    std::unordered_set<std::string> seen;           // logical paths of regular-file members so far
+    std::unordered_set<std::string> seen;            // logical paths of regular-file members so far
     std::unordered_map<std::string, int> dup_count;  // next "#n" suffix per duplicated path
     bool absolute_reported = false;
     for (;;) {
       struct archive_entry* e = nullptr;
-      int r = archive_read_next_header(a, &e);
+      int r;
+      std::string stored, hardlink_target, symlink_target;
+      bool has_hardlink = false;
+      {
+        Utf8Ctype utf8;
+        r = archive_read_next_header(a, &e);
+        if (r >= ARCHIVE_WARN && r != ARCHIVE_EOF) {
+          // The UTF-8 form when there is one; otherwise the bytes as stored (e.g. a CP932 zip name).
+          const char* name = archive_entry_pathname_utf8(e);
+          if (!name) name = archive_entry_pathname(e);
+          stored = name ? name : "";
+          const char* hard = archive_entry_hardlink_utf8(e);
+          if (!hard) hard = archive_entry_hardlink(e);
+          has_hardlink = hard != nullptr;
+          hardlink_target = hard ? hard : "";
+          const char* sym = archive_entry_symlink_utf8(e);
+          if (!sym) sym = archive_entry_symlink(e);
+          symlink_target = sym ? sym : "?";
+        }
+      }
       if (r == ARCHIVE_EOF) break;
       if (r < ARCHIVE_WARN) pass.fatal("cannot read the next member header: " + archive_message(a));
-      const char* raw_name = archive_entry_pathname_utf8(e);
-      if (!raw_name) raw_name = archive_entry_pathname(e);
-      std::string stored = raw_name ? raw_name : "";
-      if (r == ARCHIVE_WARN) pass.problem(stored, "warning reading member '" + stored + "': " + archive_message(a));
+      if (r == ARCHIVE_WARN)
+        pass.problem(stored, "warning reading member '" + stored + "': " + archive_message(a));
 
       mode_t type = archive_entry_filetype(e);
-      const char* hardlink = archive_entry_hardlink(e);
       if (type == AE_IFDIR) {
         skip(pass, stored);
         continue;
@@ -128,18 +167,19 @@ class ArchiveSource final : public EvidenceSource {
       std::string note;
       std::vector<std::string> pending;  // problems about this member, reported only if the filter wants it
       if (!clean.unsafe_reason.empty()) {
-        note = "unsafe member name '" + stored + "' (" + clean.unsafe_reason + "): visited as '" + logical + "'";
-        pending.push_back("unsafe member name '" + stored + "': " + clean.unsafe_reason + "; not trusted, visited as '" +
-                          logical + "'");
+        note =
+            "unsafe member name '" + stored + "' (" + clean.unsafe_reason + "): visited as '" + logical + "'";
+        pending.push_back("unsafe member name '" + stored + "': " + clean.unsafe_reason +
+                          "; not trusted, visited as '" + logical + "'");
       } else if (clean.had_leading_slash) {
         note = "absolute member name: leading '/' removed";
         if (!absolute_reported) {
           absolute_reported = true;
-          pass.problem(logical, "archive " + path_.string() + " has absolute member names (first: '" + stored +
-                                    "'); the leading '/' is removed from logical paths");
+          pass.problem(logical, "archive " + path_.string() + " has absolute member names (first: '" +
+                                    stored + "'); the leading '/' is removed from logical paths");
         }
       }
-      bool regular = type == AE_IFREG && !hardlink;
+      bool regular = type == AE_IFREG && !has_hardlink;
       if (regular) {
         if (!seen.insert(logical).second) {
           int& n = dup_count[logical];
@@ -147,8 +187,8 @@ class ArchiveSource final : public EvidenceSource {
           std::string unique;
           do unique = logical + "#" + std::to_string(++n);
           while (!seen.insert(unique).second);
-          std::string msg = "duplicate member name '" + stored + "': an earlier member has the same path; this one is visited as '" +
-                            unique + "'";
+          std::string msg = "duplicate member name '" + stored +
+                            "': an earlier member has the same path; this one is visited as '" + unique + "'";
           pending.push_back(msg);
           note += (note.empty() ? "" : "; ") + msg;
           logical = unique;
@@ -160,22 +200,22 @@ class ArchiveSource final : public EvidenceSource {
       }
       for (std::string& msg : pending) pass.problem(logical, std::move(msg));
       if (!regular) {
-        if (hardlink) {
-          pass.problem(logical, "hard link member '" + stored + "' -> '" + hardlink +
+        if (has_hardlink) {
+          pass.problem(logical, "hard link member '" + stored + "' -> '" + hardlink_target +
                                     "': its content is that member's; not visited separately");
         } else if (type == AE_IFLNK) {
-          const char* target = archive_entry_symlink(e);
-          pass.problem(logical, "symbolic link member '" + stored + "' -> '" + (target ? target : "?") +
-                                    "' is not followed");
+          pass.problem(logical,
+                       "symbolic link member '" + stored + "' -> '" + symlink_target + "' is not followed");
         } else {
-          pass.problem(logical, "member '" + stored + "' is not a regular file (type " + std::to_string(type >> 12) +
-                                    "); not visited");
+          pass.problem(logical, "member '" + stored + "' is not a regular file (type " +
+                                    std::to_string(type >> 12) + "); not visited");
         }
         skip(pass, stored);
         continue;
       }
       if (archive_entry_is_data_encrypted(e)) {
-        pass.problem(logical, "member '" + stored + "' is encrypted (needs the archive password); not visited");
+        pass.problem(logical,
+                     "member '" + stored + "' is encrypted (needs the archive password); not visited");
         skip(pass, stored);
         continue;
       }
@@ -197,12 +237,13 @@ class ArchiveSource final : public EvidenceSource {
       }
       // A handler that swallowed the fatal error must not make us read on past it.
       if (!pass.fatal_message.empty()) throw Error(ExitCode::corrupt_input, pass.fatal_message);
-      skip(pass, stored);
+      skip(pass, stored, /*report_failure=*/!reader.member_failed());
     }
   }
 
  private:
   ArchivePtr open() const {
+    Utf8Ctype utf8;
     ArchivePtr a(archive_read_new());
     if (!a) throw Error(ExitCode::failure, "libarchive: out of memory");
     archive_read_support_filter_all(a.get());
@@ -218,19 +259,21 @@ class ArchiveSource final : public EvidenceSource {
       int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
       if (fd >= 0) ::close(fd);
       if (fd >= 0)
-        throw Error(ExitCode::unknown_format, path_.string() + " is not a " + std::string(source_kind_name(kind_)) +
+        throw Error(ExitCode::unknown_format, path_.string() + " is not a " +
+                                                  std::string(source_kind_name(kind_)) +
                                                   " archive: " + archive_message(a.get()));
-      throw Error(ExitCode::evidence_unreadable, "cannot open archive " + path_.string() + ": " + archive_message(a.get()));
+      throw Error(ExitCode::evidence_unreadable,
+                  "cannot open archive " + path_.string() + ": " + archive_message(a.get()));
     }
     return a;
   }
 
   // Skips the rest of the current member's data (a failure here is a truncated archive) and records the
   // member as the last good one.
-  static void skip(Pass& pass, const std::string& stored) {
+  static void skip(Pass& pass, const std::string& stored, bool report_failure = true) {
     int r = archive_read_data_skip(pass.a);
     if (r == ARCHIVE_FATAL) pass.fatal("error in member '" + stored + "': " + archive_message(pass.a));
-    if (r < ARCHIVE_WARN)
+    if (r < ARCHIVE_WARN && report_failure)
       pass.problem(stored, "cannot skip member '" + stored + "': " + archive_message(pass.a));
     pass.last_good = stored;
     ++pass.members;

@@ -23,7 +23,8 @@ namespace fs = std::filesystem;
 // evidence (caught, go on with the next file) from a failure of the handler (propagated).
 class ReportingFileReader final : public ByteReader {
  public:
-  ReportingFileReader(const fs::path& path, std::string logical, const EvidenceSource::ProblemHandler& on_problem)
+  ReportingFileReader(const fs::path& path, std::string logical,
+                      const EvidenceSource::ProblemHandler& on_problem)
       : file_(path), logical_(std::move(logical)), on_problem_(on_problem) {}
   size_t read(void* buffer, size_t n) override {
     try {
@@ -102,10 +103,13 @@ class FolderSource final : public EvidenceSource {
   SourceKind kind() const override { return SourceKind::folder; }
   const fs::path& root() const override { return root_; }
 
-  void for_each_file(const Filter& filter, const FileHandler& on_file, const ProblemHandler& on_problem) override {
+  void for_each_file(const Filter& filter, const FileHandler& on_file,
+                     const ProblemHandler& on_problem) override {
     std::error_code ec;
     fs::directory_iterator probe(root_, ec);
-    if (ec) throw Error(ExitCode::evidence_unreadable, "cannot list evidence folder " + root_.string() + ": " + ec.message());
+    if (ec)
+      throw Error(ExitCode::evidence_unreadable,
+                  "cannot list evidence folder " + root_.string() + ": " + ec.message());
     walk(root_, "", filter, on_file, on_problem);
   }
 
@@ -122,8 +126,9 @@ class FolderSource final : public EvidenceSource {
       fs::directory_iterator it(dir, ec), end;
       for (; !ec && it != end; it.increment(ec)) names.push_back(it->path().filename().string());
       if (ec) {
-        problem(on_problem, prefix, "cannot list folder " + (prefix.empty() ? std::string(".") : prefix) + ": " +
-                                        ec.message() + " (its content is not visited)");
+        problem(on_problem, prefix,
+                "cannot list folder " + (prefix.empty() ? std::string(".") : prefix) + ": " + ec.message() +
+                    " (its content is not visited)");
         if (names.empty()) return;
       }
     }
@@ -143,11 +148,13 @@ class FolderSource final : public EvidenceSource {
       }
       if (!accepts(filter, logical)) continue;
       if (S_ISLNK(st.mode)) {
-        problem(on_problem, logical, "symbolic link " + logical + " -> " + link_target(full) + " is not followed");
+        problem(on_problem, logical,
+                "symbolic link " + logical + " -> " + link_target(full) + " is not followed");
         continue;
       }
       if (!S_ISREG(st.mode)) {
-        problem(on_problem, logical, std::string(special_kind(st.mode)) + " " + logical + " is not a regular file; not visited");
+        problem(on_problem, logical,
+                std::string(special_kind(st.mode)) + " " + logical + " is not a regular file; not visited");
         continue;
       }
       EvidenceEntry entry;

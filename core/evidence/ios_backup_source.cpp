@@ -40,7 +40,8 @@ std::string read_small_file(const fs::path& path) {
   for (size_t n; (n = reader.read(buf, sizeof buf)) > 0;) {
     data.append(buf, n);
     if (data.size() > kMaxPlistBytes)
-      throw Error(ExitCode::corrupt_input, path.string() + " is larger than a property list can reasonably be");
+      throw Error(ExitCode::corrupt_input,
+                  path.string() + " is larger than a property list can reasonably be");
   }
   return data;
 }
@@ -102,7 +103,8 @@ std::optional<MbFile> decode_mbfile(std::string_view blob) {
 
 bool is_hex_id(std::string_view id) {
   if (id.size() != 40) return false;  // SHA-1 of "<domain>-<relativePath>"
-  return std::all_of(id.begin(), id.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+  return std::all_of(id.begin(), id.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 bool is_hex_dir_name(std::string_view name) {
@@ -114,7 +116,8 @@ bool is_hex_dir_name(std::string_view name) {
 // Reports a read failure once as a non-fatal problem, then throws (see folder_source.cpp).
 class ReportingFileReader final : public ByteReader {
  public:
-  ReportingFileReader(const fs::path& path, std::string logical, const EvidenceSource::ProblemHandler& on_problem)
+  ReportingFileReader(const fs::path& path, std::string logical,
+                      const EvidenceSource::ProblemHandler& on_problem)
       : file_(path), logical_(std::move(logical)), on_problem_(on_problem) {}
   size_t read(void* buffer, size_t n) override {
     try {
@@ -163,7 +166,8 @@ void copy_read_only(const fs::path& from, const fs::path& to) {
   std::ofstream out(to, std::ios::binary | std::ios::trunc);
   if (!out) throw Error(ExitCode::failure, "cannot create working copy " + to.string());
   std::vector<char> buf(1 << 20);
-  for (size_t n; (n = reader.read(buf.data(), buf.size())) > 0;) out.write(buf.data(), static_cast<std::streamsize>(n));
+  for (size_t n; (n = reader.read(buf.data(), buf.size())) > 0;)
+    out.write(buf.data(), static_cast<std::streamsize>(n));
   out.flush();
   if (!out) throw Error(ExitCode::disk_full, "cannot write working copy " + to.string() + " (disk full?)");
 }
@@ -177,8 +181,9 @@ class IosBackupSource final : public EvidenceSource {
     fs::path manifest = root_ / "Manifest.db";
     if (!fs::exists(manifest, ec)) {
       if (fs::exists(root_ / "Manifest.mbdb", ec))
-        throw Error(ExitCode::unknown_format, "iOS backup " + root_.string() +
-                                                  " uses the pre-iOS 10 Manifest.mbdb index, which is not supported yet");
+        throw Error(ExitCode::unknown_format,
+                    "iOS backup " + root_.string() +
+                        " uses the pre-iOS 10 Manifest.mbdb index, which is not supported yet");
       throw Error(ExitCode::unknown_format, root_.string() + " is not an iOS backup: it has no Manifest.db");
     }
     check_not_encrypted(manifest);
@@ -206,7 +211,8 @@ class IosBackupSource final : public EvidenceSource {
   SourceKind kind() const override { return SourceKind::ios_backup; }
   const fs::path& root() const override { return root_; }
 
-  void for_each_file(const Filter& filter, const FileHandler& on_file, const ProblemHandler& on_problem) override {
+  void for_each_file(const Filter& filter, const FileHandler& on_file,
+                     const ProblemHandler& on_problem) override {
     auto problem = [&](std::string path, std::string message) {
       if (on_problem) on_problem(SourceProblem{std::move(path), std::move(message), false});
     };
@@ -219,8 +225,8 @@ class IosBackupSource final : public EvidenceSource {
   template <typename Problem>
   void visit_top_level(const Filter& filter, const FileHandler& on_file, const ProblemHandler& on_problem,
                        Problem& problem) {
-    for (const char* name : {"Info.plist", "Manifest.db", "Manifest.db-wal", "Manifest.db-journal", "Manifest.plist",
-                             "Status.plist"}) {
+    for (const char* name : {"Info.plist", "Manifest.db", "Manifest.db-wal", "Manifest.db-journal",
+                             "Manifest.plist", "Status.plist"}) {
       if (!accepts(filter, name)) continue;
       fs::path full = root_ / name;
       struct stat st;
@@ -246,9 +252,11 @@ class IosBackupSource final : public EvidenceSource {
   }
 
   template <typename Problem>
-  void visit_manifest_files(const Filter& filter, const FileHandler& on_file, const ProblemHandler& on_problem,
-                            Problem& problem) {
-    sql::Stmt st(db_, "SELECT fileID, domain, relativePath, flags, file FROM Files ORDER BY domain, relativePath, fileID");
+  void visit_manifest_files(const Filter& filter, const FileHandler& on_file,
+                            const ProblemHandler& on_problem, Problem& problem) {
+    sql::Stmt st(
+        db_,
+        "SELECT fileID, domain, relativePath, flags, file FROM Files ORDER BY domain, relativePath, fileID");
     std::string previous;
     int repeat = 1;
     while (st.step()) {
@@ -263,7 +271,8 @@ class IosBackupSource final : public EvidenceSource {
       std::string logical = clean.path;
       std::string note;
       if (!clean.unsafe_reason.empty())
-        note = "unsafe Manifest.db path '" + stored + "' (" + clean.unsafe_reason + "): visited as '" + logical + "'";
+        note = "unsafe Manifest.db path '" + stored + "' (" + clean.unsafe_reason + "): visited as '" +
+               logical + "'";
       if (logical == previous) {
         logical += "#" + std::to_string(++repeat);
         note += std::string(note.empty() ? "" : "; ") + "Manifest.db lists '" + stored + "' more than once";
@@ -276,7 +285,8 @@ class IosBackupSource final : public EvidenceSource {
 
       std::optional<MbFile> mb = st.is_null(4) ? std::nullopt : decode_mbfile(st.blob(4));
       if (flags == 4) {
-        problem(logical, "symbolic link " + logical + " -> " + (mb && !mb->target.empty() ? mb->target : "?") +
+        problem(logical, "symbolic link " + logical + " -> " +
+                             (mb && !mb->target.empty() ? mb->target : "?") +
                              " in the backup is not followed");
         continue;
       }
@@ -286,7 +296,8 @@ class IosBackupSource final : public EvidenceSource {
         continue;
       }
       if (!is_hex_id(file_id)) {
-        problem(logical, "Manifest.db row for " + logical + " has a malformed fileID '" + file_id + "'; not visited");
+        problem(logical,
+                "Manifest.db row for " + logical + " has a malformed fileID '" + file_id + "'; not visited");
         continue;
       }
       std::string physical = file_id.substr(0, 2) + "/" + file_id;
@@ -312,8 +323,8 @@ class IosBackupSource final : public EvidenceSource {
         entry.ctime_unix_s = mb->last_status_change;
         entry.btime_unix_s = mb->birth;
         if (mb->size && *mb->size != static_cast<int64_t>(entry.size)) {
-          std::string msg = "size in Manifest.db (" + std::to_string(*mb->size) + ") differs from the file on disk (" +
-                            std::to_string(entry.size) + " bytes)";
+          std::string msg = "size in Manifest.db (" + std::to_string(*mb->size) +
+                            ") differs from the file on disk (" + std::to_string(entry.size) + " bytes)";
           entry.note += (entry.note.empty() ? "" : "; ") + msg;
           problem(logical, logical + ": " + msg);
         }
@@ -331,9 +342,9 @@ class IosBackupSource final : public EvidenceSource {
   // silently ignored. The filter sees their physical path ("ab/abcdef...").
   template <typename Problem>
   void report_unlisted(const Filter& filter, Problem& problem) {
-    static const std::vector<std::string> known = {"Info.plist",   "Manifest.db",  "Manifest.db-wal",
-                                                   "Manifest.db-journal", "Manifest.db-shm", "Manifest.plist",
-                                                   "Status.plist"};
+    static const std::vector<std::string> known = {
+        "Info.plist",      "Manifest.db",    "Manifest.db-wal", "Manifest.db-journal",
+        "Manifest.db-shm", "Manifest.plist", "Status.plist"};
     sql::Stmt lookup(db_, "SELECT 1 FROM Files WHERE fileID = ?1");
     for (const std::string& name : sorted_names(root_)) {
       if (std::find(known.begin(), known.end(), name) != known.end()) continue;
@@ -387,13 +398,14 @@ class IosBackupSource final : public EvidenceSource {
       plist_t raw = nullptr;
       plist_from_memory(data.data(), static_cast<uint32_t>(data.size()), &raw);
       PlistPtr root(raw);
-      plist_t enc = raw && plist_get_node_type(raw) == PLIST_DICT ? plist_dict_get_item(raw, "IsEncrypted") : nullptr;
+      plist_t enc =
+          raw && plist_get_node_type(raw) == PLIST_DICT ? plist_dict_get_item(raw, "IsEncrypted") : nullptr;
       if (enc && plist_get_node_type(enc) == PLIST_BOOLEAN) {
         uint8_t v = 0;
         plist_get_bool_val(enc, &v);
         if (v)
-          throw Error(ExitCode::evidence_unreadable,
-                      std::string(kEncryptedMessage) + ": " + root_.string() + " (Manifest.plist IsEncrypted = true)");
+          throw Error(ExitCode::evidence_unreadable, std::string(kEncryptedMessage) + ": " + root_.string() +
+                                                         " (Manifest.plist IsEncrypted = true)");
       }
     }
     FileByteReader reader(manifest);
@@ -401,7 +413,8 @@ class IosBackupSource final : public EvidenceSource {
     size_t got = 0;
     for (size_t n; got < sizeof header && (n = reader.read(header + got, sizeof header - got)) > 0;) got += n;
     if (got == 0)
-      throw Error(ExitCode::corrupt_input, "Manifest.db of iOS backup " + root_.string() + " is empty (0 bytes)");
+      throw Error(ExitCode::corrupt_input,
+                  "Manifest.db of iOS backup " + root_.string() + " is empty (0 bytes)");
     if (got < sizeof header || std::memcmp(header, "SQLite format 3\0", 16) != 0) {
       throw Error(ExitCode::evidence_unreadable, std::string(kEncryptedMessage) + ": " + root_.string() +
                                                      " (Manifest.db is not a plain SQLite file)");

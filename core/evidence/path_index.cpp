@@ -21,7 +21,8 @@ char32_t decode_code_point(std::string_view s, size_t i, size_t end) {
   unsigned char c = static_cast<unsigned char>(s[i]);
   int extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
   char32_t cp = extra == 0 ? c : extra == 1 ? (c & 0x1F) : extra == 2 ? (c & 0x0F) : (c & 0x07);
-  for (size_t k = i + 1; k < end && k <= i + extra; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[k]) & 0x3F);
+  for (size_t k = i + 1; k < end && k <= i + extra; ++k)
+    cp = (cp << 6) | (static_cast<unsigned char>(s[k]) & 0x3F);
   return cp;
 }
 
@@ -162,7 +163,9 @@ std::string_view basename_of(std::string_view path) {
 
 }  // namespace
 
-bool glob_match(std::string_view pattern, std::string_view path) { return compiled_match(compile(pattern), path); }
+bool glob_match(std::string_view pattern, std::string_view path) {
+  return compiled_match(compile(pattern), path);
+}
 
 Locator Locator::backup(std::string_view domain, std::string_view relative_path) {
   while (!relative_path.empty() && relative_path.front() == '/') relative_path.remove_prefix(1);
@@ -192,7 +195,8 @@ namespace {
 // Indices (insertion order) of paths matching the glob: a hash look-up by basename when the last
 // segment is literal, a full scan otherwise.
 template <typename Paths, typename ByBasename>
-void collect(const Paths& paths, const ByBasename& by_basename, const std::string& glob, std::vector<size_t>& out) {
+void collect(const Paths& paths, const ByBasename& by_basename, const std::string& glob,
+             std::vector<size_t>& out) {
   CompiledGlob g = compile(glob);
   if (g.segments.empty()) return;
   std::string_view last = g.segments.back();

@@ -18,10 +18,14 @@ namespace fs = std::filesystem;
 
 std::string_view source_kind_name(SourceKind kind) {
   switch (kind) {
-    case SourceKind::folder: return "folder";
-    case SourceKind::tar: return "tar";
-    case SourceKind::zip: return "zip";
-    case SourceKind::ios_backup: return "ios-backup";
+    case SourceKind::folder:
+      return "folder";
+    case SourceKind::tar:
+      return "tar";
+    case SourceKind::zip:
+      return "zip";
+    case SourceKind::ios_backup:
+      return "ios-backup";
   }
   return "unknown";
 }
@@ -47,10 +51,17 @@ std::string escape_unsafe(std::string_view name) {
   out.reserve(name.size() + 16);
   for (char c : name) {
     switch (c) {
-      case '%': out += "%25"; break;
-      case '/': out += "%2F"; break;
-      case '\\': out += "%5C"; break;
-      default: out += c;
+      case '%':
+        out += "%25";
+        break;
+      case '/':
+        out += "%2F";
+        break;
+      case '\\':
+        out += "%5C";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -149,8 +160,7 @@ fs::file_status checked_status(const fs::path& path) {
   std::error_code ec;
   fs::file_status st = fs::status(path, ec);
   if (ec || !fs::exists(st)) {
-    if (ec && ec != std::errc::no_such_file_or_directory)
-      throw_unreadable(path, ec.message());
+    if (ec && ec != std::errc::no_such_file_or_directory) throw_unreadable(path, ec.message());
     throw Error(ExitCode::evidence_unreadable, "evidence not found: " + path.string());
   }
   if (fs::is_directory(st)) {
@@ -159,7 +169,8 @@ fs::file_status checked_status(const fs::path& path) {
   } else if (fs::is_regular_file(st)) {
     uintmax_t size = fs::file_size(path, ec);
     if (ec) throw_unreadable(path, ec.message());
-    if (size == 0) throw Error(ExitCode::evidence_unreadable, "evidence file is empty (0 bytes): " + path.string());
+    if (size == 0)
+      throw Error(ExitCode::evidence_unreadable, "evidence file is empty (0 bytes): " + path.string());
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) throw_unreadable(path, std::strerror(errno));
     ::close(fd);
@@ -178,8 +189,9 @@ SourceKind detect_source_kind(const fs::path& path) {
     if (manifest && info) return SourceKind::ios_backup;
     if (manifest || info) {
       throw Error(ExitCode::unknown_format,
-                  "ambiguous evidence " + path.string() + ": it has " + (manifest ? "Manifest.db" : "Info.plist") +
-                      " but no " + (manifest ? "Info.plist" : "Manifest.db") +
+                  "ambiguous evidence " + path.string() + ": it has " +
+                      (manifest ? "Manifest.db" : "Info.plist") + " but no " +
+                      (manifest ? "Info.plist" : "Manifest.db") +
                       ", so it could be an incomplete ios-backup or a plain folder; "
                       "use --format ios-backup or --format folder");
     }
@@ -193,8 +205,8 @@ SourceKind detect_source_kind(const fs::path& path) {
   int format = probe_archive_format(path, why);
   if (format == ARCHIVE_FORMAT_TAR) return SourceKind::tar;
   if (format == ARCHIVE_FORMAT_ZIP) return SourceKind::zip;
-  throw Error(ExitCode::unknown_format, "cannot recognise " + path.string() + ": tried " + kCandidates + " (" + why +
-                                            "); if you know what it is, use --format");
+  throw Error(ExitCode::unknown_format, "cannot recognise " + path.string() + ": tried " + kCandidates +
+                                            " (" + why + "); if you know what it is, use --format");
 }
 
 std::unique_ptr<EvidenceSource> open_evidence(const fs::path& path, std::optional<SourceKind> forced) {
@@ -203,8 +215,8 @@ std::unique_ptr<EvidenceSource> open_evidence(const fs::path& path, std::optiona
     fs::file_status st = checked_status(path);
     bool wants_folder = *forced == SourceKind::folder || *forced == SourceKind::ios_backup;
     if (wants_folder != fs::is_directory(st) || (!wants_folder && !fs::is_regular_file(st))) {
-      throw Error(ExitCode::unknown_format, "--format " + std::string(source_kind_name(*forced)) + " does not fit " +
-                                                path.string() + ": it is " +
+      throw Error(ExitCode::unknown_format, "--format " + std::string(source_kind_name(*forced)) +
+                                                " does not fit " + path.string() + ": it is " +
                                                 (fs::is_directory(st) ? "a folder" : "not a folder"));
     }
     kind = *forced;
@@ -212,10 +224,13 @@ std::unique_ptr<EvidenceSource> open_evidence(const fs::path& path, std::optiona
     kind = detect_source_kind(path);
   }
   switch (kind) {
-    case SourceKind::folder: return evidence_detail::make_folder_source(path);
+    case SourceKind::folder:
+      return evidence_detail::make_folder_source(path);
     case SourceKind::tar:
-    case SourceKind::zip: return evidence_detail::make_archive_source(path, kind);
-    case SourceKind::ios_backup: return evidence_detail::make_ios_backup_source(path);
+    case SourceKind::zip:
+      return evidence_detail::make_archive_source(path, kind);
+    case SourceKind::ios_backup:
+      return evidence_detail::make_ios_backup_source(path);
   }
   throw Error(ExitCode::failure, "unhandled evidence kind");
 }

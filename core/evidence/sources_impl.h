@@ -17,8 +17,8 @@ std::unique_ptr<EvidenceSource> make_ios_backup_source(const std::filesystem::pa
 
 // Result of turning a stored name (archive member, Manifest.db relativePath) into a logical path.
 struct SanitisedPath {
-  std::string path;            // logical path: '/'-separated, no leading '/', no "." / ".." / empty segments
-  std::string unsafe_reason;   // non-empty: the name was not trusted and `path` is "__unsafe__/<escaped name>"
+  std::string path;           // logical path: '/'-separated, no leading '/', no "." / ".." / empty segments
+  std::string unsafe_reason;  // non-empty: the name was not trusted and `path` is "__unsafe__/<escaped name>"
   bool had_leading_slash = false;  // an absolute POSIX name whose leading '/' was removed (still trusted)
 };
 
@@ -32,6 +32,8 @@ SanitisedPath sanitise_stored_name(std::string_view name);
 inline constexpr std::string_view kUnsafePrefix = "__unsafe__/";
 
 // Helper for sources: a filter that is empty accepts everything.
-inline bool accepts(const EvidenceSource::Filter& filter, std::string_view path) { return !filter || filter(path); }
+inline bool accepts(const EvidenceSource::Filter& filter, std::string_view path) {
+  return !filter || filter(path);
+}
 
 }  // namespace kanshiki::evidence_detail
