@@ -32,6 +32,7 @@ std::string_view direction_name(Direction d);
 
 struct Attachment {
   std::string path;         // path in the extraction (or app-relative path as stored)
+  std::string name;         // original file name when the app keeps one (e.g. iOS transfer_name)
   std::string mime_type;
   std::string sha256;       // when the file is present in the evidence
   std::optional<int64_t> size;

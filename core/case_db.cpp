@@ -155,7 +155,7 @@ std::string json_array(const std::vector<std::string>& v) { return nlohmann::jso
 std::string attachments_json(const std::vector<Attachment>& v) {
   nlohmann::json a = nlohmann::json::array();
   for (const auto& x : v) {
-    nlohmann::json o{{"path", x.path}, {"mime_type", x.mime_type}, {"sha256", x.sha256}};
+    nlohmann::json o{{"path", x.path}, {"name", x.name}, {"mime_type", x.mime_type}, {"sha256", x.sha256}};
     o["size"] = x.size ? nlohmann::json(*x.size) : nlohmann::json(nullptr);
     a.push_back(std::move(o));
   }

@@ -17,24 +17,6 @@
 namespace kanshiki::parsers::android_calllog {
 namespace {
 
-Timestamp read_time(const Row& row, std::string_view col, EpochKind kind, RowEmitter& out) {
-  if (row.is_null(col)) return {};
-  std::string raw = row.text(col);
-  const char* end = raw.data() + raw.size();
-  int64_t i = 0;
-  if (auto [p, ec] = std::from_chars(raw.data(), end, i); ec == std::errc() && p == end)
-    return Timestamp::from_int(i, kind);
-  double d = 0;
-  if (auto [p, ec] = std::from_chars(raw.data(), end, d); ec == std::errc() && p == end)
-    return Timestamp::from_real(d, kind);
-  out.warn(
-      fmt::format("column `{}` holds \"{}\", which is not a number; the time is left unknown", col, raw));
-  Timestamp t;
-  t.raw = std::move(raw);
-  t.kind = kind;
-  return t;
-}
-
 // CallLog.Calls.TYPE. A voicemail entry is a call that was not answered and left a voicemail, so it is
 // reported as missed; "answered externally" (on another device) as incoming.
 CallDirection call_direction(int64_t type) {
@@ -106,7 +88,7 @@ class CallLogParser final : public SqliteParser {
     c.number_e164 = normalize_phone_e164(c.number, country.empty() ? "JP" : country);
     c.name = r.text("name");
     c.direction = call_direction(r.i64_or("type", -1));
-    c.time = read_time(r, "date", EpochKind::unix_ms, out);
+    c.time = r.time("date", EpochKind::unix_ms, out);
     if (auto d = r.i64("duration")) c.duration_s = *d;
     c.video = (r.i64_or("features", 0) & 1) != 0;
     out.emit(std::move(c));

@@ -16,24 +16,6 @@
 namespace kanshiki::parsers::android_contacts {
 namespace {
 
-Timestamp read_time(const Row& row, std::string_view col, EpochKind kind, RowEmitter& out) {
-  if (row.is_null(col)) return {};
-  std::string raw = row.text(col);
-  const char* end = raw.data() + raw.size();
-  int64_t i = 0;
-  if (auto [p, ec] = std::from_chars(raw.data(), end, i); ec == std::errc() && p == end)
-    return Timestamp::from_int(i, kind);
-  double d = 0;
-  if (auto [p, ec] = std::from_chars(raw.data(), end, d); ec == std::errc() && p == end)
-    return Timestamp::from_real(d, kind);
-  out.warn(
-      fmt::format("column `{}` holds \"{}\", which is not a number; the time is left unknown", col, raw));
-  Timestamp t;
-  t.raw = std::move(raw);
-  t.kind = kind;
-  return t;
-}
-
 constexpr std::string_view kName = "vnd.android.cursor.item/name";
 constexpr std::string_view kPhone = "vnd.android.cursor.item/phone_v2";
 constexpr std::string_view kEmail = "vnd.android.cursor.item/email_v2";
@@ -101,7 +83,7 @@ class ContactsParser final : public SqliteParser {
     c.app = "contacts";
     c.account = r.text("account_name");  // the account the entry syncs with (e.g. a Google address)
     c.times_contacted = r.i64("times_contacted");
-    c.last_contacted = read_time(r, "last_time_contacted", EpochKind::unix_ms, out);
+    c.last_contacted = r.time("last_time_contacted", EpochKind::unix_ms, out);
 
     if (!data_)
       data_.emplace(

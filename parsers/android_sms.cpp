@@ -17,26 +17,6 @@
 namespace kanshiki::parsers::android_sms {
 namespace {
 
-// Reads a numeric time column. Numbers stored as text are accepted when the whole value is a number;
-// anything else keeps its raw text with no UTC, and a warning names the column and value.
-Timestamp read_time(const Row& row, std::string_view col, EpochKind kind, RowEmitter& out) {
-  if (row.is_null(col)) return {};
-  std::string raw = row.text(col);
-  const char* end = raw.data() + raw.size();
-  int64_t i = 0;
-  if (auto [p, ec] = std::from_chars(raw.data(), end, i); ec == std::errc() && p == end)
-    return Timestamp::from_int(i, kind);
-  double d = 0;
-  if (auto [p, ec] = std::from_chars(raw.data(), end, d); ec == std::errc() && p == end)
-    return Timestamp::from_real(d, kind);
-  out.warn(
-      fmt::format("column `{}` holds \"{}\", which is not a number; the time is left unknown", col, raw));
-  Timestamp t;
-  t.raw = std::move(raw);
-  t.kind = kind;
-  return t;
-}
-
 // sms.type / pdu.msg_box (Telephony.TextBasedSmsColumns.MESSAGE_TYPE_*,
 // Telephony.BaseMmsColumns.MESSAGE_BOX_*).
 std::string_view box_name(int64_t type) {
@@ -160,7 +140,7 @@ class SmsParser final : public SqliteParser {
     m.thread_key = r.text("thread_id");
     int64_t type = r.i64_or("type", -1);
     m.direction = box_direction(type);
-    m.time = read_time(r, "date", EpochKind::unix_ms, out);
+    m.time = r.time("date", EpochKind::unix_ms, out);
     m.text = r.text("body");
     m.status = sms_status(type, r.i64("read"), r.i64("status"));
     std::string address = r.text("address");
@@ -181,7 +161,7 @@ class SmsParser final : public SqliteParser {
     m.thread_key = r.text("thread_id");
     int64_t box = r.i64_or("msg_box", -1);
     m.direction = box_direction(box);
-    m.time = read_time(r, "date", EpochKind::unix_s, out);  // pdu.date is in seconds, unlike sms.date
+    m.time = r.time("date", EpochKind::unix_s, out);  // pdu.date is in seconds, unlike sms.date
     int64_t m_type = r.i64_or("m_type", -1);
     // m_type (PduHeaders): 128 send_req, 130 notification_ind, 132 retrieve_conf are messages; 134
     // delivery_ind and 136 read_orig_ind are reports about another message.
@@ -233,7 +213,7 @@ class SmsParser final : public SqliteParser {
     Thread t;
     t.app = "sms";
     t.thread_key = r.text("_id");
-    t.last_activity = read_time(r, "date", EpochKind::unix_ms, out);
+    t.last_activity = r.time("date", EpochKind::unix_ms, out);
     // recipient_ids: space-separated canonical_addresses._id values.
     std::vector<int64_t> ids;
     std::string list = r.text("recipient_ids");

@@ -90,18 +90,6 @@ std::vector<std::string> concat(std::initializer_list<const std::vector<std::str
   return out;
 }
 
-// Missing pieces of `needs`, in words; empty when all are there.
-std::string unmet(const sql::Db& db, const std::vector<TableNeed>& needs) {
-  for (const auto& need : needs) {
-    auto cols = db.columns(need.table);
-    if (cols.empty()) return fmt::format("table `{}` is missing", need.table);
-    std::set<std::string> have(cols.begin(), cols.end());
-    for (const auto& c : need.columns)
-      if (!have.count(c)) return fmt::format("column `{}.{}` is missing", need.table, c);
-  }
-  return {};
-}
-
 class IosSmsParser final : public SqliteParser {
  public:
   const ParserInfo& info() const override { return ios_sms::info(); }
@@ -111,7 +99,7 @@ class IosSmsParser final : public SqliteParser {
     // Conversations are an optional group (trimmed extractions hold only `message` and `handle`), so a
     // `chat` table that is present but not recognised must be reported here rather than skipped quietly.
     if (db.table_exists("chat")) {
-      if (std::string why = unmet(db, kChatNeeds); !why.empty())
+      if (std::string why = unmet_needs(db, kChatNeeds); !why.empty())
         out.warn(
             fmt::format("conversation tables present but not recognised ({}); messages are parsed without "
                         "conversations, participants and attachments",
@@ -278,7 +266,8 @@ class IosSmsParser final : public SqliteParser {
           // [ROWID, filename, transfer_name, mime_type, total_bytes]
           Attachment att;
           if (a.at(1).is_string()) att.path = a.at(1).get<std::string>();
-          if (att.path.empty() && a.at(2).is_string()) att.path = a.at(2).get<std::string>();
+          if (a.at(2).is_string()) att.name = a.at(2).get<std::string>();
+          if (att.path.empty()) att.path = att.name;
           if (a.at(3).is_string()) att.mime_type = a.at(3).get<std::string>();
           if (a.at(4).is_number_integer()) att.size = a.at(4).get<int64_t>();
           m.attachments.push_back(std::move(att));
@@ -314,7 +303,7 @@ const ParserInfo& info() {
           "and a warning quotes the attributedBody text; an attributedBody that cannot be decoded is "
           "warned about only when it is the sole source of the text.",
           "Attachment files are not hashed here; path is attachment.filename as stored (transfer_name when "
-          "filename is NULL); transfer_name is not kept when filename is present.",
+          "filename is NULL); the original name (transfer_name) is kept as the attachment name.",
           "A message joined to several chats is reported in the lowest-numbered chat only.",
           "Recipients of incoming messages are not listed (the device owner is the implied recipient).",
           "Reactions (associated_message_type), expiring audio (expire_state) and read times (date_read) "

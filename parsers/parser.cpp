@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <exception>
 #include <set>
 
@@ -48,6 +49,21 @@ std::string Row::text(std::string_view col) const {
 std::optional<std::string> Row::opt_text(std::string_view col) const {
   if (is_null(col)) return std::nullopt;
   return text(col);
+}
+
+Timestamp Row::time(std::string_view col, EpochKind kind, RowEmitter& out) const {
+  if (is_null(col)) return {};
+  std::string raw = text(col);
+  const char* end = raw.data() + raw.size();
+  int64_t i = 0;
+  if (auto [p, ec] = std::from_chars(raw.data(), end, i); ec == std::errc() && p == end) return Timestamp::from_int(i, kind);
+  double d = 0;
+  if (auto [p, ec] = std::from_chars(raw.data(), end, d); ec == std::errc() && p == end) return Timestamp::from_real(d, kind);
+  out.warn(fmt::format("column `{}` holds \"{}\", which is not a number; the time is left unknown", col, raw));
+  Timestamp t;
+  t.raw = std::move(raw);
+  t.kind = kind;
+  return t;
 }
 
 std::string_view Row::blob(std::string_view col) const {
@@ -105,7 +121,8 @@ class Emitter final : public RowEmitter {
   std::optional<int64_t> rowid_;
 };
 
-// Which need is not met, in words; empty when all are met.
+}  // namespace
+
 std::string unmet_needs(const sql::Db& db, const std::vector<TableNeed>& needs) {
   for (const auto& need : needs) {
     auto cols = db.columns(need.table);
@@ -116,8 +133,6 @@ std::string unmet_needs(const sql::Db& db, const std::vector<TableNeed>& needs) 
   }
   return {};
 }
-
-}  // namespace
 
 void SqliteParser::parse(const ParseInput& in, ArtifactSink& sink) {
   if (std::string why = sql::check_sqlite_file(in.working_copy); !why.empty())

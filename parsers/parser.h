@@ -66,6 +66,9 @@ class Row {
   std::optional<std::string> opt_text(std::string_view col) const;
   std::string_view blob(std::string_view col) const;
   int64_t i64_or(std::string_view col, int64_t fallback) const { return i64(col).value_or(fallback); }
+  // A time column: integers and reals (also when stored as text, as some apps do) become a Timestamp of the
+  // given epoch; anything else keeps its raw text, has no UTC value, and is reported through `out`.
+  Timestamp time(std::string_view col, EpochKind kind, class RowEmitter& out) const;
 
  private:
   int index(std::string_view col) const;
@@ -98,6 +101,10 @@ struct Query {
   bool required = true;      // false: the group may be absent in some app versions without a warning
   std::function<void(const Row&, RowEmitter&)> on_row;
 };
+
+// Which declared need is not met, in words ("table `x` is missing", "column `x.y` is missing"); empty when
+// every table and column exists. The framework uses it to choose variants; parsers may too.
+std::string unmet_needs(const sql::Db& db, const std::vector<TableNeed>& needs);
 
 // Base for SQLite parsers: opens the working copy read-only, checks needs, runs queries, turns bad rows
 // and failed queries into warnings.

@@ -26,24 +26,6 @@
 namespace kanshiki::parsers::whatsapp_android_msgstore {
 namespace {
 
-Timestamp read_time(const Row& row, std::string_view col, EpochKind kind, RowEmitter& out) {
-  if (row.is_null(col)) return {};
-  std::string raw = row.text(col);
-  const char* end = raw.data() + raw.size();
-  int64_t i = 0;
-  if (auto [p, ec] = std::from_chars(raw.data(), end, i); ec == std::errc() && p == end)
-    return Timestamp::from_int(i, kind);
-  double d = 0;
-  if (auto [p, ec] = std::from_chars(raw.data(), end, d); ec == std::errc() && p == end)
-    return Timestamp::from_real(d, kind);
-  out.warn(
-      fmt::format("column `{}` holds \"{}\", which is not a number; the time is left unknown", col, raw));
-  Timestamp t;
-  t.raw = std::move(raw);
-  t.kind = kind;
-  return t;
-}
-
 // A user JID ("818012345678@s.whatsapp.net", or with ".agent:device") carries the international number.
 std::string jid_e164(std::string_view jid) {
   constexpr std::string_view kUserServer = "@s.whatsapp.net";
@@ -333,7 +315,7 @@ class MsgstoreParser final : public SqliteParser {
       std::string sender = r.text("sender_jid");  // group/broadcast sender; empty in one-to-one chats
       m.sender = sender.empty() ? m.thread_key : sender;
     }
-    m.time = read_time(r, "timestamp", EpochKind::unix_ms, out);
+    m.time = r.time("timestamp", EpochKind::unix_ms, out);
     auto status = r.i64("status");
     m.status = status_text(status, from_me);
 
@@ -376,7 +358,7 @@ class MsgstoreParser final : public SqliteParser {
     }
     t.name = r.text("subject");
     t.is_group = is_group_jid(t.thread_key);
-    t.last_activity = read_time(r, "sort_timestamp", EpochKind::unix_ms, out);
+    t.last_activity = r.time("sort_timestamp", EpochKind::unix_ms, out);
     out.emit(std::move(t));
   }
 
@@ -418,7 +400,7 @@ class MsgstoreParser final : public SqliteParser {
                   : result == 2 ? CallDirection::rejected
                   : result == 4 ? CallDirection::missed
                                 : CallDirection::incoming;
-    c.time = read_time(r, "timestamp", EpochKind::unix_ms, out);
+    c.time = r.time("timestamp", EpochKind::unix_ms, out);
     if (auto d = r.i64("duration")) c.duration_s = *d;
     c.video = r.i64_or("video_call", 0) != 0;
     out.emit(std::move(c));

@@ -119,7 +119,12 @@ struct Fixture {
     w.emit({prov(44), message(kCsvNasty, 1714567000000, Direction::incoming)});
     w.emit({prov(45), message("no time here", 0, Direction::unknown)});
     Message with_attachment = message("写真を送ります", 1714568000000, Direction::outgoing);
-    with_attachment.attachments.push_back({"sdcard/写真/<img>.jpg", "image/jpeg", "h2", 1000});
+    Attachment photo;
+    photo.path = "sdcard/写真/<img>.jpg";
+    photo.mime_type = "image/jpeg";
+    photo.sha256 = "h2";
+    photo.size = 1000;
+    with_attachment.attachments.push_back(photo);
     w.emit({prov(46), with_attachment});
 
     Call call;
