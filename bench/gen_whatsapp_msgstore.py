@@ -79,7 +79,8 @@ def split_ddl(ddl: str) -> tuple[str, list[str]]:
 
 
 def generate(out: Path, n_messages: int, n_chats: int, seed: int) -> dict:
-    t_start = time.monotonic()
+    if n_messages < 1:
+        raise SystemExit("--messages must be at least 1")
     rng = random.Random(seed)
     for suffix in ("", "-wal", "-shm", "-journal"):
         p = Path(str(out) + suffix)
@@ -114,8 +115,8 @@ def generate(out: Path, n_messages: int, n_chats: int, seed: int) -> dict:
     con.execute("INSERT INTO message (chat_row_id, from_me, key_id, sort_id) VALUES (-1, 0, '-1', 0)")
     chats = []  # (chat_row_id, member jid rows or None for one-to-one, peer jid row)
     for i, p in enumerate(peers):
-        con.execute("INSERT INTO chat (jid_row_id, hidden, created_timestamp, archived, group_type) VALUES (?,0,?,0,0)",
-                    (peer_jid_row[p], START_MS))
+        con.execute("INSERT INTO chat (jid_row_id, hidden, created_timestamp, archived, group_type) "
+                    "VALUES (?,0,?,0,0)", (peer_jid_row[p], START_MS))
         chats.append((i + 1, None, peer_jid_row[p]))
     members_rows = []
     for i, g in enumerate(groups):
@@ -127,9 +128,9 @@ def generate(out: Path, n_messages: int, n_chats: int, seed: int) -> dict:
     con.executemany("INSERT INTO group_participant_user (group_jid_row_id, user_jid_row_id, rank, pending) "
                     "VALUES (?,?,?,0)", members_rows)
     pool = build_pool(rng, 50_000)
-    print(f"text pool: {time.monotonic() - t_start:.1f} s", file=sys.stderr)
-    # The rows themselves are made by SQLite (a recursive CTE): per-row Python would take minutes. Three
-    # multiplicative hashes of the row number stand in for random draws, so the output is still fixed.
+    # The rows themselves are made by SQLite (a recursive CTE): per-row Python takes about a minute per
+    # million rows on this machine. Three multiplicative hashes of the row number stand in for random draws
+    # (chat with a skewed choice, direction, sender in groups, image or text, pool text), so output is fixed.
     con.execute("CREATE TEMP TABLE pool (id INTEGER PRIMARY KEY, text TEXT)")
     con.executemany("INSERT INTO pool VALUES (?,?)", enumerate(pool))
     con.execute("CREATE TEMP TABLE chats (idx INTEGER PRIMARY KEY, chat_row_id INTEGER, n_members INTEGER)")
@@ -144,7 +145,7 @@ def generate(out: Path, n_messages: int, n_chats: int, seed: int) -> dict:
                              origination_flags, origin, timestamp, received_timestamp, receipt_server_timestamp,
                              message_type, text_data, starred, lookup_tables, sort_id, message_add_on_flags, view_mode)
         WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < {n_messages - 1}),
-        h AS (SELECT i, (i * 2654435761 + {seed * 7919}) % 4294967296 AS h1,
+        h AS (SELECT i, (i * 2654435761 + {seed * 7919}) % 4294967296 AS h1,  -- h2 is a bijection of i: unique keys
                         (i * 2246822519 + 3266489917 + {seed}) % 4294967296 AS h2,
                         ((i + 11) * 3266489917) % 4294967296 AS h3 FROM n),
         s AS (SELECT i, h1, h2, h3, (h2 % 100) < 45 AS from_me, (h2 / 100 % 100) < 8 AS image,
@@ -165,17 +166,19 @@ def generate(out: Path, n_messages: int, n_chats: int, seed: int) -> dict:
                CASE WHEN image AND h3 % 10 < 7 THEN NULL ELSE (SELECT text FROM pool WHERE id = h3 % {len(pool)}) END,
                0, 0, i + 2, 0, 0
         FROM s""")
-    con.execute("INSERT INTO message_media (message_row_id, chat_row_id, transferred, file_path, file_size, "
-                "mime_type, width, height, media_key_timestamp) "
-                "SELECT _id, chat_row_id, 1, 'Media/WhatsApp Images/IMG-' || strftime('%Y%m%d', timestamp / 1000, "
-                "'unixepoch', '+9 hours') || '-WA' || printf('%04d', _id % 10000) || '.jpg', 40000 + (_id * 7919) % 900000, "
-                "'image/jpeg', 1600, 1200, timestamp / 1000 FROM message WHERE message_type = 1")
+    con.execute("""
+        INSERT INTO message_media (message_row_id, chat_row_id, transferred, file_path, file_size, mime_type, width,
+                                   height, media_key_timestamp)
+        SELECT _id, chat_row_id, 1,
+               'Media/WhatsApp Images/IMG-' || strftime('%Y%m%d', timestamp / 1000, 'unixepoch', '+9 hours') ||
+               '-WA' || printf('%04d', _id % 10000) || '.jpg',
+               40000 + (_id * 7919) % 900000, 'image/jpeg', 1600, 1200, timestamp / 1000
+        FROM message WHERE message_type = 1""")
     con.execute("CREATE TEMP TABLE last AS SELECT chat_row_id, max(_id) AS id, max(timestamp) AS ts FROM message "
                 "WHERE chat_row_id > 0 GROUP BY chat_row_id")
     con.execute("UPDATE chat SET last_message_row_id = last.id, display_message_row_id = last.id, "
                 "sort_timestamp = last.ts FROM last WHERE last.chat_row_id = chat._id")
     con.execute("COMMIT")
-    print(f"rows inserted: {time.monotonic() - t_start:.1f} s", file=sys.stderr)
     for stmt in index_sql:
         con.execute(stmt)
     n = con.execute("SELECT count(*) FROM message WHERE chat_row_id > 0").fetchone()[0]

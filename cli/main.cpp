@@ -16,11 +16,13 @@
 #include "core/custody.h"
 #include "core/error.h"
 #include "core/examiner.h"
+#include "engine/derive.h"
 #include "engine/engine.h"
 #include "engine/progress.h"
 #include "kanshiki/version.h"
 #include "parsers/parser.h"
 #include "report/export.h"
+#include "report/geo_export.h"
 #include "report/html_report.h"
 
 using namespace kanshiki;
@@ -35,7 +37,8 @@ struct Globals {
 } g;
 
 void say(const std::string& s) {
-  if (!g.quiet && !g.json_out) std::cout << s << "\n";
+  // Flushed: the demo interleaves its own lines with those of the child commands it runs.
+  if (!g.quiet && !g.json_out) std::cout << s << std::endl;
 }
 
 void emit_json(const json& j) {
@@ -245,6 +248,76 @@ int cmd_process(const fs::path& case_dir, const std::vector<std::string>& parser
   return rc;
 }
 
+// Decrypts a WhatsApp crypt12/14/15 item into new evidence derived from it. The key never reaches the custody
+// log or the runs table: only its SHA-256 (and the key file's path) does.
+int cmd_decrypt_whatsapp(const fs::path& case_dir, int64_t item_id, const std::string& item_path,
+                         const std::string& key_file, const std::string& hex_key) {
+  if ((item_id > 0) == !item_path.empty())
+    throw Error(ExitCode::usage, "give exactly one of --item ID or --path PATH");
+  if (key_file.empty() == hex_key.empty())
+    throw Error(ExitCode::usage, "give exactly one of --key FILE or --hex-key HEX");
+  std::string command_line = g.command_line;
+  if (!hex_key.empty())
+    for (size_t at; (at = command_line.find(hex_key)) != std::string::npos;)
+      command_line.replace(at, hex_key.size(), "<redacted>");
+
+  Session s = open_session(case_dir);
+  json params{{"item", item_id > 0 ? json(item_id) : json(nullptr)},
+              {"path", item_path},
+              {"key", key_file.empty() ? json{{"kind", "hex"}}
+                                       : json{{"kind", "file"}, {"path", fs::absolute(key_file).string()}}}};
+  logged(s, "decrypt whatsapp", params, [&] {
+    whatsapp_crypt::Key key =
+        key_file.empty() ? whatsapp_crypt::key_from_hex(hex_key) : whatsapp_crypt::load_key_file(key_file);
+    params["key"]["sha256"] = key.fingerprint;
+    int64_t id = item_id > 0 ? item_id : find_item_by_path(s.db, item_path);
+    params["item"] = id;
+    int64_t run = s.db.begin_run("decrypt", command_line, s.examiner.name());
+    s.log({"decrypt whatsapp", "started", params});
+    DeriveResult r;
+    try {
+      r = derive_whatsapp_decrypted(s.db, run, id, key);
+    } catch (...) {
+      s.db.end_run(run, "failed");
+      throw;
+    }
+    json in = json::array({json{{"evidence_id", r.source_evidence_id},
+                                {"item_id", id},
+                                {"path", r.source_path},
+                                {"sha256", r.source_sha256}},
+                           json{{"key", key_file.empty() ? "hex" : fs::absolute(key_file).string()},
+                                {"sha256", key.fingerprint}}});
+    json out = json::array({json{{"evidence_id", r.evidence_id},
+                                 {"path", fs::relative(r.output, s.db.dir()).string()},
+                                 {"size", r.output_size},
+                                 {"sha256", r.output_sha256}}});
+    if (!r.already_derived)
+      out.push_back({{"path", fs::relative(r.ingest.manifest, s.db.dir()).string()},
+                     {"sha256", r.ingest.manifest_sha256}});
+    CustodyAction done{"decrypt whatsapp", "ok", params, in, out};
+    done.parameters["derivation"] = r.derivation;
+    if (r.already_derived) done.parameters["note"] = "already decrypted with this key; nothing done";
+    s.log(done);
+    s.db.end_run(run, "ok");
+    if (r.already_derived)
+      say(fmt::format("Item {} was already decrypted with this key: evidence E{} ({}); nothing to do.", id,
+                      r.evidence_id, r.output.string()));
+    else
+      say(fmt::format("Decrypted {} ({}, item {} of E{}) into evidence E{}\n  {}\n  size {}  SHA-256 {}\n  {}",
+                      r.source_path, whatsapp_crypt::format_name(r.decrypt.header.format), id,
+                      r.source_evidence_id, r.evidence_id, r.output.string(), human_bytes(r.output_size),
+                      r.output_sha256, r.derivation));
+    emit_json({{"evidence_id", r.evidence_id},
+               {"already_derived", r.already_derived},
+               {"source_item", id},
+               {"output", r.output.string()},
+               {"size", r.output_size},
+               {"sha256", r.output_sha256},
+               {"derivation", r.derivation}});
+  });
+  return 0;
+}
+
 int cmd_search(const fs::path& case_dir, const std::string& query, size_t limit) {
   Session s = open_session(case_dir);
   json params{{"query", query}, {"limit", limit}};
@@ -270,14 +343,19 @@ int cmd_export(const fs::path& case_dir, const std::string& format, const std::s
   Session s = open_session(case_dir);
   json params{{"format", format}, {"output", output}};
   logged(s, "export", params, [&] {
-    ExportFormat f;
+    std::optional<ExportFormat> f;
+    std::optional<GeoFormat> geo;  // location points only, for mapping tools (report/geo_export.h)
     if (format == "csv") f = ExportFormat::csv;
     else if (format == "jsonl") f = ExportFormat::jsonl;
-    else throw Error(ExitCode::usage, "unknown export format " + format + " (csv, jsonl)");
+    else if (format == "kml") geo = GeoFormat::kml;
+    else if (format == "geojson") geo = GeoFormat::geojson;
+    else if (format == "gpx") geo = GeoFormat::gpx;
+    else throw Error(ExitCode::usage, "unknown export format " + format + " (csv, jsonl, kml, geojson, gpx)");
+    auto write = [&](std::ostream& o) { return geo ? export_locations(s.db, *geo, o) : export_artifacts(s.db, *f, o); };
     size_t n = 0;
     json outputs = json::array();
     if (output.empty() || output == "-") {
-      n = export_artifacts(s.db, f, std::cout);
+      n = write(std::cout);
       std::cout.flush();
       outputs.push_back({{"path", "<stdout>"}, {"artifacts", n}});
     } else {
@@ -285,7 +363,7 @@ int cmd_export(const fs::path& case_dir, const std::string& format, const std::s
       {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
         if (!out) throw Error(ExitCode::failure, "cannot write " + output);
-        n = export_artifacts(s.db, f, out);
+        n = write(out);
         out.flush();
         if (!out) throw Error(ExitCode::disk_full, "cannot write " + output + " (disk full?)");
       }
@@ -459,11 +537,14 @@ int cmd_demo(const fs::path& out_dir_arg) {
   fs::create_directories(out);
   std::ofstream(marker) << "Kanshiki demo output; safe to delete.\n";
 
-  // Use the examiner's own identity when there is one; otherwise a demo identity inside the demo folder.
+  // Use the examiner's own identity when there is one; otherwise a demo identity inside the demo folder
+  // (never in the examiner's home, where it would sign their real cases).
+  std::string env_prefix;
   try {
     Examiner::load(examiner_home());
   } catch (const Error&) {
     fs::path home = out / "examiner";
+    env_prefix = "KANSHIKI_HOME=" + sh_quote(home.string()) + " ";
     ::setenv("KANSHIKI_HOME", home.c_str(), 1);
     if (!fs::exists(home / "examiner_ed25519.pem")) Examiner::create("デモ検査官 (Demo Examiner)", home);
   }
@@ -493,8 +574,8 @@ int cmd_demo(const fs::path& out_dir_arg) {
   if (int rc = run_step(exe + q + " custody verify --case " + sh_quote(case_dir.string())); rc) return rc;
   say("6/6 Writing the report ...");
   if (int rc = run_step(exe + " --quiet report --case " + sh_quote(case_dir.string()) + " --format html --lang ja"); rc) return rc;
-  say(fmt::format("\nDemo case:   {}\nReport:      {}\nSearch it:   {} search --case {} 'ホワイト案件'", case_dir.string(),
-                  (case_dir / "reports" / "report.html").string(), self_exe().string(), case_dir.string()));
+  say(fmt::format("\nDemo case:   {}\nReport:      {}\nSearch it:   {}{} search --case {} 'ホワイト案件'", case_dir.string(),
+                  (case_dir / "reports" / "report.html").string(), env_prefix, self_exe().string(), case_dir.string()));
   emit_json({{"case", case_dir.string()}, {"report", (case_dir / "reports" / "report.html").string()}});
   return 0;
 }
@@ -543,6 +624,23 @@ int main(int argc, char** argv) {
   proc->add_option("--parser", parsers, "Only these parser ids (repeatable)");
   proc->callback([&] { action = [&] { return cmd_process(case_dir, parsers); }; });
 
+  auto* dec = app.add_subcommand("decrypt", "Decrypt an evidence item into new evidence derived from it");
+  dec->require_subcommand(1);
+  auto* dec_wa =
+      dec->add_subcommand("whatsapp", "WhatsApp msgstore.db.crypt12/14/15 with the key file or 64-hex key");
+  int64_t dec_item = 0;
+  std::string dec_path, dec_key_file, dec_hex_key;
+  dec_wa->add_option("--case", case_dir, "Case folder")->required();
+  auto* dec_item_opt = dec_wa->add_option("--item", dec_item, "Item id of the encrypted backup");
+  dec_wa->add_option("--path", dec_path, "Logical path of the encrypted backup")->excludes(dec_item_opt);
+  auto* dec_key_opt =
+      dec_wa->add_option("--key", dec_key_file, "Key file: `key` (crypt12/14) or encrypted_backup.key");
+  dec_wa->add_option("--hex-key", dec_hex_key, "The 64-hex end-to-end backup key (crypt15)")
+      ->excludes(dec_key_opt);
+  dec_wa->callback([&] {
+    action = [&] { return cmd_decrypt_whatsapp(case_dir, dec_item, dec_path, dec_key_file, dec_hex_key); };
+  });
+
   auto* se = app.add_subcommand("search", "Full-text search (Japanese substrings work)");
   se->add_option("query", query, "Text to find")->required();
   se->add_option("--case", case_dir, "Case folder")->required();
@@ -551,7 +649,7 @@ int main(int argc, char** argv) {
 
   auto* ex = app.add_subcommand("export", "Export artifacts with provenance (csv or jsonl)");
   ex->add_option("--case", case_dir, "Case folder")->required();
-  ex->add_option("--format", format, "csv or jsonl")->required();
+  ex->add_option("--format", format, "csv, jsonl, kml, geojson or gpx")->required();
   ex->add_option("-o,--output", output, "Output file (default stdout)");
   ex->callback([&] { action = [&] { return cmd_export(case_dir, format, output); }; });
 

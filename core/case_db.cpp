@@ -145,7 +145,9 @@ struct ArtifactWriter::Statements {
         account(db, "INSERT INTO accounts VALUES(?1,?2,?3,?4,?5)"),
         app(db, "INSERT INTO installed_apps VALUES(?1,?2,?3,?4,?5,?6,?7)"),
         fact(db, "INSERT INTO device_info VALUES(?1,?2,?3)"),
-        fts(db, "INSERT INTO search_index(rowid, text) VALUES(?1, ?2)") {}
+        fts(db,
+            "INSERT INTO search_index(rowid, text) SELECT artifact_id, text FROM search_text "
+            "WHERE artifact_id BETWEEN ?1 AND ?2 AND text <> ''") {}
   sql::Stmt artifact, message, thread, participant, call, contact, web, location, media, account, app, fact, fts;
 };
 
@@ -202,10 +204,8 @@ void ArtifactWriter::emit(Record r) {
   a.bind(13, parser_run_id_).bind(14, primary_time(r.data));
   a.run();
   const int64_t id = case_.db().last_insert_rowid();
-  auto index_text = [&](const std::string& text) {
-    if (text.empty()) return;
-    st_->fts.bind(1, id).bind(2, text).run();
-  };
+  if (!first_id_) first_id_ = id;
+  last_id_ = id;
 
   std::visit(
       [&](auto& d) {
@@ -218,7 +218,6 @@ void ArtifactWriter::emit(Record r) {
           s.bind(12, d.text).bind(13, d.status).bind(14, d.kind).bind(15, d.edited ? 1 : 0).bind(16, d.deleted ? 1 : 0);
           s.bind(17, d.expires_in_s).bind(18, attachments_json(d.attachments));
           s.run();
-          index_text(d.text);
         } else if constexpr (std::is_same_v<T, Thread>) {
           auto& s = st_->thread;
           s.bind(1, id).bind(2, d.app).bind(3, d.account).bind(4, d.thread_key).bind(5, d.name);
@@ -243,8 +242,6 @@ void ArtifactWriter::emit(Record r) {
           bind_time(s, 9, d.last_contacted);
           s.bind(12, d.times_contacted);
           s.run();
-          // Must equal what the search_text view yields for this row (name || ' ' || phones).
-          index_text(d.name + " " + json_array(d.phones));
         } else if constexpr (std::is_same_v<T, WebVisit>) {
           auto& s = st_->web;
           s.bind(1, id).bind(2, d.browser).bind(3, d.url).bind(4, d.title);
@@ -280,6 +277,14 @@ void ArtifactWriter::emit(Record r) {
       },
       r.data);
   ++artifacts_;
+}
+
+void ArtifactWriter::finish() {
+  // This writer is the only one in its transaction, so its artifacts are exactly the ids in this range; the
+  // text comes from the same view the external-content index reads, so index and content always agree.
+  if (!first_id_ || indexed_up_to_ >= last_id_) return;
+  st_->fts.bind(1, std::max(first_id_, indexed_up_to_ + 1)).bind(2, last_id_).run();
+  indexed_up_to_ = last_id_;
 }
 
 void ArtifactWriter::warn(Warning w) {

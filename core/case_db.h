@@ -25,7 +25,7 @@ std::string host_name();
 
 class CaseDb {
  public:
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
   // Creates a new case folder; throws Error(case_error) if a case already exists there.
   static CaseDb create(const fs::path& case_dir, const std::string& case_number);
@@ -61,13 +61,15 @@ class CaseDb {
 };
 
 // Writes artifacts of one parser run into the case (inside the caller's transaction). Statements are
-// prepared once; text for full-text search goes into search_index with rowid = artifact id.
+// prepared once. finish() must be called before the caller commits: it indexes the run's text for full-text
+// search in one statement, which is several times faster than indexing row by row at a million messages.
 class ArtifactWriter final : public ArtifactSink {
  public:
   ArtifactWriter(CaseDb& c, int64_t run_id, int64_t parser_run_id);
   ~ArtifactWriter() override;
   void emit(Record record) override;
   void warn(Warning warning) override;
+  void finish();  // indexes the text of every artifact written so far (search_index rowid = artifact id)
   size_t artifact_count() const { return artifacts_; }
   size_t warning_count() const { return warnings_; }
 
@@ -77,6 +79,7 @@ class ArtifactWriter final : public ArtifactSink {
   int64_t run_id_, parser_run_id_;
   std::unique_ptr<Statements> st_;
   size_t artifacts_ = 0, warnings_ = 0;
+  int64_t first_id_ = 0, last_id_ = 0, indexed_up_to_ = 0;
 };
 
 }  // namespace kanshiki

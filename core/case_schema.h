@@ -10,7 +10,7 @@
 
 namespace kanshiki {
 
-inline constexpr std::array<std::string_view, 1> kCaseMigrations = {R"SQL(
+inline constexpr std::array<std::string_view, 2> kCaseMigrations = {R"SQL(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 CREATE TABLE examiners(
@@ -64,7 +64,6 @@ CREATE TABLE artifacts(
   parser_version TEXT NOT NULL, recovered INTEGER NOT NULL DEFAULT 0, parser_run_id INTEGER NOT NULL,
   time_utc_us INTEGER);
 CREATE INDEX artifacts_type_time ON artifacts(type, time_utc_us);
-CREATE INDEX artifacts_parser_run ON artifacts(parser_run_id);
 
 CREATE TABLE messages(
   artifact_id INTEGER PRIMARY KEY REFERENCES artifacts(id), app TEXT, account TEXT, thread_key TEXT,
@@ -113,6 +112,11 @@ CREATE VIEW search_text(artifact_id, text) AS
   UNION ALL SELECT artifact_id, name || ' ' || phones FROM contacts;
 CREATE VIRTUAL TABLE search_index USING fts5(text, tokenize='trigram', detail='none', content='search_text',
   content_rowid='artifact_id');
+)SQL",
+// Migration 2: derived evidence (e.g. a decrypted WhatsApp backup) names the item it was derived from and how.
+R"SQL(
+ALTER TABLE evidence ADD COLUMN derived_from_item INTEGER REFERENCES items(id);
+ALTER TABLE evidence ADD COLUMN derivation TEXT NOT NULL DEFAULT '';
 )SQL"};
 
 // Artifact type name -> its table (same order as ArtifactData's alternatives).

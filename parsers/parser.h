@@ -42,6 +42,9 @@ struct ParseInput {
   // The file to read. For SQLite this is a working copy in the case's work folder, with the item's
   // -wal/-journal siblings copied beside it; never the original.
   std::filesystem::path working_copy;
+  // SQLite parsers: after the live queries, recover deleted rows from the file itself (freeblocks, freelist,
+  // WAL history, rollback journal) and run them through the same row handlers, flagged recovered.
+  bool recover_deleted = true;
 };
 
 class Parser {

@@ -6,8 +6,21 @@
 #include "parsers/whatsapp_android_msgstore.h"
 #include "parsers/whatsapp_android_contacts.h"
 #include "parsers/ios_sms.h"
+#include "parsers/whatsapp_ios_chatstorage.h"
+#include "parsers/whatsapp_ios_contacts.h"
+#include "parsers/whatsapp_ios_calls.h"
+#include "parsers/ios_callhistory.h"
+#include "parsers/ios_addressbook.h"
+#include "parsers/safari_history.h"
+#include "parsers/viber_ios.h"
 #include "parsers/chrome_history.h"
 #include "parsers/ios_backup_info.h"
+#include "parsers/google_location_device_timeline.h"
+#include "parsers/google_location_takeout.h"
+#include "parsers/media_exif.h"
+#include "parsers/telegram_android.h"
+#include "parsers/line_android.h"
+#include "parsers/line_ios.h"
 
 namespace kanshiki {
 
@@ -19,8 +32,21 @@ const std::vector<ParserEntry>& parser_registry() {
       {parsers::whatsapp_android_msgstore::info, parsers::whatsapp_android_msgstore::make},
       {parsers::whatsapp_android_contacts::info, parsers::whatsapp_android_contacts::make},
       {parsers::ios_sms::info, parsers::ios_sms::make},
+      {parsers::whatsapp_ios_chatstorage::info, parsers::whatsapp_ios_chatstorage::make},
+      {parsers::whatsapp_ios_contacts::info, parsers::whatsapp_ios_contacts::make},
+      {parsers::whatsapp_ios_calls::info, parsers::whatsapp_ios_calls::make},
+      {parsers::ios_callhistory::info, parsers::ios_callhistory::make},
+      {parsers::ios_addressbook::info, parsers::ios_addressbook::make},
+      {parsers::safari_history::info, parsers::safari_history::make},
+      {parsers::viber_ios::info, parsers::viber_ios::make},
       {parsers::chrome_history::info, parsers::chrome_history::make},
       {parsers::ios_backup_info::info, parsers::ios_backup_info::make},
+      {parsers::google_location_device_timeline::info, parsers::google_location_device_timeline::make},
+      {parsers::google_location_takeout::info, parsers::google_location_takeout::make},
+      {parsers::media_exif::info, parsers::media_exif::make},
+      {parsers::telegram_android::info, parsers::telegram_android::make},
+      {parsers::line_android::info, parsers::line_android::make},
+      {parsers::line_ios::info, parsers::line_ios::make},
   };
   return entries;
 }

@@ -25,9 +25,20 @@ std::string jid_e164(std::string_view jid) {
 }
 
 void on_contact(const Row& r, RowEmitter& out) {
+  std::string jid = r.text("jid");
+  if (jid.size() > 5 && jid.compare(jid.size() - 5, 5, "@g.us") == 0) {
+    // A group is a conversation, not a person: reported as a thread so its name is kept, never dropped.
+    Thread t;
+    t.app = "whatsapp";
+    t.thread_key = jid;
+    t.name = r.text("display_name");
+    if (t.name.empty()) t.name = r.text("wa_name");
+    t.is_group = true;
+    out.emit(std::move(t));
+    return;
+  }
   Contact c;
   c.app = "whatsapp";
-  std::string jid = r.text("jid");
   std::string wa_name = r.text("wa_name");
   c.name = r.text("display_name");
   if (c.name.empty()) {
@@ -97,7 +108,8 @@ const ParserInfo& info() {
       {"the name is the address-book name, else given/family name, else the account's own WhatsApp name",
        "the JID, WhatsApp-user flag, WhatsApp name and About text are written into the contact's note",
        "phones list the address-book number as stored and the number from the JID (E.164) when it differs",
-       "the status@broadcast pseudo-contact is not reported; group JIDs are reported as they appear",
+       "the status@broadcast pseudo-contact is not reported; group JIDs (@g.us) are reported as threads, not "
+       "contacts",
        "profile photos, business profiles and status/about timestamps are not reported"}};
   return i;
 }

@@ -546,8 +546,9 @@ def build_mmssms(s: dict, images: dict, work: Path) -> dict:
         "part_file": part_file,
         "expected": {
             "parser": "android.sms", "journal_mode": "delete", "wal_file": False, "tables": tables,
-            "artifacts": {"message": len(sms_rows) + 1, "thread": len(thread_of)},
+            "artifacts": {"message": len(sms_rows) + 1, "thread": len(thread_of), "participant": len(thread_of)},
             "notes": ["sms.date is unix_ms; pdu.date is unix_s (seconds).",
+                      "One participant per thread: its canonical_addresses recipient.",
                       "The MMS text is in part (ct text/plain); its image is the file named by part._data."],
             "key_records": key_records,
         },
@@ -656,7 +657,7 @@ CREATE TABLE _sync_state_metadata (version INTEGER);
 CREATE TABLE properties (property_key TEXT PRIMARY KEY, property_value TEXT );
 CREATE TABLE accounts (_id INTEGER PRIMARY KEY AUTOINCREMENT,account_name TEXT, account_type TEXT, data_set TEXT);
 CREATE TABLE contacts (_id INTEGER PRIMARY KEY AUTOINCREMENT,name_raw_contact_id INTEGER REFERENCES raw_contacts(_id),photo_id INTEGER REFERENCES data(_id),photo_file_id INTEGER REFERENCES photo_files(_id),custom_ringtone TEXT,send_to_voicemail INTEGER NOT NULL DEFAULT 0,times_contacted INTEGER NOT NULL DEFAULT 0,last_time_contacted INTEGER,starred INTEGER NOT NULL DEFAULT 0,pinned INTEGER NOT NULL DEFAULT 0,has_phone_number INTEGER NOT NULL DEFAULT 0,lookup TEXT,status_update_id INTEGER REFERENCES data(_id),contact_last_updated_timestamp INTEGER);
-CREATE TABLE raw_contacts (_id INTEGER PRIMARY KEY AUTOINCREMENT,account_id INTEGER REFERENCES accounts(_id),sourceid TEXT,backup_id TEXT,raw_contact_is_read_only INTEGER NOT NULL DEFAULT 0,version INTEGER NOT NULL DEFAULT 1,dirty INTEGER NOT NULL DEFAULT 0,deleted INTEGER NOT NULL DEFAULT 0,metadata_dirty INTEGER NOT NULL DEFAULT 0,contact_id INTEGER REFERENCES contacts(_id),aggregation_mode INTEGER NOT NULL DEFAULT 0,aggregation_needed INTEGER NOT NULL DEFAULT 1,custom_ringtone TEXT,send_to_voicemail INTEGER NOT NULL DEFAULT 0,times_contacted INTEGER NOT NULL DEFAULT 0,last_time_contacted INTEGER,starred INTEGER NOT NULL DEFAULT 0,pinned INTEGER NOT NULL DEFAULT 0,display_name TEXT,display_name_alt TEXT,display_name_source INTEGER NOT NULL DEFAULT 0,phonetic_name TEXT,phonetic_name_style TEXT,sort_key TEXT COLLATE NOCASE,phonebook_label TEXT,phonebook_bucket INTEGER,sort_key_alt TEXT COLLATE NOCASE,phonebook_label_alt TEXT,phonebook_bucket_alt INTEGER,name_verified INTEGER NOT NULL DEFAULT 0,sync1 TEXT, sync2 TEXT, sync3 TEXT, sync4 TEXT );
+CREATE TABLE raw_contacts (_id INTEGER PRIMARY KEY AUTOINCREMENT,account_id INTEGER REFERENCES accounts(_id),sourceid TEXT,backup_id TEXT,raw_contact_is_read_only INTEGER NOT NULL DEFAULT 0,version INTEGER NOT NULL DEFAULT 1,dirty INTEGER NOT NULL DEFAULT 0,deleted INTEGER NOT NULL DEFAULT 0,metadata_dirty INTEGER NOT NULL DEFAULT 0,contact_id INTEGER REFERENCES contacts(_id),aggregation_mode INTEGER NOT NULL DEFAULT 0,aggregation_needed INTEGER NOT NULL DEFAULT 1,custom_ringtone TEXT,send_to_voicemail INTEGER NOT NULL DEFAULT 0,times_contacted INTEGER NOT NULL DEFAULT 0,last_time_contacted INTEGER,starred INTEGER NOT NULL DEFAULT 0,pinned INTEGER NOT NULL DEFAULT 0,display_name TEXT,display_name_alt TEXT,display_name_source INTEGER NOT NULL DEFAULT 0,phonetic_name TEXT,phonetic_name_style TEXT,sort_key TEXT COLLATE PHONEBOOK,phonebook_label TEXT,phonebook_bucket INTEGER,sort_key_alt TEXT COLLATE PHONEBOOK,phonebook_label_alt TEXT,phonebook_bucket_alt INTEGER,name_verified INTEGER NOT NULL DEFAULT 0,sync1 TEXT, sync2 TEXT, sync3 TEXT, sync4 TEXT );
 CREATE TABLE packages (_id INTEGER PRIMARY KEY AUTOINCREMENT,package TEXT NOT NULL);
 CREATE TABLE mimetypes (_id INTEGER PRIMARY KEY AUTOINCREMENT,mimetype TEXT NOT NULL);
 CREATE TABLE data (_id INTEGER PRIMARY KEY AUTOINCREMENT,package_id INTEGER REFERENCES package(_id),mimetype_id INTEGER REFERENCES mimetype(_id) NOT NULL,raw_contact_id INTEGER REFERENCES raw_contacts(_id) NOT NULL,hash_id TEXT,is_read_only INTEGER NOT NULL DEFAULT 0,is_primary INTEGER NOT NULL DEFAULT 0,is_super_primary INTEGER NOT NULL DEFAULT 0,data_version INTEGER NOT NULL DEFAULT 0,data1 TEXT,data2 TEXT,data3 TEXT,data4 TEXT,data5 TEXT,data6 TEXT,data7 TEXT,data8 TEXT,data9 TEXT,data10 TEXT,data11 TEXT,data12 TEXT,data13 TEXT,data14 TEXT,data15 TEXT,data_sync1 TEXT, data_sync2 TEXT, data_sync3 TEXT, data_sync4 TEXT, carrier_presence INTEGER NOT NULL DEFAULT 0 );
@@ -666,8 +667,6 @@ CREATE TABLE data_usage_stat(stat_id INTEGER PRIMARY KEY AUTOINCREMENT, data_id 
 CREATE INDEX contacts_has_phone_index ON contacts (has_phone_number);
 CREATE INDEX contacts_name_raw_contact_id_index ON contacts (name_raw_contact_id);
 CREATE INDEX raw_contacts_contact_id_index ON raw_contacts (contact_id);
-CREATE INDEX raw_contact_sort_key1_index ON raw_contacts (sort_key);
-CREATE INDEX raw_contact_sort_key2_index ON raw_contacts (sort_key_alt);
 CREATE INDEX data_raw_contact_id ON data (raw_contact_id);
 CREATE INDEX data_mimetype_data1_index ON data (mimetype_id,data1);
 CREATE INDEX phone_lookup_index ON phone_lookup (normalized_number,raw_contact_id,data_id);
@@ -687,7 +686,12 @@ CONTACT_MIMETYPES = ["vnd.android.cursor.item/email_v2", "vnd.android.cursor.ite
 def build_contacts2(s: dict, work: Path) -> dict:
     a = s["android"]
     people = s["people"]
-    db = Db(work / "contacts2.db", journal="wal", user_version=1600, auto_vacuum=1)
+    # Schema version 1201 is the one AOSP's own upgrade-test asset (pre_upgrade1201.sql) dumps. Its sort keys
+    # use Android's PHONEBOOK collation; SQLite refuses CREATE TABLE with an unknown collation, so one is
+    # registered here. Only the declaration is stored (the sort-key indexes are left out), so the file opens
+    # anywhere, but a query that sorts by sort_key fails outside Android, as on a real contacts2.db.
+    db = Db(work / "contacts2.db", journal="wal", user_version=1201, auto_vacuum=1)
+    db.con.create_collation("PHONEBOOK", lambda x, y: (x > y) - (x < y))
     db.script(CONTACTS2_DDL)
     db.begin()
     db.insert("android_metadata", {"locale": "ja_JP"})
@@ -730,7 +734,8 @@ def build_contacts2(s: dict, work: Path) -> dict:
                            "data7": given_kana or None, "data9": family_kana or None, "data10": "4",
                            "data11": "4"})
         for e164, typed, phone_type in c["phones"]:
-            data_id = db.insert("data", {"package_id": None, "mimetype_id": mime_id["vnd.android.cursor.item/phone_v2"],
+            data_id = db.insert("data", {"package_id": None,
+                                         "mimetype_id": mime_id["vnd.android.cursor.item/phone_v2"],
                                          "raw_contact_id": raw_id, "is_primary": 0, "is_super_primary": 0,
                                          "data_version": 0, "data1": typed, "data2": str(phone_type),
                                          "data3": None, "data4": e164})
@@ -826,6 +831,10 @@ CREATE TABLE wa_group_descriptions (jid TEXT NOT NULL, description TEXT NOT NULL
 """
 
 WA_GROUP_ID = "120363254817730915"
+# call_log.call_result of an incoming call, as IPED (ExtractorAndroidNew) reads it: 5 answered, 4 missed,
+# 2 refused, 3 unavailable. Published queries disagree on 2 and 4; the sample uses only 5, 4 (incoming) and 2
+# (an outgoing call, where the direction is "outgoing" whatever the result).
+WA_CALL_RESULT_DIRECTION = {5: "incoming", 4: "missed", 2: "rejected", 3: "missed"}
 
 
 def wa_key_id(msg_id: str, sender_is_iphone: bool) -> str:
@@ -997,7 +1006,7 @@ def build_whatsapp(s: dict, images: dict, work: Path) -> dict:
         return {"what": cid, "table": "call_log", "rowid": rowid, "time": time_record(ts, "unix_ms"),
                 "jid": jid_string(c["peer"]), "from_me": c["from_me"], "video": c["video"],
                 "duration_s": c["duration"], "call_result": c["result"],
-                "direction": "outgoing" if c["from_me"] else ("incoming" if c["result"] == 5 else "missed"),
+                "direction": "outgoing" if c["from_me"] else WA_CALL_RESULT_DIRECTION.get(c["result"], "incoming"),
                 "in_wal_only": bool(c.get("wal"))}
 
     msgstore = {
@@ -1009,7 +1018,7 @@ def build_whatsapp(s: dict, images: dict, work: Path) -> dict:
                       "call": n_call},
         "artifacts_without_wal": {"message": n_msg_main, "call": n_call_main},
         "notes": ["message _id 1 (chat_row_id -1, key_id '-1') is WhatsApp's placeholder row, not a message.",
-                  "Times are unix_ms. call_result: 2 unanswered (missed when incoming), 5 answered.",
+                  "Times are unix_ms. call_result (IPED): 5 answered, 4 missed, 2 refused, 3 unavailable.",
                   "group_participant_user lists the three other members; the owner is not listed.",
                   "The image caption is in message.text_data; message_media.media_caption is NULL."],
         "key_records": [msg_key("w_wat_5"), msg_key("w_yam_4"), msg_key("w_grp_5"), msg_key("w_yam_9"),
@@ -1056,8 +1065,9 @@ def build_whatsapp(s: dict, images: dict, work: Path) -> dict:
     wa = {
         "parser": "whatsapp.android.contacts", "journal_mode": "wal", "wal_file": False,
         "tables": {"wa_contacts": n_wa_rows},
-        "artifacts": {"contact": len(wa_rows)},
-        "notes": ["Contacts are the @s.whatsapp.net rows; status@broadcast and the @g.us group row are not contacts.",
+        "artifacts": {"contact": len(wa_rows), "thread": 1},
+        "notes": ["Contacts are the @s.whatsapp.net rows; status@broadcast is not reported; the @g.us group row "
+                  "is a conversation, reported as a thread (with the group's name), not as a contact.",
                   "渡辺 is not in the phonebook: display_name is NULL and only wa_name (her WhatsApp name) is set."],
         "key_records": [wa_key("tanaka"), wa_key("watanabe")],
     }
@@ -1175,7 +1185,8 @@ SYSTEM_MTIME = 1230768000  # 2009-01-01T00:00:00Z: the fixed mtime Android gives
 
 
 def owner_of(path: str) -> tuple[int, int, str, str]:
-    if path.startswith(("data/data/com.android.providers.telephony", "data/user_de/0/com.android.providers.telephony")):
+    telephony = "com.android.providers.telephony"
+    if path.startswith((f"data/data/{telephony}", f"data/user_de/0/{telephony}")):
         return 1001, 1001, "radio", "radio"
     if path.startswith("data/data/com.android.providers.contacts"):
         return 10027, 10027, "u0_a27", "u0_a27"
@@ -1469,8 +1480,9 @@ def build_ios_sms(s: dict, images: dict, work: Path) -> dict:
 
     expected = {
         "parser": "ios.sms", "journal_mode": "wal", "wal_file": False, "tables": tables,
-        "artifacts": {"message": len(rows), "thread": len(chat_id)},
+        "artifacts": {"message": len(rows), "thread": len(chat_id), "participant": len(handle_id)},
         "notes": ["message.date is Cocoa nanoseconds since 2001-01-01 (iOS 11+).",
+                  "One participant per chat_handle_join row.",
                   "Every row has attributedBody (NSArchiver typedstream); i_suz_4 has text NULL and its text "
                   "only in attributedBody.",
                   "The MMS row's text starts with U+FFFC (object replacement character) where the image sits."],
@@ -1717,7 +1729,9 @@ def build_ios(s: dict, images: dict, wa: dict, work: Path, out: Path) -> dict:
         "folder": "ios_backup",
         "owner": {"name": s["people"][ios["owner"]]["name"], "phone": s["people"][ios["owner"]]["phone"]},
         "encrypted": False,
-        "device_info": {"parser": "ios.backup_info", "Device Name": d["name"], "Product Type": d["product_type"],
+        "device_info": {"parser": "ios.backup_info",
+                        "artifacts": {"installed_app": len(info["Installed Applications"])},
+                        "Device Name": d["name"], "Product Type": d["product_type"],
                         "Product Name": d["product_name"], "Product Version": d["version"],
                         "Build Version": d["build"], "Serial Number": d["serial"], "IMEI": d["imei"],
                         "Unique Identifier": d["udid"].upper(), "Phone Number": "+81 80-0295-6140",

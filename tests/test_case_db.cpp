@@ -70,6 +70,7 @@ TEST_CASE("artifacts are stored with provenance and found by Japanese substring 
     p.source_table = "raw_contacts";
     w.emit(Record{p, ct});
     CHECK(w.artifact_count() == 3);
+    w.finish();
     tx.commit();
   }
   sql::Stmt st(c.db(), "SELECT a.type, a.item_sha256, a.source_table, a.source_rowid, a.parser_id, a.recovered, m.time_raw, "

@@ -45,6 +45,7 @@ TEST_CASE("demo builds the sample case and report; Japanese search and exports w
   ::setenv("KANSHIKI_HOME", (dir / "home").c_str(), 1);
   ::setenv("CI", "1", 1);
   std::string out;
+  REQUIRE(test::run_cli("examiner init --name '検査 花子'") == 0);  // the demo signs with the examiner's identity
   int rc = test::run_cli("demo --out " + q(dir / "demo"), &out);
   INFO(out);
   REQUIRE(rc == 0);

@@ -98,9 +98,12 @@ INSERT INTO wa_contacts (_id, jid, is_whatsapp_user, status, number, display_nam
                       "about: ") +
               kJapanese);
     CHECK(record_at<Contact>(sink, "wa_contacts", 2).second.name == "花子 佐藤");
-    auto group = record_at<Contact>(sink, "wa_contacts", 3).second;
+    // A group row is a conversation: a thread keeping the group's name, not a contact.
+    auto group = record_at<Thread>(sink, "wa_contacts", 3).second;
     CHECK(group.name == "闇バイト募集");
-    CHECK(group.phones.empty());
+    CHECK(group.thread_key == "819012345678-1714500000@g.us");
+    CHECK(group.is_group);
+    CHECK(sink.of_type<Contact>().size() == 2);
   }
   SECTION("older table without wa_name") {
     auto file = make_db(dir / "wa.db", std::string(kSchemaOld) + R"(

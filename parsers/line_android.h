@@ -1,0 +1,9 @@
+#pragma once
+#include <memory>
+
+#include "parsers/parser.h"
+
+namespace kanshiki::parsers::line_android {
+const ParserInfo& info();
+std::unique_ptr<Parser> make();
+}  // namespace kanshiki::parsers::line_android
