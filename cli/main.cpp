@@ -12,6 +12,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "cli/cli_common.h"
+#include "cli/commands.h"
 #include "core/case_db.h"
 #include "core/custody.h"
 #include "core/error.h"
@@ -27,91 +29,9 @@
 
 using namespace kanshiki;
 using json = nlohmann::json;
+using namespace kanshiki::cli;
 
 namespace {
-
-struct Globals {
-  bool quiet = false;
-  bool json_out = false;
-  std::string command_line;
-} g;
-
-void say(const std::string& s) {
-  // Flushed: the demo interleaves its own lines with those of the child commands it runs.
-  if (!g.quiet && !g.json_out) std::cout << s << std::endl;
-}
-
-void emit_json(const json& j) {
-  if (g.json_out) std::cout << j.dump(2) << "\n";
-}
-
-// Exclusive lock on the case folder for the lifetime of a mutating command: one writer per case.
-class CaseLock {
- public:
-  explicit CaseLock(const fs::path& case_dir) {
-    fd_ = ::open((case_dir / ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ < 0) throw Error(ExitCode::case_error, "cannot open lock file in " + case_dir.string());
-    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0)
-      throw Error(ExitCode::case_error, "case " + case_dir.string() + " is in use by another Kanshiki process");
-  }
-  ~CaseLock() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-
- private:
-  int fd_ = -1;
-};
-
-// An open case with its examiner; every action is logged through it.
-struct Session {
-  CaseDb db;
-  Examiner examiner;
-  std::unique_ptr<CaseLock> lock;
-
-  int64_t log(const CustodyAction& a) { return append_custody(db, examiner, a); }
-};
-
-Session open_session(const fs::path& case_dir, bool mutating = true) {
-  Examiner ex = Examiner::load(examiner_home());
-  auto lock = mutating && fs::exists(case_dir / "case.db") ? std::make_unique<CaseLock>(case_dir) : nullptr;
-  CaseDb c = CaseDb::open(case_dir);
-  return Session{std::move(c), std::move(ex), std::move(lock)};
-}
-
-// Runs `body` as one logged action: failures are written to the custody log before they propagate.
-template <typename F>
-void logged(Session& s, const std::string& action, json parameters, F&& body) {
-  try {
-    body();
-  } catch (const Error& e) {
-    CustodyAction a{action, "failed", parameters};
-    a.error = e.what();
-    try {
-      s.log(a);
-    } catch (...) {
-    }
-    throw;
-  } catch (const std::exception& e) {
-    CustodyAction a{action, "failed", parameters};
-    a.error = e.what();
-    try {
-      s.log(a);
-    } catch (...) {
-    }
-    throw;
-  }
-}
-
-std::string human_bytes(uint64_t b) {
-  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  double v = static_cast<double>(b);
-  int u = 0;
-  while (v >= 1024 && u < 4) {
-    v /= 1024;
-    ++u;
-  }
-  return u == 0 ? fmt::format("{} B", b) : fmt::format("{:.1f} {}", v, units[u]);
-}
 
 // ----------------------------------------------------------------------------------------------------------
 int cmd_examiner_init(const std::string& name, bool force) {
@@ -684,6 +604,8 @@ int main(int argc, char** argv) {
   auto* de = app.add_subcommand("demo", "Generate the samples, build a case and a report, print both paths");
   de->add_option("--out", out_dir, "Demo folder");
   de->callback([&] { action = [&] { return cmd_demo(out_dir); }; });
+
+  register_all_command_groups(app, action);
 
   try {
     app.parse(argc, argv);

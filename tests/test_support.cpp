@@ -60,7 +60,8 @@ fs::path copy_sqlite_to(const fs::path& source, const fs::path& dir) {
   return dest;
 }
 
-CollectingSink run_parser(std::string_view parser_id, const fs::path& file, std::string item_path) {
+CollectingSink run_parser(std::string_view parser_id, const fs::path& file, std::string item_path,
+                          bool recover_deleted) {
   const ParserEntry* entry = find_parser(parser_id);
   REQUIRE(entry != nullptr);
   TempDir work;
@@ -70,6 +71,7 @@ CollectingSink run_parser(std::string_view parser_id, const fs::path& file, std:
   in.item_path = item_path.empty() ? file.filename().string() : item_path;
   in.item_sha256 = hash_file(file).sha256;
   in.working_copy = copy_sqlite_to(file, work.path());
+  in.recover_deleted = recover_deleted;
   CollectingSink sink;
   auto parser = entry->make();
   parser->parse(in, sink);

@@ -37,7 +37,10 @@ std::optional<fs::path> realdata(std::string_view relative);
 fs::path copy_sqlite_to(const fs::path& source, const fs::path& dir);
 
 // Runs the registered parser `parser_id` on a copy of `file` (originals are never opened by the parser).
-CollectingSink run_parser(std::string_view parser_id, const fs::path& file, std::string item_path = "");
+// Parser tests check live parsing, so the deleted-record recovery pass is off unless asked for; the
+// recovery tests (test_sqlite_recovery.cpp) cover it.
+CollectingSink run_parser(std::string_view parser_id, const fs::path& file, std::string item_path = "",
+                          bool recover_deleted = false);
 
 // Path of the built CLI, and a helper that runs it, returning the exit code (stdout+stderr to `output`).
 fs::path cli_path();
