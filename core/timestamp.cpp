@@ -104,9 +104,16 @@ Timestamp Timestamp::from_iso8601(std::string_view text) {
   long double secs = static_cast<long double>(days_from_civil(y, mo, d)) * 86400 + h * 3600 + mi * 60 + s;
   std::string_view z(tail);
   if (n == 7 && !z.empty() && z != "Z") {
-    int oh = 0, om = 0;
+    // Offsets come as "+09:00", "+0900" or "+09"; read the digits, ignoring an optional colon.
     char sign = z[0];
-    if ((sign == '+' || sign == '-') && std::sscanf(tail + 1, "%d:%d", &oh, &om) >= 1) {
+    std::string digits;
+    for (char c : z.substr(1)) {
+      if (c >= '0' && c <= '9') digits += c;
+      else if (c != ':') break;
+    }
+    if ((sign == '+' || sign == '-') && (digits.size() == 2 || digits.size() == 4)) {
+      int oh = std::stoi(digits.substr(0, 2));
+      int om = digits.size() == 4 ? std::stoi(digits.substr(2, 2)) : 0;
       long double off = oh * 3600 + om * 60;
       secs += sign == '+' ? -off : off;
     }

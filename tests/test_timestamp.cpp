@@ -15,6 +15,8 @@ TEST_CASE("timestamps keep raw value, epoch and UTC", "[time]") {
   CHECK(Timestamp::from_int(1700000000000LL, EpochKind::unix_ms).utc_iso() == "2023-11-14T22:13:20.000Z");
   CHECK(Timestamp::from_int(13345000000000000LL, EpochKind::webkit_us).utc_iso() == "2023-11-21T00:26:40.000Z");
   CHECK(Timestamp::from_iso8601("2024-05-01T21:34:56+09:00").utc_iso() == "2024-05-01T12:34:56.000Z");
+  CHECK(Timestamp::from_iso8601("2024-05-01T21:34:56+0900").utc_iso() == "2024-05-01T12:34:56.000Z");
+  CHECK(Timestamp::from_iso8601("2024-05-01T07:34:56.5-05").utc_iso() == "2024-05-01T12:34:56.500Z");
   CHECK_FALSE(Timestamp::from_int(0, EpochKind::unix_ms).utc_us.has_value());
   CHECK(format_in_zone(*Timestamp::from_iso8601("2024-05-01T12:34:56Z").utc_us, 540) ==
         "2024-05-01 21:34:56 (UTC+09:00)");
