@@ -4,8 +4,8 @@
 namespace kanshiki::cli {
 
 void register_all_command_groups(CLI::App& app, Action& action) {
-  (void)app;
-  (void)action;
+  register_export(app, action);
+  register_tag(app, action);
 }
 
 }  // namespace kanshiki::cli

@@ -9,4 +9,7 @@ namespace kanshiki::cli {
 
 void register_all_command_groups(CLI::App& app, Action& action);
 
+void register_export(CLI::App& app, Action& action);  // cli/cmd_export.cpp
+void register_tag(CLI::App& app, Action& action);     // cli/cmd_tag.cpp (tag, untag, tags, case set, evidence set)
+
 }  // namespace kanshiki::cli
