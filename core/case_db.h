@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/artifact.h"
+#include "core/case_schema.h"
 #include "core/sqlite_util.h"
 
 namespace kanshiki {
@@ -25,7 +26,7 @@ std::string host_name();
 
 class CaseDb {
  public:
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = static_cast<int>(kCaseMigrations.size());
 
   // Creates a new case folder; throws Error(case_error) if a case already exists there.
   static CaseDb create(const fs::path& case_dir, const std::string& case_number);

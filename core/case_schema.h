@@ -10,7 +10,8 @@
 
 namespace kanshiki {
 
-inline constexpr std::array<std::string_view, 2> kCaseMigrations = {R"SQL(
+// The migration count is derived (std::to_array), so appending one is a one-place change.
+inline constexpr auto kCaseMigrations = std::to_array<std::string_view>({R"SQL(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 CREATE TABLE examiners(
@@ -117,7 +118,23 @@ CREATE VIRTUAL TABLE search_index USING fts5(text, tokenize='trigram', detail='n
 R"SQL(
 ALTER TABLE evidence ADD COLUMN derived_from_item INTEGER REFERENCES items(id);
 ALTER TABLE evidence ADD COLUMN derivation TEXT NOT NULL DEFAULT '';
-)SQL"};
+)SQL",
+// Migration 3: examiner tags on findings (the court report's "tagged findings"), and the administrative
+// facts of the case and of each evidence item that a report must state (SWGDE / ISO/IEC 27042). Keys are
+// validated by engine/tags.h (case_fact_keys / evidence_fact_keys); each change is a custody entry whose seq
+// is kept beside the value.
+R"SQL(
+CREATE TABLE tags(
+  id INTEGER PRIMARY KEY, artifact_id INTEGER NOT NULL REFERENCES artifacts(id), tag TEXT NOT NULL, note TEXT,
+  examiner TEXT NOT NULL, created_utc TEXT NOT NULL, custody_seq INTEGER);
+CREATE INDEX tags_artifact ON tags(artifact_id);
+CREATE INDEX tags_tag ON tags(tag);
+CREATE TABLE case_facts(
+  key TEXT PRIMARY KEY, value TEXT NOT NULL, examiner TEXT NOT NULL, set_utc TEXT NOT NULL, custody_seq INTEGER);
+CREATE TABLE evidence_facts(
+  evidence_id INTEGER NOT NULL REFERENCES evidence(id), key TEXT NOT NULL, value TEXT NOT NULL,
+  examiner TEXT NOT NULL, set_utc TEXT NOT NULL, custody_seq INTEGER, PRIMARY KEY(evidence_id, key));
+)SQL"});
 
 // Artifact type name -> its table (same order as ArtifactData's alternatives).
 struct ArtifactTable {
