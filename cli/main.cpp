@@ -61,20 +61,43 @@ int cmd_case_create(const fs::path& case_dir, std::string number) {
   return 0;
 }
 
+// The password of encrypted evidence (--password, or the first line of --password-file). Never logged:
+// custody records only that one was given.
+struct EvidencePassword {
+  std::string value, file;
+  std::optional<std::string> get() const {
+    if (!value.empty() && !file.empty()) throw Error(ExitCode::usage, "give --password or --password-file, not both");
+    if (!file.empty()) {
+      std::ifstream in(file, std::ios::binary);
+      if (!in) throw Error(ExitCode::usage, "cannot read --password-file " + file);
+      std::string line;
+      std::getline(in, line);
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      return line;
+    }
+    if (!value.empty()) return value;
+    return std::nullopt;
+  }
+};
+EvidencePassword evidence_password;
+
 int cmd_ingest(const fs::path& case_dir, const fs::path& evidence, const std::string& exhibit, const std::string& label,
                const std::string& format) {
   Session s = open_session(case_dir);
   json params{{"evidence", evidence.string()}, {"exhibit", exhibit}, {"label", label}, {"format", format}};
+  std::optional<std::string> password = evidence_password.get();
+  if (password) params["password"] = evidence_password.file.empty() ? "given (not recorded)" : "from --password-file (not recorded)";
   int rc = 0;
   logged(s, "ingest", params, [&] {
     IngestOptions opt;
+    opt.password = password;
     opt.evidence = evidence;
     opt.exhibit = exhibit;
     opt.label = label;
     opt.progress = Progress::wanted(g.quiet);
     if (!format.empty()) {
       opt.format = source_kind_from_name(format);
-      if (!opt.format) throw Error(ExitCode::usage, "unknown --format " + format + " (folder, tar, zip, ios-backup)");
+      if (!opt.format) throw Error(ExitCode::usage, "unknown --format " + format + " (folder, tar, zip, ios-backup, android-backup)");
     }
     int64_t run = s.db.begin_run("ingest", g.command_line, s.examiner.name());
     s.log({"ingest", "started", params});
@@ -89,6 +112,8 @@ int cmd_ingest(const fs::path& case_dir, const fs::path& evidence, const std::st
     if (!r.already_ingested) {
       json m{{"path", fs::relative(r.manifest, s.db.dir()).string()}, {"sha256", r.manifest_sha256}};
       out.push_back(m);
+      if (!r.derived_file.empty())
+        out.push_back({{"path", fs::relative(r.derived_file, s.db.dir()).string()}, {"sha256", r.derived_sha256}});
     }
     json in{{"path", fs::absolute(evidence).lexically_normal().string()}, {"kind", source_kind_name(r.kind)}};
     if (r.container) {
@@ -117,6 +142,9 @@ int cmd_ingest(const fs::path& case_dir, const fs::path& evidence, const std::st
         say(fmt::format("  container MD5    {}\n  container SHA-1  {}\n  container SHA-256 {}", r.container->md5,
                         r.container->sha1, r.container->sha256));
       say(fmt::format("  manifest {} (SHA-256 {})", r.manifest.string(), r.manifest_sha256));
+      if (!r.derived_file.empty())
+        say(fmt::format("  decrypted to {} (SHA-256 {}) / 復号したtarをケースに保存しました", r.derived_file.string(),
+                        r.derived_sha256));
     }
     emit_json({{"evidence_id", r.evidence_id}, {"status", r.status}, {"already_ingested", r.already_ingested},
                {"items", r.items}, {"bytes", r.bytes}, {"problems", r.problems}, {"kind", source_kind_name(r.kind)},
@@ -499,7 +527,9 @@ int main(int argc, char** argv) {
   ing->add_option("--case", case_dir, "Case folder")->required();
   ing->add_option("--exhibit", exhibit, "Exhibit number (default E<id>)");
   ing->add_option("--label", label, "Free-text label, e.g. device owner");
-  ing->add_option("--format", format, "Force the format: folder, tar, zip, ios-backup");
+  ing->add_option("--format", format, "Force the format: folder, tar, zip, ios-backup, android-backup");
+  ing->add_option("--password", evidence_password.value, "Password of encrypted evidence (e.g. an encrypted .ab backup); not recorded");
+  ing->add_option("--password-file", evidence_password.file, "Read that password from the first line of a file");
   ing->callback([&] { action = [&] { return cmd_ingest(case_dir, evidence, exhibit, label, format); }; });
 
   auto* proc = app.add_subcommand("process", "Run the parsers over all ingested evidence (resumable)");

@@ -21,6 +21,11 @@ struct IngestOptions {
   std::string label;
   std::optional<SourceKind> format;     // --format overrides detection
   bool progress = false;
+  std::optional<std::string> password;  // opens encrypted evidence (e.g. an AES-256 .ab); never stored
+  // Set when the evidence was made from an item of other evidence (decryption, extraction): stored with
+  // the evidence row in the same transaction, so a crash can never leave derived evidence unlinked.
+  std::optional<int64_t> derived_from_item;
+  std::string derivation;
 };
 
 struct IngestResult {
@@ -34,6 +39,9 @@ struct IngestResult {
   std::string manifest_sha256;
   std::string fatal_error;              // set when status == "partial"
 };
+  // Encrypted Android backup: the decrypted tar written under CASE/derived/ and ingested in its place.
+  std::filesystem::path derived_file;
+  std::string derived_sha256;
 
 IngestResult ingest_evidence(CaseDb& c, int64_t run_id, const IngestOptions& options);
 

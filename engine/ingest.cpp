@@ -5,6 +5,7 @@
 
 #include "core/case_db.h"
 #include "core/error.h"
+#include "core/evidence/android_backup.h"
 #include "engine/engine.h"
 #include "engine/progress.h"
 
@@ -36,7 +37,11 @@ IngestResult ingest_evidence(CaseDb& c, int64_t run_id, const IngestOptions& opt
   fs::path source = fs::absolute(opt.evidence, ec).lexically_normal();
   if (!fs::exists(source, ec))
     throw Error(ExitCode::evidence_unreadable, "evidence not found: " + opt.evidence.string());
-  auto evidence = open_evidence(source, opt.format);
+  // An encrypted .ab is decrypted once into the case (later steps have no password) and that tar ingested.
+  if ((opt.format ? *opt.format : detect_source_kind(source)) == SourceKind::android_backup &&
+      android_backup::read_header(source).encrypted())
+    return ingest_encrypted_android_backup(c, run_id, opt, source);
+  auto evidence = open_evidence(source, opt.format, opt.password);
   res.kind = evidence->kind();
 
   auto& db = c.db();
@@ -70,6 +75,10 @@ IngestResult ingest_evidence(CaseDb& c, int64_t run_id, const IngestOptions& opt
   ev.bind(1, opt.exhibit).bind(2, opt.label).bind(3, source.string()).bind(4, source_kind_name(res.kind));
   ev.bind(5, run_id).bind(6, now_utc_iso()).run();
   res.evidence_id = db.last_insert_rowid();
+  if (opt.derived_from_item) {
+    sql::Stmt link(db, "UPDATE evidence SET derived_from_item = ?1, derivation = ?2 WHERE id = ?3");
+    link.bind(1, *opt.derived_from_item).bind(2, opt.derivation).bind(3, res.evidence_id).run();
+  }
   if (opt.exhibit.empty()) {
     sql::Stmt up(db, "UPDATE evidence SET exhibit = ?1 WHERE id = ?2");
     up.bind(1, fmt::format("E{}", res.evidence_id)).bind(2, res.evidence_id).run();
@@ -155,3 +164,8 @@ IngestResult ingest_evidence(CaseDb& c, int64_t run_id, const IngestOptions& opt
 }
 
 }  // namespace kanshiki
+  // Items read from a decoded view of the container (decrypted .ab): record how, with the view's hashes.
+  if (std::string how = opt.derivation.empty() ? evidence->derivation() : opt.derivation; !how.empty()) {
+    sql::Stmt d(db, "UPDATE evidence SET derivation = ?1 WHERE id = ?2");
+    d.bind(1, how).bind(2, res.evidence_id).run();
+  }

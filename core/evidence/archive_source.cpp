@@ -105,9 +105,29 @@ class MemberReader final : public ByteReader {
   bool member_failed_ = false;
 };
 
+// libarchive read callback over a ByteReader (a decoded stream such as the tar inside an Android backup).
+// Exceptions must not cross libarchive's C frames: they become an archive error with the same message.
+struct StreamContext {
+  std::shared_ptr<ByteReader> reader;
+  std::vector<char> buffer = std::vector<char>(64 * 1024);
+};
+
+la_ssize_t stream_read(struct archive* a, void* client, const void** out) {
+  auto* ctx = static_cast<StreamContext*>(client);
+  try {
+    size_t n = ctx->reader->read(ctx->buffer.data(), ctx->buffer.size());
+    *out = ctx->buffer.data();
+    return static_cast<la_ssize_t>(n);
+  } catch (const std::exception& e) {
+    archive_set_error(a, EIO, "%s", e.what());
+    return -1;
+  }
+}
+
 class ArchiveSource final : public EvidenceSource {
  public:
-  ArchiveSource(fs::path path, SourceKind kind) : path_(std::move(path)), kind_(kind) {
+  ArchiveSource(fs::path path, SourceKind kind, StreamOpener opener = nullptr)
+      : path_(std::move(path)), kind_(kind), opener_(std::move(opener)) {
     // Fail early (at open) when the file is not the forced/detected format at all.
     ArchivePtr a = open();
     struct archive_entry* entry = nullptr;
@@ -247,11 +267,20 @@ class ArchiveSource final : public EvidenceSource {
     ArchivePtr a(archive_read_new());
     if (!a) throw Error(ExitCode::failure, "libarchive: out of memory");
     archive_read_support_filter_all(a.get());
-    if (kind_ == SourceKind::tar) {
+    if (kind_ != SourceKind::zip) {
       archive_read_support_format_tar(a.get());
       archive_read_support_format_gnutar(a.get());
     } else {
       archive_read_support_format_zip(a.get());
+    }
+    if (opener_) {
+      // A decoded stream (the opener throws its own clear error, e.g. a wrong backup password).
+      stream_ = std::make_unique<StreamContext>();
+      stream_->reader = opener_();
+      if (archive_read_open(a.get(), stream_.get(), nullptr, stream_read, nullptr) != ARCHIVE_OK)
+        throw Error(ExitCode::corrupt_input,
+                    "the tar stream inside " + path_.string() + " is not readable: " + archive_message(a.get()));
+      return a;
     }
     // libarchive opens the file O_RDONLY; it never writes to the archive it reads.
     if (archive_read_open_filename(a.get(), path_.c_str(), 64 * 1024) != ARCHIVE_OK) {
@@ -281,12 +310,21 @@ class ArchiveSource final : public EvidenceSource {
 
   fs::path path_;
   SourceKind kind_;
+  StreamOpener opener_;
+  // The stream of the archive handle open last; it must outlive that handle (declared after nothing that
+  // uses it, and only replaced when a new handle is opened).
+  mutable std::unique_ptr<StreamContext> stream_;
 };
 
 }  // namespace
 
 std::unique_ptr<EvidenceSource> make_archive_source(const std::filesystem::path& archive, SourceKind kind) {
   return std::make_unique<ArchiveSource>(archive, kind);
+}
+
+std::unique_ptr<EvidenceSource> make_tar_stream_source(const std::filesystem::path& container, SourceKind kind,
+                                                       StreamOpener opener) {
+  return std::make_unique<ArchiveSource>(container, kind, std::move(opener));
 }
 
 }  // namespace kanshiki::evidence_detail

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/evidence/android_backup.h"
 #include "core/evidence/sources_impl.h"
 
 namespace kanshiki {
@@ -26,12 +27,15 @@ std::string_view source_kind_name(SourceKind kind) {
       return "zip";
     case SourceKind::ios_backup:
       return "ios-backup";
+    case SourceKind::android_backup:
+      return "android-backup";
   }
   return "unknown";
 }
 
 std::optional<SourceKind> source_kind_from_name(std::string_view name) {
-  for (SourceKind k : {SourceKind::folder, SourceKind::tar, SourceKind::zip, SourceKind::ios_backup})
+  for (SourceKind k : {SourceKind::folder, SourceKind::tar, SourceKind::zip, SourceKind::ios_backup,
+                       SourceKind::android_backup})
     if (source_kind_name(k) == name) return k;
   return std::nullopt;
 }
@@ -120,7 +124,7 @@ SanitisedPath sanitise_stored_name(std::string_view name) {
 
 namespace {
 
-constexpr const char* kCandidates = "folder, tar, zip, ios-backup";
+constexpr const char* kCandidates = "folder, tar, zip, ios-backup, android-backup";
 
 // Asks libarchive (tar and zip readers, any compression filter) what the file is. Returns the base format
 // code (ARCHIVE_FORMAT_TAR / ARCHIVE_FORMAT_ZIP) or 0 with libarchive's reason in `why`.
@@ -201,6 +205,7 @@ SourceKind detect_source_kind(const fs::path& path) {
     throw Error(ExitCode::unknown_format, "cannot recognise " + path.string() + ": tried " + kCandidates +
                                               "; it is neither a folder nor a regular file; use --format");
   }
+  if (android_backup::has_magic(path)) return SourceKind::android_backup;
   std::string why;
   int format = probe_archive_format(path, why);
   if (format == ARCHIVE_FORMAT_TAR) return SourceKind::tar;
@@ -209,7 +214,8 @@ SourceKind detect_source_kind(const fs::path& path) {
                                             " (" + why + "); if you know what it is, use --format");
 }
 
-std::unique_ptr<EvidenceSource> open_evidence(const fs::path& path, std::optional<SourceKind> forced) {
+std::unique_ptr<EvidenceSource> open_evidence(const fs::path& path, std::optional<SourceKind> forced,
+                                              const std::optional<std::string>& password) {
   SourceKind kind;
   if (forced) {
     fs::file_status st = checked_status(path);
@@ -231,6 +237,8 @@ std::unique_ptr<EvidenceSource> open_evidence(const fs::path& path, std::optiona
       return evidence_detail::make_archive_source(path, kind);
     case SourceKind::ios_backup:
       return evidence_detail::make_ios_backup_source(path);
+    case SourceKind::android_backup:
+      return evidence_detail::make_android_backup_source(path, password);
   }
   throw Error(ExitCode::failure, "unhandled evidence kind");
 }

@@ -15,7 +15,7 @@
 
 namespace kanshiki {
 
-enum class SourceKind { folder, tar, zip, ios_backup };
+enum class SourceKind { folder, tar, zip, ios_backup, android_backup };
 std::string_view source_kind_name(SourceKind kind);
 std::optional<SourceKind> source_kind_from_name(std::string_view name);
 
@@ -52,6 +52,11 @@ class EvidenceSource {
   // whole content. Problems go to on_problem; a fatal problem (truncated archive) is reported and then
   // thrown as kanshiki::Error(ExitCode::corrupt_input).
   virtual void for_each_file(const Filter& filter, const FileHandler& on_file, const ProblemHandler& on_problem) = 0;
+
+  // For sources whose items come from a decoded view of the container (the decrypted/inflated tar inside an
+  // Android backup): JSON describing that view and its hashes, complete after a full for_each_file pass;
+  // stored in evidence.derivation. Empty for sources that read their container directly.
+  virtual std::string derivation() const { return {}; }
 };
 
 // Recognises the evidence format. Throws kanshiki::Error:
@@ -60,8 +65,10 @@ class EvidenceSource {
 //    or naming both candidates when ambiguous (e.g. a folder with Manifest.db but no Info.plist).
 SourceKind detect_source_kind(const std::filesystem::path& path);
 
-// Opens the evidence read-only; `forced` overrides detection (--format).
+// Opens the evidence read-only; `forced` overrides detection (--format). `password` opens encrypted
+// containers (an AES-256 Android backup); it is never stored or logged.
 std::unique_ptr<EvidenceSource> open_evidence(const std::filesystem::path& path,
-                                              std::optional<SourceKind> forced = std::nullopt);
+                                              std::optional<SourceKind> forced = std::nullopt,
+                                              const std::optional<std::string>& password = std::nullopt);
 
 }  // namespace kanshiki

@@ -2,6 +2,7 @@
 // Private to core/evidence: the concrete sources behind open_evidence() and the path helpers they share.
 // Tests include this header to check the sanitising rules directly.
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,6 +15,14 @@ namespace kanshiki::evidence_detail {
 std::unique_ptr<EvidenceSource> make_folder_source(const std::filesystem::path& root);
 std::unique_ptr<EvidenceSource> make_archive_source(const std::filesystem::path& archive, SourceKind kind);
 std::unique_ptr<EvidenceSource> make_ios_backup_source(const std::filesystem::path& root);
+
+// A tar read from a decoded stream instead of a file (the tar inside an Android backup). The opener is called
+// for every pass (construction probe, each for_each_file) and returns a fresh reader positioned at the start.
+using StreamOpener = std::function<std::shared_ptr<ByteReader>()>;
+std::unique_ptr<EvidenceSource> make_tar_stream_source(const std::filesystem::path& container, SourceKind kind,
+                                                       StreamOpener opener);
+std::unique_ptr<EvidenceSource> make_android_backup_source(const std::filesystem::path& file,
+                                                           const std::optional<std::string>& password);
 
 // Result of turning a stored name (archive member, Manifest.db relativePath) into a logical path.
 struct SanitisedPath {
