@@ -3,7 +3,7 @@
 // `case_validate --allow-infos` (CASE-Utilities-Python 0.17.0) does. The procedure, and why each step is
 // needed, is ../shared/case-uco/VALIDATING.md; the step numbers below refer to it.
 //
-//   node validate.mjs --ontology DIR [--unsafe] FILE.jsonld...
+//   node validate.mjs --ontology DIR [--show-infos] [--unsafe] FILE.jsonld...
 //
 // DIR is the case-uco folder (holding monolithic/case-1.4.0.ttl). Output: one line per Violation/Warning
 // (Info results are counted, not failures), then a summary per file. Exit codes: 0 every file conforms,
@@ -37,14 +37,15 @@ const SELF_REVIEW_SHAPES = [
 
 function usage (message) {
   if (message) console.error(`error: ${message}`)
-  console.error('usage: node validate.mjs --ontology CASE_UCO_DIR [--unsafe] FILE.jsonld...')
+  console.error('usage: node validate.mjs --ontology CASE_UCO_DIR [--show-infos] [--unsafe] FILE.jsonld...')
   process.exit(2)
 }
 
 function parseArgs (argv) {
-  const args = { ontology: null, safe: true, files: [] }
+  const args = { ontology: null, safe: true, infos: false, files: [] }
   for (let i = 0; i < argv.length; ++i) {
     if (argv[i] === '--ontology') args.ontology = argv[++i]
+    else if (argv[i] === '--show-infos') args.infos = true
     else if (argv[i] === '--unsafe') args.safe = false // upstream examples only (VALIDATING.md, pitfalls)
     else if (argv[i].startsWith('--')) usage(`unknown option ${argv[i]}`)
     else args.files.push(argv[i])
@@ -195,7 +196,7 @@ async function main () {
       const severity = r.severity.value.replace(SH, '')
       if (!(severity in counts)) continue
       counts[severity]++
-      if (severity === 'Info') continue // step 6: advisory only, as with --allow-infos
+      if (severity === 'Info' && !args.infos) continue // step 6: advisory only, as with --allow-infos
       const resultPath = r.path ? r.path.map(step => step.predicates.map(p => p.value).join('|')).join('/') : '-'
       console.log(`${file}: ${severity}: focus ${describe(r.focusNode.term)} path ${resultPath} value ${describe(r.value && r.value.term)} ` +
         `component ${r.constraintComponent.value.replace(SH, 'sh:')} — ${r.message.map(m => m.value).join(' ')}`)
