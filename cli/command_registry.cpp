@@ -5,7 +5,10 @@ namespace kanshiki::cli {
 
 void register_all_command_groups(CLI::App& app, Action& action) {
   register_export(app, action);
+  register_image(app, action);
   register_tag(app, action);
+  register_scan(app, action);
+  register_recover(app, action);
 }
 
 }  // namespace kanshiki::cli

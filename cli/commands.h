@@ -10,6 +10,14 @@ namespace kanshiki::cli {
 void register_all_command_groups(CLI::App& app, Action& action);
 
 void register_export(CLI::App& app, Action& action);  // cli/cmd_export.cpp
+void register_image(CLI::App& app, Action& action);   // cli/cmd_image.cpp (image info)
+void register_recover(CLI::App& app, Action& action);  // cli/cmd_recover.cpp
+void register_scan(CLI::App& app, Action& action);  // cli/cmd_scan.cpp (scan, hits)
 void register_tag(CLI::App& app, Action& action);     // cli/cmd_tag.cpp (tag, untag, tags, case set, evidence set)
+
+// `ingest BACKUP --password P` for an encrypted iOS backup (cli/cmd_ios_backup.cpp): called by the ingest
+// command when the evidence is one; ingests it as stored and its decryption as derived evidence.
+int ingest_encrypted_ios_backup_command(Session& s, json params, const fs::path& evidence, const std::string& exhibit,
+                                        const std::string& label, const std::optional<std::string>& password);
 
 }  // namespace kanshiki::cli

@@ -134,6 +134,57 @@ CREATE TABLE case_facts(
 CREATE TABLE evidence_facts(
   evidence_id INTEGER NOT NULL REFERENCES evidence(id), key TEXT NOT NULL, value TEXT NOT NULL,
   examiner TEXT NOT NULL, set_utc TEXT NOT NULL, custody_seq INTEGER, PRIMARY KEY(evidence_id, key));
+)SQL",
+// Migration 4: seizure-scale processing (docs/batch.md, docs/scan.md). `scan` stores detector and watchlist
+// hits; each hit points at its artifact, whose row carries the full provenance. `batch` keeps one state row per
+// device so a killed batch resumes; dedup_refs records a parser run that was not repeated because an item with
+// the same SHA-256 had already been parsed by the same parser version (its artifacts are referenced).
+R"SQL(
+CREATE TABLE scan_runs(
+  id INTEGER PRIMARY KEY, run_id INTEGER REFERENCES runs(id), started_utc TEXT NOT NULL, ended_utc TEXT,
+  status TEXT NOT NULL, detector_version TEXT NOT NULL, watchlists TEXT NOT NULL DEFAULT '[]',
+  fields_scanned INTEGER NOT NULL DEFAULT 0, hit_count INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE hits(
+  id INTEGER PRIMARY KEY, scan_run_id INTEGER NOT NULL REFERENCES scan_runs(id),
+  artifact_id INTEGER NOT NULL REFERENCES artifacts(id), field TEXT NOT NULL, byte_offset INTEGER NOT NULL,
+  source TEXT NOT NULL, category TEXT NOT NULL, term TEXT NOT NULL DEFAULT '', value TEXT NOT NULL,
+  normalized TEXT NOT NULL, validation TEXT NOT NULL DEFAULT '', context TEXT NOT NULL);
+CREATE INDEX hits_scan ON hits(scan_run_id);
+CREATE INDEX hits_artifact ON hits(artifact_id);
+CREATE INDEX hits_value ON hits(category, normalized);
+CREATE TABLE batch_devices(
+  id INTEGER PRIMARY KEY, seq INTEGER NOT NULL, exhibit TEXT NOT NULL UNIQUE, evidence_path TEXT NOT NULL,
+  label TEXT NOT NULL DEFAULT '', secret_ref TEXT NOT NULL DEFAULT '', state TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '',
+  evidence_id INTEGER, attempts INTEGER NOT NULL DEFAULT 0, worker TEXT NOT NULL DEFAULT '', queued_utc TEXT NOT NULL,
+  started_utc TEXT, ended_utc TEXT, seconds REAL, artifacts INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE dedup_refs(
+  parser_run_id INTEGER PRIMARY KEY REFERENCES parser_runs(id), item_id INTEGER NOT NULL REFERENCES items(id),
+  sha256 TEXT NOT NULL, original_parser_run_id INTEGER NOT NULL REFERENCES parser_runs(id));
+)SQL",
+// Migration 5: items read out of disk images (core/image/) carry their place in the image, so a finding
+// traces to partition, inode and byte offset; deleted (unallocated) entries are listed and flagged.
+R"SQL(
+ALTER TABLE items ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE items ADD COLUMN partition_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE items ADD COLUMN fs_inode INTEGER;
+ALTER TABLE items ADD COLUMN image_offset INTEGER;
+)SQL",
+// Migration 6: `kanshiki recover` (engine/recover.h) carves deleted records out of every SQLite item, also
+// those no parser reads, and stores them generically: values as JSON in the table's column order, where
+// they were found (file, page, byte offset, WAL frame / journal record), method and confidence.
+// recover_items marks each database done in the same transaction as its records (resumable, no duplicates).
+R"SQL(
+CREATE TABLE recovered_records(
+  id INTEGER PRIMARY KEY, run_id INTEGER REFERENCES runs(id), evidence_id INTEGER NOT NULL REFERENCES evidence(id),
+  item_id INTEGER NOT NULL REFERENCES items(id), item_path TEXT NOT NULL, item_sha256 TEXT NOT NULL,
+  source_table TEXT NOT NULL, table_dropped INTEGER NOT NULL DEFAULT 0, source_rowid INTEGER,
+  source_file TEXT NOT NULL, source_offset INTEGER NOT NULL, page INTEGER NOT NULL, frame INTEGER NOT NULL,
+  detail TEXT NOT NULL, how TEXT NOT NULL, confidence REAL NOT NULL, columns_json TEXT NOT NULL,
+  values_json TEXT NOT NULL);
+CREATE INDEX recovered_records_item ON recovered_records(item_id, source_table);
+CREATE TABLE recover_items(
+  item_id INTEGER PRIMARY KEY REFERENCES items(id), run_id INTEGER REFERENCES runs(id), status TEXT NOT NULL,
+  records INTEGER NOT NULL, note TEXT NOT NULL DEFAULT '', finished_utc TEXT NOT NULL);
 )SQL"});
 
 // Artifact type name -> its table (same order as ArtifactData's alternatives).

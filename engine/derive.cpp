@@ -157,12 +157,10 @@ DeriveResult derive_whatsapp_decrypted(CaseDb& c, int64_t run_id, int64_t item_i
   opt.exhibit = fmt::format("{}-{}", src.exhibit, dir.filename().string());
   opt.label = fmt::format("decrypted from E{} item {} ({})", src.evidence_id, item_id, src.path);
   opt.format = SourceKind::folder;
+  opt.derived_from_item = item_id;
+  opt.derivation = res.derivation;
   res.ingest = ingest_evidence(c, run_id, opt);
   res.evidence_id = res.ingest.evidence_id;
-  // ingest_evidence commits its own transaction; the link follows at once. (Setting it inside that
-  // transaction needs IngestOptions fields; see docs/formats/whatsapp-crypt.md, "Derived evidence".)
-  sql::Stmt link(c.db(), "UPDATE evidence SET derived_from_item = ?1, derivation = ?2 WHERE id = ?3");
-  link.bind(1, item_id).bind(2, res.derivation).bind(3, res.evidence_id).run();
   return res;
 }
 

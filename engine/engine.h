@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/evidence/source.h"
+#include "engine/parse_sandbox.h"
 #include "hashing/multi_hash.h"
 
 namespace kanshiki {
@@ -20,12 +21,12 @@ struct IngestOptions {
   std::string exhibit;                  // exhibit number; defaults to E<id>
   std::string label;
   std::optional<SourceKind> format;     // --format overrides detection
-  bool progress = false;
   std::optional<std::string> password;  // opens encrypted evidence (e.g. an AES-256 .ab); never stored
   // Set when the evidence was made from an item of other evidence (decryption, extraction): stored with
   // the evidence row in the same transaction, so a crash can never leave derived evidence unlinked.
   std::optional<int64_t> derived_from_item;
   std::string derivation;
+  bool progress = false;
 };
 
 struct IngestResult {
@@ -38,16 +39,23 @@ struct IngestResult {
   std::filesystem::path manifest;
   std::string manifest_sha256;
   std::string fatal_error;              // set when status == "partial"
-};
   // Encrypted Android backup: the decrypted tar written under CASE/derived/ and ingested in its place.
   std::filesystem::path derived_file;
   std::string derived_sha256;
+};
 
 IngestResult ingest_evidence(CaseDb& c, int64_t run_id, const IngestOptions& options);
+// Used by ingest_evidence for an AES-256 .ab (engine/android_backup_ingest.cpp).
+IngestResult ingest_encrypted_android_backup(CaseDb& c, int64_t run_id, const IngestOptions& options,
+                                             const std::filesystem::path& source);
 
 struct ProcessOptions {
   std::vector<std::string> only_parsers;  // empty: all registered parsers
   bool progress = false;
+  // Run each parser in the confined kanshiki-parse-worker (engine/parse_sandbox.h). `kanshiki process`
+  // turns this on unless --no-sandbox; in-process parsing stays the library default for tests and tools.
+  bool sandbox = false;
+  SandboxOptions sandbox_options;
 };
 
 struct ProcessResult {

@@ -93,7 +93,8 @@ IngestResult ingest_evidence(CaseDb& c, int64_t run_id, const IngestOptions& opt
 
   sql::Stmt item(db,
                  "INSERT INTO items(evidence_id, path, physical, size, mtime_utc, ctime_utc, atime_utc, btime_utc, md5, "
-                 "sha1, sha256, note) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)");
+                 "sha1, sha256, note, deleted, partition_name, fs_inode, image_offset) "
+                 "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)");
   Progress progress("ingest", container_size, opt.progress);
   uint64_t bytes_before = 0;
 
@@ -123,7 +124,12 @@ IngestResult ingest_evidence(CaseDb& c, int64_t run_id, const IngestOptions& opt
     item.bind(1, res.evidence_id).bind(2, e.path).bind(3, e.physical).bind(4, static_cast<int64_t>(d.size));
     item.bind(5, iso_from_unix(e.mtime_unix_s)).bind(6, iso_from_unix(e.ctime_unix_s));
     item.bind(7, iso_from_unix(e.atime_unix_s)).bind(8, iso_from_unix(e.btime_unix_s));
-    item.bind(9, d.md5).bind(10, d.sha1).bind(11, d.sha256).bind(12, e.note).run();
+    item.bind(9, d.md5).bind(10, d.sha1).bind(11, d.sha256).bind(12, e.note);
+    // Disk images: where in the image the item lives (partition, inode, first data byte); deleted entries.
+    item.bind(13, e.deleted ? 1 : 0).bind(14, e.partition);
+    if (e.inode) item.bind(15, static_cast<int64_t>(*e.inode)); else item.bind_null(15);
+    if (e.image_offset) item.bind(16, static_cast<int64_t>(*e.image_offset)); else item.bind_null(16);
+    item.run();
     manifest << tsv_escape(e.path) << '\t' << d.size << '\t' << d.md5 << '\t' << d.sha1 << '\t' << d.sha256 << '\t'
              << iso_from_unix(e.mtime_unix_s).value_or("") << '\t' << tsv_escape(e.physical) << '\n';
     ++res.items;
@@ -159,13 +165,13 @@ IngestResult ingest_evidence(CaseDb& c, int64_t run_id, const IngestOptions& opt
   }
   fin.bind(8, fs::relative(res.manifest, c.dir()).string()).bind(9, res.manifest_sha256);
   fin.bind(10, static_cast<int64_t>(res.problems)).bind(11, res.evidence_id).run();
-  tx.commit();
-  return res;
-}
-
-}  // namespace kanshiki
   // Items read from a decoded view of the container (decrypted .ab): record how, with the view's hashes.
   if (std::string how = opt.derivation.empty() ? evidence->derivation() : opt.derivation; !how.empty()) {
     sql::Stmt d(db, "UPDATE evidence SET derivation = ?1 WHERE id = ?2");
     d.bind(1, how).bind(2, res.evidence_id).run();
   }
+  tx.commit();
+  return res;
+}
+
+}  // namespace kanshiki

@@ -10,19 +10,10 @@
 #include <fmt/format.h>
 
 #include "core/phone.h"
+#include "parsers/whatsapp_jid.h"
 
 namespace kanshiki::parsers::whatsapp_android_contacts {
 namespace {
-
-// A user JID ("818012345678@s.whatsapp.net", or with ".agent:device") carries the international number.
-std::string jid_e164(std::string_view jid) {
-  constexpr std::string_view kUserServer = "@s.whatsapp.net";
-  if (jid.size() <= kUserServer.size() || jid.substr(jid.size() - kUserServer.size()) != kUserServer)
-    return {};
-  std::string_view user = jid.substr(0, jid.size() - kUserServer.size());
-  user = user.substr(0, user.find_first_of(".:"));
-  return normalize_phone_e164("+" + std::string(user));
-}
 
 void on_contact(const Row& r, RowEmitter& out) {
   std::string jid = r.text("jid");
@@ -50,7 +41,7 @@ void on_contact(const Row& r, RowEmitter& out) {
   // The number as the address book holds it, then the account's number from its JID when that differs.
   std::string number = r.text("number");
   if (!number.empty()) c.phones.push_back(number);
-  std::string from_jid = jid_e164(jid);
+  std::string from_jid = whatsapp_jid::to_e164(jid);
   if (!from_jid.empty() && from_jid != number) c.phones.push_back(from_jid);
   if (jid.empty()) out.warn("wa_contacts row has no JID");
 

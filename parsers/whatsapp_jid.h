@@ -1,5 +1,5 @@
 #pragma once
-// WhatsApp JIDs shared by the iOS WhatsApp parsers. A user JID ("818012345678@s.whatsapp.net", possibly
+// WhatsApp JIDs shared by the WhatsApp parsers (Android and iOS). A user JID ("818012345678@s.whatsapp.net", possibly
 // with ".agent:device") carries the account's international number; "@lid" (linked identity) and group
 // ("@g.us") JIDs do not.
 #include <string>

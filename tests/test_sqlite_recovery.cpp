@@ -1,6 +1,6 @@
 // Deleted-record recovery (core/sqlite_forensic): generated fixtures with known deleted rows for each
 // recovery source, the shifted-input carving test, a bounded fuzz loop, the android.sms end-to-end path,
-// and the SQLite Forensic Corpus dropped-table cases from realdata.
+// the SQLite Forensic Corpus dropped-table cases from realdata, and the `kanshiki recover` command.
 //
 // Every fixture sets `PRAGMA secure_delete=OFF` explicitly: Debian's SQLite zeroes deleted content by
 // default, real phones' SQLite does not.
@@ -11,6 +11,7 @@
 #include <chrono>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <set>
 
@@ -441,6 +442,79 @@ TEST_CASE("recovery: corpus databases without deleted rows report none", "[recov
     fs::path copy = test::copy_sqlite_to(corpus / name, dir.path());
     CHECK(recover_filtered(copy).rows.empty());
   }
+}
+
+}  // namespace
+}  // namespace kanshiki
+
+namespace kanshiki {
+namespace {
+
+std::string quoted(const fs::path& p) { return "'" + p.string() + "'"; }
+
+TEST_CASE("recover command: every SQLite item by its header, resumable, evidence untouched", "[recovery][cli]") {
+  test::TempDir tmp;
+  ::setenv("KANSHIKI_HOME", (tmp / "home").c_str(), 1);
+  ::setenv("CI", "1", 1);
+  fs::path phone = tmp / "phone";
+  fs::path app_db = phone / "data/data/com.example.notes/databases/notes.db";
+  fs::path odd_name = phone / "data/local/tmp/cache.bin";  // a database whatever its name says
+  fs::create_directories(app_db.parent_path());
+  fs::create_directories(odd_name.parent_path());
+  {
+    auto db = make_db(app_db);
+    fill_messages(db, 1, 30);
+    db.exec("DELETE FROM msgs WHERE id IN (5, 6)");
+  }
+  {
+    auto db = make_db(odd_name);
+    fill_messages(db, 100, 120);
+    db.exec("DELETE FROM msgs WHERE id = 110");
+  }
+  {
+    std::ofstream(phone / "data/local/tmp/not_sqlite.db") << "plain text, not a database";
+  }
+  const std::string app_sha = test::file_sha256(app_db), odd_sha = test::file_sha256(odd_name);
+
+  fs::path c = tmp / "case";
+  std::string out;
+  REQUIRE(test::run_cli("examiner init --name T", &out) == 0);
+  REQUIRE(test::run_cli("case create --case " + quoted(c), &out) == 0);
+  REQUIRE(test::run_cli("ingest " + quoted(phone) + " --case " + quoted(c) + " --exhibit R-1", &out) == 0);
+  REQUIRE(test::run_cli("--json recover --case " + quoted(c), &out) == 0);
+  INFO(out);
+  CHECK(out.find("\"sqlite_databases\": 2") != std::string::npos);
+  CHECK(out.find("\"records\": 3") != std::string::npos);
+
+  {
+    sql::Db db(c / "case.db", SQLITE_OPEN_READONLY);
+    std::multiset<std::string> texts;
+    sql::Stmt st(db,
+                 "SELECT item_path, source_table, values_json, source_file, source_offset, confidence, detail "
+                 "FROM recovered_records ORDER BY id");
+    while (st.step()) {
+      auto values = nlohmann::json::parse(st.text(2));
+      REQUIRE(values.size() == 3);
+      texts.insert(values[1].get<std::string>());
+      CHECK(st.text(1) == "msgs");
+      CHECK(st.text(3) == "main file");
+      CHECK(st.i64(4) > 0);
+      CHECK(st.real(5) > 0.5);
+      CHECK_FALSE(st.text(6).empty());
+    }
+    CHECK(texts == std::multiset<std::string>{body_of(5), body_of(6), body_of(110)});
+    sql::Stmt items(db, "SELECT count(*) FROM recover_items WHERE status = 'ok'");
+    REQUIRE(items.step());
+    CHECK(items.i64(0) == 2);
+  }
+
+  // Again: nothing new, nothing twice.
+  REQUIRE(test::run_cli("--json recover --case " + quoted(c), &out) == 0);
+  CHECK(out.find("\"already_done\": 2") != std::string::npos);
+  CHECK(out.find("\"records\": 0") != std::string::npos);
+  REQUIRE(test::run_cli("custody verify --case " + quoted(c), &out) == 0);
+  CHECK(test::file_sha256(app_db) == app_sha);
+  CHECK(test::file_sha256(odd_name) == odd_sha);
 }
 
 }  // namespace
