@@ -31,6 +31,7 @@
 #include "core/timestamp.h"
 #include "kanshiki/version.h"
 #include "report/report_common.h"
+#include "report/hits_section.h"
 
 namespace kanshiki {
 
@@ -898,6 +899,8 @@ void write_index(Ctx& ctx, CaseDb& c, const Verification& verification, const st
       h += "</tbody>\n</table>\n";
     }
   }
+
+  h += report::hits_section_html(db, ctx.ja);  // `kanshiki scan` hits (report/hits_section.h)
 
   // Artifacts.
   h += fmt::format("<h2 id=\"artifacts\">{}</h2>\n<ul>\n", ctx.tr("抽出データ", "Artifacts"));

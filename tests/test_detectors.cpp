@@ -186,4 +186,8 @@ TEST_CASE("detect_entities finds wallets, phones, e-mail and URLs inside Japanes
                      "email=boss.k@example.co.jp", "url=https://t.me/yami_job_bot?start=1",
                      "wallet.eth=0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "domain=white-job.xyz"});
   CHECK(detect_entities("version 1.2.3, file report.txt, 3.14").empty());
+  // WhatsApp ids have e-mail shape but are messenger ids.
+  auto jid = detect_entities("819012345678@s.whatsapp.net");
+  REQUIRE(jid.size() == 1);
+  CHECK(jid[0].kind == "messenger.whatsapp");
 }

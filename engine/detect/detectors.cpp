@@ -330,7 +330,12 @@ std::vector<Detection> detect_entities(std::string_view text) {
                      [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }))
       continue;
     auto value = text.substr(begin, end - begin);
-    found.push_back({"email", std::string(value), to_lower(value), "syntax", begin});
+    // WhatsApp ids look like e-mail (8190...@s.whatsapp.net, groups ...@g.us); they are messenger ids.
+    auto lower_domain = to_lower(domain);
+    bool whatsapp = lower_domain == "s.whatsapp.net" || lower_domain == "c.us" || lower_domain == "g.us" ||
+                    lower_domain == "broadcast" || lower_domain == "lid";
+    found.push_back(
+        {whatsapp ? "messenger.whatsapp" : "email", std::string(value), to_lower(value), "syntax", begin});
     claimed.emplace_back(begin, end);
   }
 

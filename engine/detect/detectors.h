@@ -13,7 +13,7 @@ namespace kanshiki::detect {
 inline constexpr std::string_view kDetectorVersion = "1.0";
 
 struct Detection {
-  std::string kind;   // wallet.btc, wallet.ltc, wallet.eth, wallet.trx, wallet.xmr, phone, email, url, domain
+  std::string kind;   // wallet.btc/.ltc/.eth/.trx/.xmr, phone, email, messenger.whatsapp, url, domain
   std::string value;  // exactly as it appears in the text
   std::string
       normalized;  // canonical form: E.164, lower-case e-mail/domain, EIP-55 address, lower-case bech32

@@ -1,0 +1,318 @@
+// Android acquisition over ADB, without a phone: protocol unit tests, the fake adbd checked against Debian's
+// real `adb` (fidelity), and our client against the fake with every switch that matters.
+#include <catch2/catch.hpp>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <random>
+
+#include "acquire/android/adb_protocol.h"
+#include "acquire/android/adb_services.h"
+#include "acquire/android/fake/fake_adbd.h"
+#include "hashing/multi_hash.h"
+#include "tests/test_support.h"
+
+using namespace kanshiki;
+using namespace kanshiki::adb;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string q(const fs::path& p) { return "'" + p.string() + "'"; }
+
+// A small device tree: Japanese names, an empty file, a file larger than one sync chunk and than 1 MiB.
+fs::path make_device_tree(const fs::path& root) {
+  fs::create_directories(root / "sdcard/DCIM/Camera");
+  fs::create_directories(root / "sdcard/Download/書類");
+  fs::create_directories(root / "data/data/jp.naver.line.android");
+  std::ofstream(root / "sdcard/hello.txt") << "こんにちは\n";
+  std::ofstream(root / "sdcard/Download/書類/受け渡し.txt") << "本日は即日即金\n";
+  std::ofstream(root / "sdcard/empty.bin");
+  std::string big(3 * 1024 * 1024 + 17, '\0');
+  std::mt19937 rng(7);
+  for (auto& c : big) c = static_cast<char>(rng());
+  std::ofstream(root / "sdcard/DCIM/Camera/IMG_0001.jpg", std::ios::binary) << big;
+  return root;
+}
+
+uint16_t free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+std::string run(const std::string& cmd, int* rc = nullptr) {
+  std::string out;
+  FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  int status = ::pclose(p);
+  if (rc) *rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return out;
+}
+
+std::string pull_all(Connection& c, const std::string& path) {
+  SyncSession s(c);
+  std::string data;
+  s.recv(path, [&](const char* p, size_t n) { data.append(p, n); });
+  return data;
+}
+
+std::string file_bytes(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+}  // namespace
+
+TEST_CASE("adb: header encoding, checksum and magic", "[adb]") {
+  adb::Message m{kCnxn, kVersionSkipChecksum, 0x00100000, std::string("host::\0", 7)};
+  unsigned char h[kHeaderSize];
+  encode_header(m, h);
+  // The host CNXN Debian adb 29 sends (formats-and-protocols.md 1.1).
+  const unsigned char want[] = {0x43, 0x4e, 0x58, 0x4e, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x10, 0x00,
+                                0x07, 0x00, 0x00, 0x00, 0x32, 0x02, 0x00, 0x00, 0xbc, 0xb1, 0xa7, 0xb1};
+  CHECK(std::equal(h, h + kHeaderSize, want));
+  Header d = decode_header(h);
+  CHECK(d.command == kCnxn);
+  CHECK(d.length == 7);
+  CHECK(command_name(kWrte) == "WRTE");
+}
+
+TEST_CASE("adb: key files, token signature and the Android public key blob", "[adb]") {
+  test::TempDir dir;
+  AdbKey key = AdbKey::load_or_create(dir / "adb");
+  CHECK(fs::exists(dir / "adb/adbkey"));
+  CHECK((fs::status(dir / "adb/adbkey").permissions() & fs::perms::others_read) == fs::perms::none);
+  std::string token(20, '\x5a');
+  std::string sig = key.sign_token(token);
+  CHECK(sig.size() == 256);
+  CHECK(verify_token_signature(key.public_key_line(), token, sig));
+  CHECK_FALSE(verify_token_signature(key.public_key_line(), std::string(20, 'x'), sig));
+  AdbKey again = AdbKey::load(dir / "adb/adbkey");
+  CHECK(again.public_key_line() == key.public_key_line());
+  // Debian's adb writes the same format: its key must load, and its .pub must equal our encoding of it.
+  if (std::system("command -v adb >/dev/null 2>&1") == 0) {
+    int rc = 0;
+    run("adb keygen " + q(dir / "debian_adbkey"), &rc);
+    if (rc == 0) {
+      AdbKey theirs = AdbKey::load(dir / "debian_adbkey");
+      std::string pub = file_bytes(dir / "debian_adbkey.pub");
+      CHECK(pub.substr(0, pub.find(' ')) == theirs.public_key_line().substr(0, theirs.public_key_line().find(' ')));
+    }
+  }
+}
+
+TEST_CASE("adb fidelity: Debian's adb connects to the fake, runs shell and pull", "[adb][fidelity]") {
+  if (std::system("command -v adb >/dev/null 2>&1") != 0) {
+    std::cout << "KANSHIKI-SKIP: Debian's adb is not installed (apt-get install adb)" << std::endl;
+    return;
+  }
+  test::TempDir dir;
+  fs::path root = make_device_tree(dir / "device");
+  fake::FakeOptions opt;
+  opt.auth = fake::AuthMode::known_keys;
+  fake::FakeAdbd fake(fake::sample_device(root), opt);
+  uint16_t server_port = free_port();
+  fs::create_directories(dir / "home");
+  std::string env = "HOME=" + q(dir / "home") + " ADB_VENDOR_KEYS= timeout 60 adb -P " + std::to_string(server_port);
+  std::string serial = fake.address();
+  struct KillServer {  // the adb server this test started never outlives it
+    std::string cmd;
+    ~KillServer() { run(cmd + " kill-server"); }
+  } kill_server{env};
+  // The adb server creates its key on start; the fake "phone" knows it already (USB debugging allowed
+  // before), so the fake verifies the real adb's token signature with it.
+  run(env + " start-server");
+  std::string pub = file_bytes(dir / "home/.android/adbkey.pub");
+  REQUIRE(!pub.empty());
+  opt.known_keys = {pub};
+  fake.set_options(opt);
+  std::string out = run(env + " connect " + serial);
+  INFO(out);
+  CHECK(out.find("connected to " + serial) != std::string::npos);
+  run(env + " -s " + serial + " wait-for-device");
+  int rc = -1;
+  out = run(env + " -s " + serial + " shell echo 鑑識", &rc);
+  CHECK(out == "鑑識\n");
+  CHECK(rc == 0);
+  out = run(env + " -s " + serial + " shell no-such-command", &rc);
+  CHECK(rc == 127);  // shell v2 exit status reached the real client
+  out = run(env + " -s " + serial + " pull /sdcard/DCIM/Camera/IMG_0001.jpg " + q(dir / "pulled.jpg"), &rc);
+  INFO(out);
+  CHECK(rc == 0);
+  CHECK(test::file_sha256(dir / "pulled.jpg") == test::file_sha256(root / "sdcard/DCIM/Camera/IMG_0001.jpg"));
+  out = run(env + " -s " + serial + " pull /sdcard/Download " + q(dir / "dl"), &rc);
+  CHECK(rc == 0);
+  CHECK(file_bytes(dir / "dl/書類/受け渡し.txt") == "本日は即日即金\n");
+}
+
+TEST_CASE("adb client: handshake, shell v2, sync against the fake with every protocol switch", "[adb]") {
+  test::TempDir dir;
+  fs::path root = make_device_tree(dir / "device");
+  AdbKey key = AdbKey::load_or_create(dir / "key");
+  const std::string big_sha = test::file_sha256(root / "sdcard/DCIM/Camera/IMG_0001.jpg");
+  struct Variant {
+    const char* name;
+    uint32_t version, max_payload;
+    size_t split;
+    std::vector<std::string> features;
+  };
+  std::vector<Variant> variants = {
+      {"new, 1 MiB, v2 features", kVersionSkipChecksum, kMaxPayload, 0, {"shell_v2", "cmd", "stat_v2", "ls_v2"}},
+      {"old protocol with checksums, 4 KiB", kVersionMin, kMaxPayloadV1, 0, {}},
+      {"256 KiB, split WRTEs", kVersionSkipChecksum, 256 * 1024, 7, {"shell_v2", "stat_v2", "ls_v2"}},
+  };
+  for (const auto& v : variants) {
+    INFO(v.name);
+    fake::FakeOptions opt;
+    opt.version = v.version;
+    opt.max_payload = v.max_payload;
+    opt.split_writes = v.split;
+    opt.features = v.features;
+    fake::FakeAdbd fake(fake::sample_device(root), opt);
+    Connection c(connect_tcp("127.0.0.1", fake.port()), key);
+    CHECK(c.version() == v.version);
+    CHECK(c.max_payload() == v.max_payload);
+    CHECK(c.banner_property("ro.product.model") == "Pixel 7");
+    ShellResult r = shell(c, "getprop ro.build.version.release");
+    CHECK(r.out == "13\n");
+    if (c.has_feature("shell_v2")) {
+      CHECK(r.exit_code == 0);
+      ShellResult bad = shell(c, "nope");
+      CHECK(bad.exit_code == 127);
+      CHECK(bad.err.find("not found") != std::string::npos);
+    }
+    {
+      SyncSession s(c);
+      FileStat st = s.stat("/sdcard/DCIM/Camera/IMG_0001.jpg");
+      CHECK(st.exists);
+      CHECK(st.is_regular());
+      CHECK(st.size == 3 * 1024 * 1024 + 17);
+      CHECK_FALSE(s.stat("/sdcard/missing").exists);
+      auto list = s.list("/sdcard/Download");
+      REQUIRE(list.size() == 1);
+      CHECK(list[0].name == "書類");
+      CHECK(list[0].stat.is_dir());
+    }
+    std::string data = pull_all(c, "/sdcard/DCIM/Camera/IMG_0001.jpg");
+    CHECK(sha256_hex(data) == big_sha);
+    CHECK(pull_all(c, "/sdcard/empty.bin").empty());
+    CHECK_THROWS_AS(pull_all(c, "/sdcard/missing"), AdbError);
+  }
+}
+
+TEST_CASE("adb client: auth modes give their own clear result", "[adb]") {
+  test::TempDir dir;
+  fs::path root = make_device_tree(dir / "device");
+  AdbKey key = AdbKey::load_or_create(dir / "key");
+  {
+    fake::FakeOptions opt;
+    opt.auth = fake::AuthMode::known_keys;
+    opt.known_keys = {key.public_key_line()};
+    fake::FakeAdbd fake(fake::sample_device(root), opt);
+    bool prompted = false;
+    ConnectOptions co;
+    co.on_prompt = [&](const std::string&) { prompted = true; };
+    Connection c(connect_tcp("127.0.0.1", fake.port()), key, co);
+    CHECK_FALSE(prompted);  // a known key signs in without asking the user
+  }
+  {
+    fake::FakeOptions opt;
+    opt.auth = fake::AuthMode::known_keys;  // unknown key: prompt, accepted
+    fake::FakeAdbd fake(fake::sample_device(root), opt);
+    std::string prompt;
+    ConnectOptions co;
+    co.on_prompt = [&](const std::string& m) { prompt = m; };
+    Connection c(connect_tcp("127.0.0.1", fake.port()), key, co);
+    CHECK(prompt.find("Allow USB debugging") != std::string::npos);
+  }
+  {
+    fake::FakeOptions opt;
+    opt.auth = fake::AuthMode::reject;
+    fake::FakeAdbd fake(fake::sample_device(root), opt);
+    try {
+      Connection c(connect_tcp("127.0.0.1", fake.port()), key);
+      FAIL("rejected key was accepted");
+    } catch (const AdbError& e) {
+      CHECK(e.failure() == Failure::auth_refused);
+    }
+  }
+  {
+    fake::FakeOptions opt;
+    opt.auth = fake::AuthMode::no_answer;
+    fake::FakeAdbd fake(fake::sample_device(root), opt);
+    ConnectOptions co;
+    co.prompt_timeout = std::chrono::milliseconds(300);
+    try {
+      Connection c(connect_tcp("127.0.0.1", fake.port()), key, co);
+      FAIL("unanswered prompt was accepted");
+    } catch (const AdbError& e) {
+      CHECK(e.failure() == Failure::auth_refused);
+      CHECK(std::string(e.what()).find("in time") != std::string::npos);
+    }
+  }
+  // Nothing listening: offline.
+  try {
+    connect_tcp("127.0.0.1", free_port());
+    FAIL("connected to nothing");
+  } catch (const AdbError& e) {
+    CHECK(e.failure() == Failure::offline);
+  }
+}
+
+TEST_CASE("adb client: faults are named (drop mid-file, bad checksum, slow device)", "[adb]") {
+  test::TempDir dir;
+  fs::path root = make_device_tree(dir / "device");
+  AdbKey key = AdbKey::load_or_create(dir / "key");
+  {
+    fake::FakeOptions opt;
+    opt.drop_after_file_bytes = 100000;
+    fake::FakeAdbd fake(fake::sample_device(root), opt);
+    Connection c(connect_tcp("127.0.0.1", fake.port()), key);
+    try {
+      pull_all(c, "/sdcard/DCIM/Camera/IMG_0001.jpg");
+      FAIL("drop not noticed");
+    } catch (const AdbError& e) {
+      CHECK(e.failure() == Failure::disconnected);
+    }
+  }
+  {
+    fake::FakeOptions opt;
+    opt.version = kVersionMin;
+    opt.bad_checksum = true;
+    fake::FakeAdbd fake(fake::sample_device(root), opt);
+    try {
+      Connection c(connect_tcp("127.0.0.1", fake.port()), key);
+      shell(c, "getprop");
+      FAIL("bad checksum not noticed");
+    } catch (const AdbError& e) {
+      CHECK(e.failure() == Failure::protocol);
+      CHECK(std::string(e.what()).find("checksum") != std::string::npos);
+    }
+  }
+  {
+    fake::FakeOptions opt;
+    opt.delay = std::chrono::milliseconds(400);
+    fake::FakeAdbd fake(fake::sample_device(root), opt);
+    ConnectOptions co;
+    co.io_timeout = std::chrono::milliseconds(100);
+    try {
+      Connection c(connect_tcp("127.0.0.1", fake.port(), co.io_timeout), key, co);
+      FAIL("slow device not noticed");
+    } catch (const AdbError& e) {
+      CHECK(e.failure() == Failure::timeout);
+    }
+  }
+}
