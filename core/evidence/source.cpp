@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "core/evidence/android_backup.h"
 #include "core/evidence/sources_impl.h"
+#include "core/image/container.h"
 
 namespace kanshiki {
 
@@ -29,13 +30,20 @@ std::string_view source_kind_name(SourceKind kind) {
       return "ios-backup";
     case SourceKind::android_backup:
       return "android-backup";
+    case SourceKind::raw_image:
+      return "raw";
+    case SourceKind::ewf:
+      return "e01";
+    case SourceKind::android_sparse:
+      return "simg";
   }
   return "unknown";
 }
 
 std::optional<SourceKind> source_kind_from_name(std::string_view name) {
   for (SourceKind k : {SourceKind::folder, SourceKind::tar, SourceKind::zip, SourceKind::ios_backup,
-                       SourceKind::android_backup})
+                       SourceKind::android_backup, SourceKind::raw_image, SourceKind::ewf,
+                       SourceKind::android_sparse})
     if (source_kind_name(k) == name) return k;
   return std::nullopt;
 }
@@ -124,7 +132,7 @@ SanitisedPath sanitise_stored_name(std::string_view name) {
 
 namespace {
 
-constexpr const char* kCandidates = "folder, tar, zip, ios-backup, android-backup";
+constexpr const char* kCandidates = "folder, tar, zip, ios-backup, android-backup, raw, e01, simg";
 
 // Asks libarchive (tar and zip readers, any compression filter) what the file is. Returns the base format
 // code (ARCHIVE_FORMAT_TAR / ARCHIVE_FORMAT_ZIP) or 0 with libarchive's reason in `why`.
@@ -206,10 +214,15 @@ SourceKind detect_source_kind(const fs::path& path) {
                                               "; it is neither a folder nor a regular file; use --format");
   }
   if (android_backup::has_magic(path)) return SourceKind::android_backup;
+  // Disk images before the archive probe: an image starting with zero sectors reads as an empty tar.
+  if (auto container = image::sniff_container(path))
+    return *container == image::ContainerFormat::ewf ? SourceKind::ewf : SourceKind::android_sparse;
+  if (image::has_media_signature(path)) return SourceKind::raw_image;
   std::string why;
   int format = probe_archive_format(path, why);
   if (format == ARCHIVE_FORMAT_TAR) return SourceKind::tar;
   if (format == ARCHIVE_FORMAT_ZIP) return SourceKind::zip;
+  if (image::has_raw_image_name(path)) return SourceKind::raw_image;
   throw Error(ExitCode::unknown_format, "cannot recognise " + path.string() + ": tried " + kCandidates +
                                             " (" + why + "); if you know what it is, use --format");
 }
@@ -239,6 +252,10 @@ std::unique_ptr<EvidenceSource> open_evidence(const fs::path& path, std::optiona
       return evidence_detail::make_ios_backup_source(path);
     case SourceKind::android_backup:
       return evidence_detail::make_android_backup_source(path, password);
+    case SourceKind::raw_image:
+    case SourceKind::ewf:
+    case SourceKind::android_sparse:
+      return evidence_detail::make_image_source(path, kind);
   }
   throw Error(ExitCode::failure, "unhandled evidence kind");
 }

@@ -15,7 +15,9 @@
 
 namespace kanshiki {
 
-enum class SourceKind { folder, tar, zip, ios_backup, android_backup };
+// raw_image: raw/dd (single or split .001...), ewf: E01 via libewf, android_sparse: simg; all three are
+// physical or chip-off images read through The Sleuth Kit (core/image/).
+enum class SourceKind { folder, tar, zip, ios_backup, android_backup, raw_image, ewf, android_sparse };
 std::string_view source_kind_name(SourceKind kind);
 std::optional<SourceKind> source_kind_from_name(std::string_view name);
 
@@ -27,6 +29,11 @@ struct EvidenceEntry {
   uint64_t size = 0;
   std::optional<int64_t> mtime_unix_s, ctime_unix_s, atime_unix_s, btime_unix_s;
   std::string note;      // anything odd about this entry (e.g. unsafe member name that was sanitised)
+  // Disk images only: the entry's place in the image, so a finding traces to a byte offset.
+  bool deleted = false;                  // a deleted (unallocated) directory entry
+  std::string partition;                 // volume name ("userdata", "p1"); empty for a bare file system
+  std::optional<uint64_t> inode;         // file-system inode / metadata address
+  std::optional<uint64_t> image_offset;  // byte offset in the media of the first data block
 };
 
 // A problem with one entry or with the container (unreadable file, unsafe name, truncated member, ...).

@@ -15,6 +15,8 @@ namespace kanshiki::evidence_detail {
 std::unique_ptr<EvidenceSource> make_folder_source(const std::filesystem::path& root);
 std::unique_ptr<EvidenceSource> make_archive_source(const std::filesystem::path& archive, SourceKind kind);
 std::unique_ptr<EvidenceSource> make_ios_backup_source(const std::filesystem::path& root);
+// Disk images (SourceKind::raw_image, ewf, android_sparse): core/evidence/image_source.cpp.
+std::unique_ptr<EvidenceSource> make_image_source(const std::filesystem::path& image, SourceKind kind);
 
 // A tar read from a decoded stream instead of a file (the tar inside an Android backup). The opener is called
 // for every pass (construction probe, each for_each_file) and returns a fresh reader positioned at the start.

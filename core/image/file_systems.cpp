@@ -275,6 +275,10 @@ TSK_WALK_RET_ENUM dir_cb(TSK_FS_FILE* file, const char* parent, void* ptr) {
         mtype == TSK_FS_META_TYPE_VIRT_DIR)
       return TSK_WALK_CONT;
     if (ntype == TSK_FS_NAME_TYPE_DIR || mtype == TSK_FS_META_TYPE_DIR) return TSK_WALK_CONT;  // TSK recurses
+    // TSK lists a FAT volume label as a 0-byte regular file named "<LABEL> (Volume Label Entry)" in the root.
+    if (TSK_FS_TYPE_ISFAT(st->fs->ftype) && (!parent || !*parent) &&
+        std::string_view(file->name->name).ends_with(" (Volume Label Entry)"))
+      return TSK_WALK_CONT;
     bool deleted = (file->name->flags & TSK_FS_NAME_FLAG_UNALLOC) ||
                    (file->meta && (file->meta->flags & TSK_FS_META_FLAG_UNALLOC));
     std::string stored = std::string(parent ? parent : "") + file->name->name;
