@@ -19,6 +19,7 @@
 #include "core/error.h"
 #include "core/examiner.h"
 #include "engine/derive.h"
+#include "engine/ios_backup_decrypt.h"
 #include "engine/engine.h"
 #include "engine/progress.h"
 #include "kanshiki/version.h"
@@ -87,6 +88,9 @@ int cmd_ingest(const fs::path& case_dir, const fs::path& evidence, const std::st
   json params{{"evidence", evidence.string()}, {"exhibit", exhibit}, {"label", label}, {"format", format}};
   std::optional<std::string> password = evidence_password.get();
   if (password) params["password"] = evidence_password.file.empty() ? "given (not recorded)" : "from --password-file (not recorded)";
+  // An encrypted iOS backup becomes two evidence records: as stored, and decrypted (cli/cmd_ios_backup.cpp).
+  if ((format.empty() || format == "ios-backup") && is_encrypted_ios_backup(evidence))
+    return ingest_encrypted_ios_backup_command(s, params, evidence, exhibit, label, password);
   int rc = 0;
   logged(s, "ingest", params, [&] {
     IngestOptions opt;

@@ -24,7 +24,8 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* kEncryptedMessage =
-    "encrypted iOS backup: decryption needs the backup password (not supported yet)";
+    "encrypted iOS backup: give the backup password with `kanshiki ingest BACKUP --password P` (or "
+    "--password-file F); it is then decrypted into derived evidence (暗号化バックアップ: パスワードが必要です)";
 constexpr uint64_t kMaxPlistBytes = 64ull << 20;  // Manifest.plist is a few KB to a few MB
 
 struct PlistDeleter {
@@ -390,7 +391,10 @@ class IosBackupSource final : public EvidenceSource {
     }
   }
 
+  // A backup whose Manifest.plist says IsEncrypted but whose Manifest.db is plain SQLite is a decrypted copy
+  // (ours in CASE/derived/D<n>, or another tool's that keeps Manifest.plist as it was): readable as is.
   void check_not_encrypted(const fs::path& manifest) {
+    if (starts_with_sqlite_magic(manifest)) return;
     std::error_code ec;
     fs::path plist_path = root_ / "Manifest.plist";
     if (fs::exists(plist_path, ec)) {
@@ -418,6 +422,18 @@ class IosBackupSource final : public EvidenceSource {
     if (got < sizeof header || std::memcmp(header, "SQLite format 3\0", 16) != 0) {
       throw Error(ExitCode::evidence_unreadable, std::string(kEncryptedMessage) + ": " + root_.string() +
                                                      " (Manifest.db is not a plain SQLite file)");
+    }
+  }
+
+  static bool starts_with_sqlite_magic(const fs::path& file) {
+    try {
+      FileByteReader reader(file);
+      char header[16] = {};
+      size_t got = 0;
+      for (size_t n; got < sizeof header && (n = reader.read(header + got, sizeof header - got)) > 0;) got += n;
+      return got == sizeof header && std::memcmp(header, "SQLite format 3\0", 16) == 0;
+    } catch (const Error&) {
+      return false;  // check_not_encrypted reports the read failure with its own message
     }
   }
 
