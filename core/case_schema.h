@@ -185,6 +185,17 @@ CREATE INDEX recovered_records_item ON recovered_records(item_id, source_table);
 CREATE TABLE recover_items(
   item_id INTEGER PRIMARY KEY REFERENCES items(id), run_id INTEGER REFERENCES runs(id), status TEXT NOT NULL,
   records INTEGER NOT NULL, note TEXT NOT NULL DEFAULT '', finished_utc TEXT NOT NULL);
+)SQL",
+// Migration 7: device acquisitions (`kanshiki acquire android`, acquire/android/acquisition.h): one row per device
+// and container, with the device facts read from it; an interrupted acquisition stays 'incomplete' (with the
+// cause) until a re-run completes it and the container is ingested as evidence_id.
+R"SQL(
+CREATE TABLE acquisitions(
+  id INTEGER PRIMARY KEY, run_id INTEGER REFERENCES runs(id), platform TEXT NOT NULL, method TEXT NOT NULL,
+  exhibit TEXT NOT NULL, transport TEXT NOT NULL, device_serial TEXT NOT NULL DEFAULT '',
+  device_facts TEXT NOT NULL DEFAULT '{}', container_path TEXT NOT NULL, status TEXT NOT NULL,
+  error TEXT NOT NULL DEFAULT '', files INTEGER NOT NULL DEFAULT 0, bytes INTEGER NOT NULL DEFAULT 0,
+  started_utc TEXT NOT NULL, ended_utc TEXT, evidence_id INTEGER REFERENCES evidence(id));
 )SQL"});
 
 // Artifact type name -> its table (same order as ArtifactData's alternatives).
