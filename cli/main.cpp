@@ -163,9 +163,17 @@ int cmd_ingest(const fs::path& case_dir, const fs::path& evidence, const std::st
   return rc;
 }
 
+// --no-sandbox: parse in this process instead of the confined kanshiki-parse-worker (docs/sandbox.md).
+bool process_without_sandbox = false;
+SandboxOptions process_sandbox_limits;
+
 int cmd_process(const fs::path& case_dir, const std::vector<std::string>& parsers) {
   Session s = open_session(case_dir);
-  json params{{"parsers", parsers}};
+  json params{{"parsers", parsers}, {"sandbox", !process_without_sandbox}};
+  if (!process_without_sandbox)
+    params["sandbox_limits"] = {{"wall_seconds", process_sandbox_limits.wall_seconds},
+                                {"cpu_seconds", process_sandbox_limits.cpu_seconds},
+                                {"memory_bytes", process_sandbox_limits.memory_bytes}};
   int rc = 0;
   logged(s, "process", params, [&] {
     for (const auto& id : parsers)
@@ -175,6 +183,8 @@ int cmd_process(const fs::path& case_dir, const std::vector<std::string>& parser
     ProcessOptions opt;
     opt.only_parsers = parsers;
     opt.progress = Progress::wanted(g.quiet);
+    opt.sandbox = !process_without_sandbox;
+    opt.sandbox_options = process_sandbox_limits;
     ProcessResult r;
     try {
       r = process_case(s.db, run, opt);
@@ -539,6 +549,14 @@ int main(int argc, char** argv) {
   auto* proc = app.add_subcommand("process", "Run the parsers over all ingested evidence (resumable)");
   proc->add_option("--case", case_dir, "Case folder")->required();
   proc->add_option("--parser", parsers, "Only these parser ids (repeatable)");
+  proc->add_flag("--no-sandbox", process_without_sandbox,
+                 "Parse in this process instead of the confined parse worker (no seccomp/rlimit isolation)");
+  proc->add_option("--parse-timeout", process_sandbox_limits.wall_seconds,
+                   "Sandbox: seconds one parser may take on one file before it is killed (default 1800)");
+  proc->add_option("--parse-cpu", process_sandbox_limits.cpu_seconds,
+                   "Sandbox: CPU seconds one parser may use on one file (default 900)");
+  proc->add_option("--parse-memory", process_sandbox_limits.memory_bytes,
+                   "Sandbox: address-space limit of the parse worker in bytes (default 4294967296)");
   proc->callback([&] { action = [&] { return cmd_process(case_dir, parsers); }; });
 
   auto* dec = app.add_subcommand("decrypt", "Decrypt an evidence item into new evidence derived from it");

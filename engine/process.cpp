@@ -325,9 +325,13 @@ ProcessResult process_case(CaseDb& c, int64_t run_id, const ProcessOptions& opt)
       } else {
         ParseInput in{ev.id, job.item_id, it.path, it.sha256, working_copy[job.item_id]};
         try {
-          auto parser = job.parser->make();
-          if (!parser) throw Error(ExitCode::failure, "parser " + info.id + " is not available in this build");
-          PipelinedParse::run(*parser, in, writer);
+          if (opt.sandbox) {
+            parse_in_sandbox(info, in, writer, opt.sandbox_options);  // a crash or timeout costs this file only
+          } else {
+            auto parser = job.parser->make();
+            if (!parser) throw Error(ExitCode::failure, "parser " + info.id + " is not available in this build");
+            PipelinedParse::run(*parser, in, writer);
+          }
         } catch (const Error& e) {
           if (e.code() == ExitCode::disk_full) throw;
           file_warning(fmt::format("file could not be parsed: {}", e.what()));

@@ -874,6 +874,30 @@ void write_index(Ctx& ctx, CaseDb& c, const Verification& verification, const st
       h += "</ul>\n";
     }
   }
+  {
+    // Files a parser could not finish (crashed or killed in the sandbox, unreadable, changed since ingest):
+    // their findings are missing or incomplete, which the reader must know. Newest attempt per file only.
+    sql::Stmt st(db,
+                 "SELECT p.evidence_id, i.path, p.parser_id, p.parser_version, "
+                 "(SELECT message FROM warnings w WHERE w.parser_run_id = p.id ORDER BY w.id DESC LIMIT 1) "
+                 "FROM parser_runs p JOIN items i ON i.id = p.item_id WHERE p.status = 'failed' "
+                 "AND p.id = (SELECT max(id) FROM parser_runs q WHERE q.item_id = p.item_id AND q.parser_id = p.parser_id) "
+                 "ORDER BY p.evidence_id, i.path, p.parser_id LIMIT 1001");
+    int shown = 0;
+    while (st.step()) {
+      if (shown == 0)
+        h += fmt::format("<p><strong>{}</strong></p>\n<ul>\n",
+                         ctx.tr("解析できなかったファイル", "Files that could not be parsed"));
+      if (++shown > 1000) {
+        h += fmt::format("<li>{}</li>\n", ctx.tr("（以下省略。警告一覧を参照）", "(more: see the warnings list)"));
+        break;
+      }
+      h += fmt::format("<li>E{} {} — {} {}: {}</li>\n", st.i64(0), esc(st.text_view(1)), esc(st.text_view(2)),
+                       esc(st.text_view(3)), esc(st.text_view(4)));
+      page.maybe_flush();
+    }
+    if (shown > 0) h += "</ul>\n";
+  }
 
   // Warnings.
   h += fmt::format("<h2 id=\"warnings\">{}</h2>\n", ctx.tr("警告", "Warnings"));

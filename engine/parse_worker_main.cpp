@@ -1,0 +1,257 @@
+// kanshiki-parse-worker: runs one parser over one working copy inside a sandbox and streams framed
+// records to stdout (engine/parse_protocol.h). Started by `process` (engine/parse_sandbox.cpp), never by
+// hand. Confinement, in the order it is applied:
+//   1. every inherited descriptor except stdin/stdout/stderr is closed; the worker dies with its parent;
+//   2. rlimits: address space (memory), CPU seconds, file size 0 (no file can grow), no core dumps;
+//   3. SQLite is told to keep temporary tables in memory (so it never needs a writable temp file);
+//   4. a seccomp filter (libseccomp): no sockets, no exec, no ptrace, no signals to other processes, no
+//      open() for writing or creating, no unlink/rename/mkdir/chmod/truncate/link. Denied calls fail with
+//      EACCES/EPERM, so a parser that merely tries gets an error rather than a kill.
+// After that the request is decoded and the parser runs. The working copy is only ever opened read-only.
+#include <fcntl.h>
+#include <seccomp.h>
+#include <sys/socket.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <new>
+#include <string>
+#include <thread>
+
+#include "core/error.h"
+#include "engine/parse_protocol.h"
+#include "parsers/parser.h"
+
+namespace {
+
+using namespace kanshiki;
+
+[[noreturn]] void die(const std::string& why) {
+  std::fprintf(stderr, "kanshiki-parse-worker: %s\n", why.c_str());
+  std::fflush(stderr);
+  ::_exit(3);
+}
+
+void write_all(std::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = ::write(STDOUT_FILENO, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) ::_exit(4);  // the parent is gone or stopped listening: nothing left to do
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+}
+
+// Frames go out in ~256 KiB writes; the parent decodes while the parser goes on.
+class FrameSink final : public ArtifactSink {
+ public:
+  void emit(Record r) override {
+    parse_protocol::append_record(buf_, r);
+    maybe_flush();
+  }
+  void warn(Warning w) override {
+    parse_protocol::append_warning(buf_, w);
+    maybe_flush();
+  }
+  void error(ExitCode code, std::string_view message) { parse_protocol::append_error(buf_, code, message); }
+  void done() { parse_protocol::append_done(buf_); }
+  void flush() {
+    write_all(buf_);
+    buf_.clear();
+  }
+
+ private:
+  void maybe_flush() {
+    if (buf_.size() >= (256u << 10)) flush();
+  }
+  std::string buf_;
+};
+
+void set_limit(int resource, rlim_t soft, rlim_t hard) {
+  rlimit rl{soft, hard};
+  if (::setrlimit(resource, &rl) != 0) die(fmt::format("setrlimit({}): {}", resource, std::strerror(errno)));
+}
+
+bool sanitizer_build() {
+#if defined(__SANITIZE_ADDRESS__)
+  return true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+  return true;
+#else
+  return false;
+#endif
+#else
+  return false;
+#endif
+}
+
+int memory_temp_store(sqlite3* db, char**, const sqlite3_api_routines*) {
+  sqlite3_exec(db, "PRAGMA temp_store=MEMORY", nullptr, nullptr, nullptr);
+  return SQLITE_OK;
+}
+
+void install_seccomp() {
+  scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+  if (!ctx) die("seccomp_init failed");
+  auto rule = [&](uint32_t action, int syscall, unsigned n = 0, const scmp_arg_cmp* cmp = nullptr) {
+    int rc = n ? seccomp_rule_add_array(ctx, action, syscall, n, cmp) : seccomp_rule_add(ctx, action, syscall, 0);
+    // -EDOM etc.: a syscall this architecture does not have (e.g. `open` on arm64) needs no rule.
+    if (rc != 0 && rc != -EDOM && rc != -EINVAL) die(fmt::format("seccomp rule for syscall {}: {}", syscall, rc));
+  };
+  const uint32_t eperm = SCMP_ACT_ERRNO(EPERM), eacces = SCMP_ACT_ERRNO(EACCES);
+  // Network and other processes.
+  for (int sc : {SCMP_SYS(socket), SCMP_SYS(socketpair), SCMP_SYS(connect), SCMP_SYS(bind), SCMP_SYS(listen),
+                 SCMP_SYS(accept), SCMP_SYS(accept4), SCMP_SYS(sendto), SCMP_SYS(sendmsg), SCMP_SYS(sendmmsg),
+                 SCMP_SYS(execve), SCMP_SYS(execveat), SCMP_SYS(fork), SCMP_SYS(vfork), SCMP_SYS(ptrace),
+                 SCMP_SYS(process_vm_readv), SCMP_SYS(process_vm_writev), SCMP_SYS(kill), SCMP_SYS(pidfd_open),
+                 SCMP_SYS(mount), SCMP_SYS(umount2), SCMP_SYS(chroot), SCMP_SYS(pivot_root), SCMP_SYS(unshare),
+                 SCMP_SYS(setns), SCMP_SYS(init_module), SCMP_SYS(finit_module), SCMP_SYS(bpf),
+                 SCMP_SYS(perf_event_open), SCMP_SYS(keyctl), SCMP_SYS(add_key), SCMP_SYS(io_uring_setup)})
+    rule(eperm, sc);
+  // Changing the file system.
+  for (int sc : {SCMP_SYS(creat), SCMP_SYS(unlink), SCMP_SYS(unlinkat), SCMP_SYS(rename), SCMP_SYS(renameat),
+                 SCMP_SYS(renameat2), SCMP_SYS(mkdir), SCMP_SYS(mkdirat), SCMP_SYS(rmdir), SCMP_SYS(link),
+                 SCMP_SYS(linkat), SCMP_SYS(symlink), SCMP_SYS(symlinkat), SCMP_SYS(chmod), SCMP_SYS(fchmod),
+                 SCMP_SYS(fchmodat), SCMP_SYS(chown), SCMP_SYS(fchown), SCMP_SYS(lchown), SCMP_SYS(fchownat),
+                 SCMP_SYS(truncate), SCMP_SYS(ftruncate), SCMP_SYS(mknod), SCMP_SYS(mknodat),
+                 SCMP_SYS(utimensat), SCMP_SYS(utimes), SCMP_SYS(futimesat), SCMP_SYS(setxattr),
+                 SCMP_SYS(fsetxattr), SCMP_SYS(lsetxattr), SCMP_SYS(removexattr), SCMP_SYS(fremovexattr),
+                 SCMP_SYS(lremovexattr), SCMP_SYS(open_by_handle_at), SCMP_SYS(name_to_handle_at)})
+    rule(eacces, sc);
+  // open/openat: allowed read-only only. openat2 is refused with ENOSYS so libraries fall back to openat.
+  for (int flag : {O_WRONLY, O_RDWR, O_CREAT, O_TRUNC, O_APPEND, O_TMPFILE}) {
+    scmp_arg_cmp open_cmp = SCMP_A1(SCMP_CMP_MASKED_EQ, static_cast<scmp_datum_t>(flag), static_cast<scmp_datum_t>(flag));
+    scmp_arg_cmp openat_cmp = SCMP_A2(SCMP_CMP_MASKED_EQ, static_cast<scmp_datum_t>(flag), static_cast<scmp_datum_t>(flag));
+    rule(eacces, SCMP_SYS(open), 1, &open_cmp);
+    rule(eacces, SCMP_SYS(openat), 1, &openat_cmp);
+  }
+  rule(SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(openat2));
+  if (seccomp_load(ctx) != 0) die("seccomp_load failed (is seccomp available in this kernel?)");
+  seccomp_release(ctx);
+}
+
+// Test hook: with KANSHIKI_TEST_FAULTS=1 in the environment, a working copy containing the marker
+// "KANSHIKI-FAULT:<kind>" in its first 1 MiB makes the *worker* misbehave the way a parser exploited by a
+// crafted file might. Never honoured in-process (it lives only in this executable).
+void maybe_inject_fault(const std::filesystem::path& file) {
+  const char* on = std::getenv("KANSHIKI_TEST_FAULTS");
+  if (!on || std::string_view(on) != "1") return;
+  std::ifstream f(file, std::ios::binary);
+  std::string head(1u << 20, '\0');
+  f.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<size_t>(f.gcount()));
+  auto at = head.find("KANSHIKI-FAULT:");
+  if (at == std::string::npos) return;
+  std::string_view kind = std::string_view(head).substr(at + 15, 12);
+  if (kind.starts_with("abort")) std::abort();
+  if (kind.starts_with("segv")) std::raise(SIGSEGV);
+  if (kind.starts_with("loop"))
+    for (;;) asm volatile("" ::: "memory");  // a busy loop the compiler may not remove
+  if (kind.starts_with("sleep")) std::this_thread::sleep_for(std::chrono::hours(1));
+  if (kind.starts_with("memory")) {
+    std::vector<std::string> hog;
+    for (;;) hog.emplace_back(64u << 20, 'x');
+  }
+  if (kind.starts_with("write")) {
+    // What an exploited parser would try: reach the case or the evidence, or the network.
+    FILE* out = std::fopen((file.string() + ".pwned").c_str(), "w");
+    int s = ::socket(AF_INET, SOCK_STREAM, 0);
+    std::fprintf(stderr, "write attempt: fopen %s, socket %s\n", out ? "SUCCEEDED" : "denied", s >= 0 ? "SUCCEEDED" : "denied");
+    if (out || s >= 0) std::abort();
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  ::close_range(3, ~0U, 0);
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() == 1) die("parent already gone");
+  ::signal(SIGPIPE, SIG_IGN);
+
+  uint64_t memory = 4ull << 30;
+  unsigned cpu = 900;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string_view a = argv[i];
+    if (a == "--memory") memory = std::strtoull(argv[i + 1], nullptr, 10);
+    else if (a == "--cpu") cpu = static_cast<unsigned>(std::strtoul(argv[i + 1], nullptr, 10));
+    else die(fmt::format("unknown argument {}", a));
+  }
+
+  // The request is small (ids and paths); anything bigger is not from `process`.
+  std::string request;
+  {
+    char b[4096];
+    ssize_t n;
+    while ((n = ::read(STDIN_FILENO, b, sizeof b)) > 0 || (n < 0 && errno == EINTR)) {
+      if (n > 0) request.append(b, static_cast<size_t>(n));
+      if (request.size() > (1u << 20)) die("request too large");
+    }
+  }
+
+  // Decoded before confinement so a malformed request is reported plainly.
+  parse_protocol::Request req;
+  FrameSink sink;
+  try {
+    req = parse_protocol::decode_request(request);
+  } catch (const Error& e) {
+    die(e.what());
+  }
+  // A read-only SQLite connection to a WAL-mode database wants a -wal and a -shm it can open read-only (it
+  // then rebuilds the WAL index in its own memory); it would otherwise try to create them, which the filter
+  // refuses. Empty ones mean exactly "no WAL content". Created now, in the working-copy folder, while we may.
+  {
+    char header[20] = {};
+    std::ifstream(req.input.working_copy, std::ios::binary).read(header, sizeof header);
+    const bool wal_mode = std::string_view(header, 16) == std::string_view("SQLite format 3\0", 16) &&
+                          (header[18] == 2 || header[19] == 2);
+    std::filesystem::path wal = req.input.working_copy, shm = req.input.working_copy;
+    wal += "-wal";
+    shm += "-shm";
+    std::error_code ec;
+    const bool has_wal = std::filesystem::exists(wal, ec);
+    if (wal_mode && !has_wal) std::ofstream(wal).close();
+    if ((wal_mode || has_wal) && !std::filesystem::exists(shm, ec)) std::ofstream(shm).close();
+  }
+
+  // ASan reserves terabytes of address space for its shadow; an address-space limit would kill it at once.
+  if (!sanitizer_build()) set_limit(RLIMIT_AS, memory, memory);
+  set_limit(RLIMIT_CPU, cpu, cpu + 5);  // SIGXCPU at the soft limit, SIGKILL at the hard one
+  set_limit(RLIMIT_FSIZE, 0, 0);
+  set_limit(RLIMIT_CORE, 0, 0);
+  sqlite3_auto_extension(reinterpret_cast<void (*)()>(memory_temp_store));
+  install_seccomp();
+
+  try {
+    const ParserEntry* entry = find_parser(req.parser_id);
+    if (!entry) throw Error(ExitCode::failure, "parser " + req.parser_id + " is not available in the parse worker");
+    if (entry->info().version != req.parser_version)
+      throw Error(ExitCode::failure, fmt::format("parse worker has {} {}, but {} was asked for", req.parser_id,
+                                                 entry->info().version, req.parser_version));
+    maybe_inject_fault(req.input.working_copy);
+    auto parser = entry->make();
+    if (!parser) throw Error(ExitCode::failure, "parser " + req.parser_id + " is not available in this build");
+    parser->parse(req.input, sink);
+    sink.done();
+  } catch (const Error& e) {
+    sink.error(e.code(), e.what());
+  } catch (const std::bad_alloc&) {
+    sink.error(ExitCode::failure, fmt::format("parser ran out of memory (worker limit {} MiB)", memory >> 20));
+  } catch (const std::exception& e) {
+    sink.error(ExitCode::failure, fmt::format("parser failed: {}", e.what()));
+  }
+  sink.flush();
+  // _exit: no static destructors or leak checks after the filter is in place (LeakSanitizer needs ptrace).
+  ::_exit(0);
+}
