@@ -201,7 +201,9 @@ TEST_CASE("crafted files that crash, loop, hang, exhaust memory or try to write 
 
   // The report's limitations name every failed file.
   REQUIRE(test::run_cli("report --case " + q(case_dir) + " --format html --lang en") == 0);
-  const std::string html = slurp(case_dir / "reports" / "report.html");
+  std::string html;  // every page of the report (its file names are the report writer's business)
+  for (const auto& e : fs::directory_iterator(case_dir / "reports"))
+    if (e.path().extension() == ".html") html += slurp(e.path());
   CHECK_THAT(html, Catch::Contains("Files that could not be parsed"));
   CHECK_THAT(html, Catch::Contains("loop/mmssms.db"));
   CHECK_THAT(html, Catch::Contains("hang/mmssms.db"));
