@@ -101,7 +101,7 @@ int cmd_ingest(const fs::path& case_dir, const fs::path& evidence, const std::st
     opt.progress = Progress::wanted(g.quiet);
     if (!format.empty()) {
       opt.format = source_kind_from_name(format);
-      if (!opt.format) throw Error(ExitCode::usage, "unknown --format " + format + " (folder, tar, zip, ios-backup, android-backup)");
+      if (!opt.format) throw Error(ExitCode::usage, "unknown --format " + format + " (folder, tar, zip, ios-backup, android-backup, raw, e01, simg)");
     }
     int64_t run = s.db.begin_run("ingest", g.command_line, s.examiner.name());
     s.log({"ingest", "started", params});
@@ -536,12 +536,12 @@ int main(int argc, char** argv) {
   kc->add_option("--number", number, "Agency/lab case number (default: folder name)");
   kc->callback([&] { action = [&] { return cmd_case_create(case_dir, number); }; });
 
-  auto* ing = app.add_subcommand("ingest", "Add evidence (folder, tar, zip, iOS backup) to a case, hashing every item");
+  auto* ing = app.add_subcommand("ingest", "Add evidence (folder, tar, zip, iOS backup, disk image) to a case, hashing every item");
   ing->add_option("evidence", evidence, "Evidence path")->required();
   ing->add_option("--case", case_dir, "Case folder")->required();
   ing->add_option("--exhibit", exhibit, "Exhibit number (default E<id>)");
   ing->add_option("--label", label, "Free-text label, e.g. device owner");
-  ing->add_option("--format", format, "Force the format: folder, tar, zip, ios-backup, android-backup");
+  ing->add_option("--format", format, "Force the format: folder, tar, zip, ios-backup, android-backup, raw, e01, simg");
   ing->add_option("--password", evidence_password.value, "Password of encrypted evidence (e.g. an encrypted .ab backup); not recorded");
   ing->add_option("--password-file", evidence_password.file, "Read that password from the first line of a file");
   ing->callback([&] { action = [&] { return cmd_ingest(case_dir, evidence, exhibit, label, format); }; });

@@ -181,7 +181,8 @@ std::optional<ContainerFormat> sniff_container(const fs::path& path) {
 }
 
 bool has_raw_image_name(const fs::path& path) {
-  for (std::string_view ext : {".img", ".bin", ".dd", ".raw", ".001", ".dmg"})
+  // Not ".bin": too generic (firmware blobs, anything); a .bin disk image is still found by its signature.
+  for (std::string_view ext : {".img", ".dd", ".raw", ".001"})
     if (has_suffix_ci(path.filename().string(), ext)) return true;
   return false;
 }

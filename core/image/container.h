@@ -55,8 +55,9 @@ std::optional<ContainerFormat> sniff_container(const std::filesystem::path& path
 // exFAT, HFS+, APFS): checked before the archive probe, because a disk image starting with zero sectors reads
 // as an empty tar.
 bool has_media_signature(const std::filesystem::path& path);
-// True for the usual raw-image names (.img .bin .dd .raw .001 ...): such a file that is no archive is taken
-// as a raw image, and the volume layer says clearly when nothing inside is recognised.
+// True for the usual raw-image names (.img .dd .raw .001): such a file that is no archive is taken as a raw
+// image (an FDE-encrypted userdata.img has no signature), and the volume layer says clearly when nothing inside
+// is recognised.
 bool has_raw_image_name(const std::filesystem::path& path);
 
 // Opens the container read-only. For raw images named *.001 the following segments (.002, ...) are found
