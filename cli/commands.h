@@ -14,6 +14,7 @@ void register_image(CLI::App& app, Action& action);   // cli/cmd_image.cpp (imag
 void register_recover(CLI::App& app, Action& action);  // cli/cmd_recover.cpp
 void register_scan(CLI::App& app, Action& action);  // cli/cmd_scan.cpp (scan, hits)
 void register_tag(CLI::App& app, Action& action);     // cli/cmd_tag.cpp (tag, untag, tags, case set, evidence set)
+void register_acquire_android(CLI::App& app, Action& action);  // cli/cmd_acquire_android.cpp (acquire android)
 
 // `ingest BACKUP --password P` for an encrypted iOS backup (cli/cmd_ios_backup.cpp): called by the ingest
 // command when the evidence is one; ingests it as stored and its decryption as derived evidence.

@@ -137,6 +137,8 @@ class Connection {
   bool has_feature(const std::string& f) const { return features_.count(f) != 0; }
   std::string banner_property(const std::string& key) const;  // ro.product.model etc. from the banner
   std::string describe() const { return transport_->describe(); }
+  // I/O timeout from now on (a backup waits for the user's confirmation on the phone: use a long one).
+  void set_timeout(std::chrono::milliseconds t) { transport_->set_timeout(t); }
 
   // Opens a service ("shell,v2,raw:getprop", "sync:"). Throws AdbError(device_error) when the device refuses.
   std::unique_ptr<AdbStream> open(const std::string& service);
