@@ -393,29 +393,6 @@ int cmd_hash(const std::vector<std::string>& files) {
   return rc;
 }
 
-int cmd_report(const fs::path& case_dir, const std::string& format, std::string output, const std::string& lang,
-               size_t rows_per_page) {
-  Session s = open_session(case_dir);
-  json params{{"format", format}, {"lang", lang}, {"output", output}};
-  ReportResult r;
-  logged(s, "report", params, [&] {
-    if (format != "html") throw Error(ExitCode::usage, "report format " + format + " is not available yet (html)");
-    if (lang != "ja" && lang != "en") throw Error(ExitCode::usage, "--lang must be ja or en");
-    HtmlReportOptions opt;
-    opt.output = output.empty() ? s.db.reports_dir() / "report.html" : fs::path(output);
-    opt.lang = lang;
-    opt.rows_per_page = rows_per_page;
-    fs::create_directories(fs::absolute(opt.output).parent_path());
-    r = write_html_report(s.db, opt);
-    json outs = json::array();
-    for (const auto& f : r.files) outs.push_back({{"path", fs::absolute(f).string()}, {"sha256", hash_file(f).sha256}});
-    s.log({"report", "ok", params, json::array(), outs});
-    say(fmt::format("Report written: {} ({} files)", fs::absolute(r.index).string(), r.files.size()));
-    emit_json({{"index", fs::absolute(r.index).string()}, {"files", r.files.size()}});
-  });
-  return 0;
-}
-
 int cmd_parsers() {
   json arr = json::array();
   for (const auto& e : parser_registry()) {
@@ -518,7 +495,7 @@ int main(int argc, char** argv) {
   std::string case_dir, name, number, evidence, exhibit, label, format, output, query, key_file, lang = "ja", out_dir = "kanshiki-demo";
   std::vector<std::string> parsers, files;
   bool force = false;
-  size_t limit = 1000, rows_per_page = 1000;
+  size_t limit = 1000;
   std::function<int()> action;
 
   auto* examiner = app.add_subcommand("examiner", "Examiner identity (name + Ed25519 signing key)");
@@ -600,13 +577,7 @@ int main(int argc, char** argv) {
   ha->add_option("files", files, "Files")->required();
   ha->callback([&] { action = [&] { return cmd_hash(files); }; });
 
-  auto* re = app.add_subcommand("report", "Write the case report");
-  re->add_option("--case", case_dir, "Case folder")->required();
-  re->add_option("--format", format, "html")->required();
-  re->add_option("-o,--output", output, "Report file (default CASE/reports/report.html)");
-  re->add_option("--lang", lang, "ja or en")->check(CLI::IsMember({"ja", "en"}));
-  re->add_option("--rows-per-page", rows_per_page, "Artifact rows per HTML page");
-  re->callback([&] { action = [&] { return cmd_report(case_dir, format, output, lang, rows_per_page); }; });
+  // `report` lives in cli/cmd_report.cpp (court report, HTML and PDF).
 
   app.add_subcommand("parsers", "List the registered parsers")->callback([&] { action = [&] { return cmd_parsers(); }; });
 

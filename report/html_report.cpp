@@ -30,6 +30,7 @@
 #include "core/error.h"
 #include "core/timestamp.h"
 #include "kanshiki/version.h"
+#include "report/court_report.h"
 #include "report/report_common.h"
 #include "report/hits_section.h"
 
@@ -438,7 +439,8 @@ void append_provenance(std::string& h, const Ctx& ctx, const sql::Stmt& st) {
     h += fmt::format("<br><span class=\"rec\">{}</span>", ctx.tr("復元データ (RECOVERED)", "RECOVERED"));
 }
 
-TypeSummary write_type_pages(Ctx& ctx, sql::Db& db, std::string_view type, std::string_view table) {
+TypeSummary write_type_pages(Ctx& ctx, sql::Db& db, std::string_view type, std::string_view table,
+                             bool write_pages = true) {
   TypeSummary s{std::string(type), std::string(table), type_title(ctx, type)};
   s.count = report::artifact_count(db, type);
   {
@@ -446,7 +448,7 @@ TypeSummary write_type_pages(Ctx& ctx, sql::Db& db, std::string_view type, std::
     st.bind(1, type);
     if (st.step()) s.recovered = st.i64(0);
   }
-  if (s.count == 0) return s;
+  if (s.count == 0 || !write_pages) return s;  // court report of tagged findings: counts only, no pages
   const report::ArtifactLayout layout = report::artifact_layout(db, type, table);
 
   // Display order: times first, then direction, then the rest in table order.
@@ -670,14 +672,157 @@ std::string brief_files(std::string_view json_text) {
   return out;
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// Court sections (report/court_report.h): the same content and headings as the PDF.
+
+void append_kv_rows(std::string& h, const std::vector<LabelValue>& rows) {
+  h += "<table class=\"kv\">\n";
+  for (const auto& [k, v] : rows) h += "<tr><th>" + esc(k) + "</th><td>" + esc(v) + "</td></tr>\n";
+  h += "</table>\n";
+}
+
+void append_court_verdict(std::string& h, bool ok, const std::string& text, const std::vector<std::string>& details) {
+  h += fmt::format("<div class=\"{}\">{}", ok ? "verify-ok" : "verify-bad", esc(text));
+  if (!details.empty()) {
+    h += "<ul>";
+    for (const auto& d : details) h += "<li>" + esc(d) + "</li>";
+    h += "</ul>";
+  }
+  h += "</div>\n";
+}
+
+void write_court_sections(Ctx& ctx, Page& page, CaseDb& c, const CourtReport& r,
+                          const std::vector<TypeSummary>& types) {
+  const CourtText& t = court_text(ctx.ja);
+  const bool ja = ctx.ja;
+  std::string& h = page.html();
+  h += fmt::format("<p><strong>{}</strong></p>\n",
+                   esc(r.scope == FindingScope::tagged ? t.scope_tagged : t.scope_all));
+  h += fmt::format("<h2 id=\"court-admin\">{}</h2>\n", esc(t.s_admin));
+  append_kv_rows(h, r.admin);
+
+  h += fmt::format("<h2 id=\"court-items\">{}</h2>\n", esc(t.s_items));
+  for (const auto& e : r.evidence) {
+    h += fmt::format("<h3>E{} — {}{}</h3>\n", e.id, esc(e.exhibit), e.label.empty() ? "" : " (" + esc(e.label) + ")");
+    std::vector<LabelValue> rows = e.facts;
+    if (rows.empty())
+      rows.emplace_back(ja ? "端末情報" : "Device facts",
+                        ja ? "（未登録：kanshiki evidence set で記録）" : "(not recorded: see kanshiki evidence set)");
+    rows.emplace_back(ja ? "ファイル一覧（マニフェスト）SHA-256" : "Item manifest SHA-256", e.manifest_sha256);
+    if (!e.sha256.empty()) rows.emplace_back(ja ? "コンテナ SHA-256" : "Container SHA-256", e.sha256);
+    append_kv_rows(h, rows);
+  }
+  h += fmt::format("<p><a href=\"#evidence\">{}</a></p>\n",
+                   ctx.tr("取得元・ハッシュ値の詳細（証拠品の節）", "Source, hashes and item lists (Evidence section)"));
+
+  h += fmt::format("<h2 id=\"court-custody\">{}</h2>\n", esc(t.s_custody));
+  append_court_verdict(h, r.custody_verification.ok,
+                       std::string(r.custody_verification.ok ? t.verified_ok : t.verified_failed) + " — " +
+                           r.custody_verification.summary(),
+                       r.custody_verification.problems);
+  h += fmt::format("<p><a href=\"#custody\">{}</a></p>\n",
+                   ctx.tr("保管記録の全項目（保管の連鎖の節）", "Every custody entry (Chain of custody section)"));
+
+  h += fmt::format("<h2 id=\"court-method\">{}</h2>\n", esc(t.s_method));
+  append_kv_rows(h, r.method);
+  h += fmt::format("<table>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>\n",
+                   ctx.tr("パーサ", "Parser"), ctx.tr("版", "Version"), ctx.tr("ファイル数", "Files"),
+                   ctx.tr("抽出件数", "Artifacts"));
+  for (const auto& p : r.parsers)
+    h += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n", esc(p.id),
+                     esc(p.version), p.files, p.artifacts);
+  h += "</tbody>\n</table>\n";
+
+  h += fmt::format("<h2 id=\"court-integrity\">{}</h2>\n", esc(t.s_integrity));
+  {
+    std::vector<std::string> issues;
+    for (const auto& i : r.verify.issues)
+      issues.push_back(fmt::format("E{} {}: {} — {}", i.evidence_id, i.kind, i.path, i.detail));
+    append_court_verdict(h, r.verify.ok(),
+                         fmt::format("{} ({} {})", r.verify.ok() ? t.originals_unmodified : t.originals_modified,
+                                     r.verify.items_checked, ctx.tr("ファイルを再計算", "items re-hashed")),
+                         issues);
+  }
+  h += fmt::format("<table>\n<thead><tr><th>{}</th><th>{}</th><th>SHA-256</th></tr></thead>\n<tbody>\n",
+                   ctx.tr("番号", "Seq"), ctx.tr("出力ファイル", "Exported file"));
+  for (const auto& f : r.exported_files)
+    h += fmt::format("<tr><td class=\"num\">{}</td><td>{}</td><td class=\"hash\">{}</td></tr>\n", f.seq, esc(f.path),
+                     esc(f.sha256));
+  h += "</tbody>\n</table>\n";
+
+  h += fmt::format("<h2 id=\"court-results\">{}</h2>\n", esc(t.s_results));
+  h += fmt::format("<p>{} ({})</p>\n", esc(r.scope == FindingScope::tagged ? t.scope_tagged : t.scope_all),
+                   r.findings_in_scope);
+  if (r.findings_in_scope == 0) h += "<p>" + esc(t.no_findings) + "</p>\n";
+  if (r.scope == FindingScope::all) {
+    h += "<ul>\n";
+    for (const auto& ts : types)
+      if (!ts.first_page.empty())
+        h += fmt::format("<li><a href=\"{}\">{}</a> ({})</li>\n", esc(ts.first_page), esc(ts.title), ts.count);
+    h += "</ul>\n";
+  } else {
+    // Tagged findings are chosen by the examiner, so they are few enough to list inline (streamed anyway).
+    for (const auto& tc : r.types) {
+      if (tc.in_scope == 0) continue;
+      h += fmt::format("<h3>{} ({})</h3>\n<table>\n<thead><tr><th>ID</th><th>{}</th><th>{}</th><th>{}</th></tr>"
+                       "</thead>\n<tbody>\n",
+                       esc(artifact_type_label(tc.type, ja)), tc.in_scope,
+                       ctx.tr("日時 (UTC / UTC+09:00)", "Time (UTC / UTC+09:00)"), ctx.tr("内容", "Content"),
+                       ctx.tr("出所", "Provenance"));
+      FindingCursor cursor(c.db(), tc.type, tc.table, r.scope, ja, r.offset_minutes);
+      Finding f;
+      while (cursor.next(f)) {
+        h += fmt::format("<tr id=\"a{}\"{}><td class=\"num\">{}</td><td>{}<br>{}</td><td>", f.id,
+                         f.recovered ? " class=\"recovered\"" : "", f.id, esc(f.time_utc), esc(f.time_local));
+        if (!f.tags.empty()) h += "<strong>[" + esc(f.tags) + "]</strong><br>";
+        for (const auto& [k, v] : f.fields) h += "<b>" + esc(k) + "</b>: " + esc(v) + "<br>";
+        h += fmt::format("</td><td class=\"prov\">{} {}<br>{}<br>{}<br>SHA-256 {}{}</td></tr>\n", esc(f.evidence),
+                         esc(f.item_path), esc(f.location), esc(f.parser), hash_prefix(f.item_sha256),
+                         f.recovered ? fmt::format("<br><span class=\"rec\">{}</span>", esc(t.recovered)) : "");
+        page.maybe_flush();
+      }
+      h += "</tbody>\n</table>\n";
+    }
+  }
+
+  h += fmt::format("<h2 id=\"court-limitations\">{}</h2>\n", esc(t.s_limitations));
+  if (r.failures.empty()) h += fmt::format("<p>{}</p>\n", ctx.tr("解析できなかったファイル：なし。", "Files that failed: none."));
+  else {
+    h += "<ul>\n";
+    for (const auto& f : r.failures) h += "<li>" + esc(f) + "</li>\n";
+    h += "</ul>\n";
+  }
+  h += fmt::format("<p><a href=\"#parsers\">{}</a> · <a href=\"#warnings\">{}</a></p>\n",
+                   ctx.tr("パーサの既知の制限事項", "Known parser limitations"), ctx.tr("警告", "Warnings"));
+
+  h += fmt::format("<h2 id=\"court-signoff\">{}</h2>\n", esc(t.s_signoff));
+  append_kv_rows(h, {{std::string(t.examiner), r.examiner_name},
+                     {std::string(ctx.tr("職・資格", "Title / qualification")),
+                      r.examiner_title.empty() ? std::string(t.not_stated) : r.examiner_title},
+                     {std::string(t.fingerprint), r.examiner_fingerprint},
+                     {std::string(t.signature), ""}});
+  append_kv_rows(h, {{std::string(t.reviewer), r.reviewer.empty() ? std::string(t.not_stated) : r.reviewer},
+                     {std::string(t.date), r.review_date.empty() ? std::string(t.not_stated) : r.review_date},
+                     {std::string(t.signature), ""}});
+
+  h += fmt::format("<h2 id=\"court-appendix\">{}</h2>\n<ul>\n", esc(t.s_appendix));
+  for (const auto& e : r.evidence)
+    h += fmt::format("<li><a href=\"{}\">E{} {}</a> — {} {}</li>\n", esc(ctx.page_name(fmt::format("items_E{}", e.id), 1)),
+                     e.id, esc(e.exhibit), e.items, ctx.tr("ファイル（MD5・SHA-1・SHA-256）", "items (MD5, SHA-1, SHA-256)"));
+  h += "</ul>\n";
+  page.maybe_flush();
+}
+
 void write_index(Ctx& ctx, CaseDb& c, const Verification& verification, const std::vector<TypeSummary>& types,
-                 const std::vector<EvidenceSummary>& evidence_pages, int64_t warning_count) {
+                 const std::vector<EvidenceSummary>& evidence_pages, int64_t warning_count,
+                 const CourtReport* court = nullptr) {
   sql::Db& db = c.db();
   Page page(ctx, ctx.index_name,
             std::string(ctx.tr("解析報告書", "Forensic report")) + " — " + ctx.case_number);
   std::string& h = page.html();
 
   append_verification(h, ctx, verification);
+  if (court) write_court_sections(ctx, page, c, *court, types);
 
   // Table of contents.
   h += fmt::format("<h2 id=\"toc\">{}</h2>\n<ol>\n", ctx.tr("目次", "Contents"));
@@ -989,7 +1134,8 @@ ReportResult write_html_report(CaseDb& c, const HtmlReportOptions& options) {
   report::ReadSnapshot snapshot(c.db());
   std::vector<TypeSummary> types;
   for (const auto& [type, table] : kArtifactTables)
-    types.push_back(write_type_pages(ctx, c.db(), type, table));
+    types.push_back(write_type_pages(ctx, c.db(), type, table,
+                                     !options.court || options.court->scope == FindingScope::all));
   const std::vector<EvidenceSummary> evidence_pages = write_item_pages(ctx, c.db());
   int64_t warning_count = 0;
   {
@@ -1001,7 +1147,7 @@ ReportResult write_html_report(CaseDb& c, const HtmlReportOptions& options) {
     write_paginated(ctx, "warnings", std::string(ctx.tr("警告", "Warnings")), "", warnings_thead(ctx),
                     warning_count, st, render_warning);
   }
-  write_index(ctx, c, verification, types, evidence_pages, warning_count);
+  write_index(ctx, c, verification, types, evidence_pages, warning_count, options.court);
   remove_stale_pages(ctx);
 
   ReportResult result;
