@@ -5,6 +5,7 @@ namespace kanshiki::cli {
 
 void register_all_command_groups(CLI::App& app, Action& action) {
   register_export(app, action);
+  register_digest(app, action);
   register_image(app, action);
   register_tag(app, action);
   register_report(app, action);
