@@ -31,6 +31,16 @@ MappedFile::~MappedFile() {
   if (data_) ::munmap(data_, size_);
 }
 
+void MappedFile::release(uint64_t offset, uint64_t length) const {
+  if (!data_ || offset >= size_) return;
+  const uint64_t mem_page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+  uint64_t begin = (offset + mem_page - 1) / mem_page * mem_page;
+  uint64_t end = std::min<uint64_t>(offset + length, size_) / mem_page * mem_page;
+  if (end <= begin) return;
+  // A private, never-written, read-only file mapping: MADV_DONTNEED only drops the page-table entries.
+  ::madvise(static_cast<char*>(data_) + begin, end - begin, MADV_DONTNEED);
+}
+
 std::optional<DbHeader> parse_db_header(Bytes file) {
   if (file.size() < 100 || std::memcmp(file.data(), "SQLite format 3", 16) != 0) return std::nullopt;
   const unsigned char* p = ubytes(file);

@@ -23,6 +23,9 @@ class MappedFile {
   MappedFile(const MappedFile&) = delete;
   MappedFile& operator=(const MappedFile&) = delete;
   Bytes bytes() const { return {static_cast<const char*>(data_), size_}; }
+  // Drops the resident pages of [offset, offset + length) (rounded inwards to whole memory pages). The
+  // mapping stays valid: a later read faults the bytes in again from the file.
+  void release(uint64_t offset, uint64_t length) const;
   bool empty() const { return size_ == 0; }
 
  private:

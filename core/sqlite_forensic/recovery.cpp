@@ -80,6 +80,13 @@ class Recoverer {
   Bytes main_page(uint32_t pgno) const {
     uint64_t off = uint64_t(pgno - 1) * header_.page_size;
     if (pgno == 0 || off + header_.page_size > db_.size()) return {};
+    // The tree walks and the page scan each touch every page once; on a memory-mapped file the touched
+    // pages stay resident until released, so they are let go every kResidentBudget bytes.
+    touched_ += header_.page_size;
+    if (opt_.release_resident && touched_ >= kResidentBudget) {
+      touched_ = 0;
+      opt_.release_resident();
+    }
     return db_.substr(off, header_.page_size);
   }
 
@@ -368,6 +375,8 @@ class Recoverer {
     found.clear();
   }
 
+  static constexpr uint64_t kResidentBudget = 64u << 20;
+  mutable uint64_t touched_ = 0;
   Bytes db_, wal_bytes_, journal_bytes_;
   RecoveryOptions opt_;
   DbHeader header_;
@@ -454,7 +463,9 @@ RecoveryResult recover_file(const std::filesystem::path& db_path, const Recovery
   MappedFile db(db_path);
   MappedFile wal(db_path.string() + "-wal");
   MappedFile journal(db_path.string() + "-journal");
-  return recover(db.bytes(), wal.bytes(), journal.bytes(), opt);
+  RecoveryOptions with_release = opt;
+  if (!with_release.release_resident) with_release.release_resident = [&db] { db.release(0, db.bytes().size()); };
+  return recover(db.bytes(), wal.bytes(), journal.bytes(), with_release);
 }
 
 void drop_live_duplicates(const sql::Db& live, RecoveryResult& result) {

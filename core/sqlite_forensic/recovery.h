@@ -8,6 +8,7 @@
 // Results are candidates: `drop_live_duplicates` removes those equal to a live row.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,6 +41,10 @@ struct RecoveryOptions {
   bool wal = true;
   bool journal = true;
   uint64_t base_offset = 0;  // where the database image starts in the container (carving from a blob)
+  // Called after every 64 MiB of main-file pages read: recover_file passes the memory map's release, so a
+  // 1 GB database never stays resident (pages a later step revisits are faulted in again). Callers that
+  // hold the bytes in their own memory leave it empty.
+  std::function<void()> release_resident;
 };
 
 struct RecoveryResult {
