@@ -21,6 +21,7 @@
 #include "parsers/telegram_android.h"
 #include "parsers/line_android.h"
 #include "parsers/line_ios.h"
+#include "parsers/android_content_query.h"
 
 namespace kanshiki {
 
@@ -47,6 +48,7 @@ const std::vector<ParserEntry>& parser_registry() {
       {parsers::telegram_android::info, parsers::telegram_android::make},
       {parsers::line_android::info, parsers::line_android::make},
       {parsers::line_ios::info, parsers::line_ios::make},
+      {parsers::android_content_query::info, parsers::android_content_query::make},
   };
   return entries;
 }

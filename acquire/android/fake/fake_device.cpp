@@ -40,6 +40,9 @@ FakeDevice sample_device(const fs::path& root) {
       {"Accounts: 2\n  Account {name=sato.taro.k@gmail.com, type=com.google}\n"
        "  Account {name=佐藤太郎, type=jp.naver.line.android}\n",
        "", 0};
+  d.commands["dumpsys package packages"] = {
+      "Packages:\n  Package [jp.naver.line.android] (fake):\n    versionName=13.20.0\n    firstInstallTime=2023-04-01 10:00:00\n",
+      "", 0};
   d.commands["service call iphonesubinfo 1 s16 com.android.shell"] = {
       "Result: Parcel(ffffffff ffffffff '........')\n", "", 0};  // modern Android refuses the shell
   d.commands["content query --uri content://sms --projection _id:thread_id:address:date:date_sent:type:read:body"] = {

@@ -1,0 +1,247 @@
+// Output grammar: aosp-mirror/platform_frameworks_base cmds/content/src/com/android/commands/content/Content.java
+// (QueryCommand.onExecute): "Row: <i> <col>=<val>, <col>=<val>, ..."; NULL prints as "NULL", blobs as "BLOB".
+// The acquisition always passes an explicit colon-separated --projection, so the column order is known and the
+// ambiguous text is split by looking for ", <next column>=" in that order (formats-and-protocols.md 1.6).
+// Old devices printed INTEGER columns with getInt: millisecond dates are then truncated to 32 bits; such times
+// are flagged with a warning.
+#include "parsers/android_content_query.h"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "core/phone.h"
+#include "parsers/file_emitter.h"
+
+namespace kanshiki::parsers::android_content_query {
+namespace {
+
+const std::vector<std::string> kSmsColumns = {"_id", "thread_id", "address", "date", "date_sent", "type", "read", "body"};
+const std::vector<std::string> kCallColumns = {"_id", "number", "date", "duration", "type", "name", "countryiso"};
+const std::vector<std::string> kPhoneColumns = {"_id", "raw_contact_id", "display_name", "data1"};
+
+std::optional<int64_t> as_int(const std::optional<std::string>& v) {
+  if (!v || v->empty()) return std::nullopt;
+  try {
+    size_t used = 0;
+    long long x = std::stoll(*v, &used);
+    if (used != v->size()) return std::nullopt;
+    return x;
+  } catch (...) {
+    return std::nullopt;
+  }
+}
+std::string text(const PrintedRow& r, const std::string& col) {
+  auto it = r.values.find(col);
+  return it == r.values.end() || !it->second ? std::string() : *it->second;
+}
+std::optional<std::string> value(const PrintedRow& r, const std::string& col) {
+  auto it = r.values.find(col);
+  return it == r.values.end() ? std::nullopt : it->second;
+}
+
+// A millisecond time; a value that fits 32 bits cannot be a real ms date (getInt truncation on old devices).
+Timestamp ms_time(const PrintedRow& r, const std::string& col, FileEmitter& out) {
+  auto v = as_int(value(r, col));
+  if (!v) return {};
+  if (*v != 0 && *v > -2147483649LL && *v < 2147483648LL)
+    out.warn(fmt::format("row {}: {}={} looks truncated to 32 bits (old Android printed INTEGER columns with getInt)",
+                         r.index, col, *v));
+  return Timestamp::from_int(*v, EpochKind::unix_ms);
+}
+
+Direction sms_direction(int64_t type) {
+  if (type == 1) return Direction::incoming;
+  if (type >= 2 && type <= 6) return Direction::outgoing;
+  return Direction::unknown;
+}
+std::string sms_status(int64_t type, std::optional<int64_t> read) {
+  switch (type) {
+    case 1:
+      return read == 0 ? "unread" : "read";
+    case 2:
+      return "sent";
+    case 3:
+      return "draft";
+    case 4:
+      return "outbox";
+    case 5:
+      return "failed";
+    case 6:
+      return "queued";
+  }
+  return fmt::format("type {}", type);
+}
+CallDirection call_direction(int64_t type) {
+  switch (type) {
+    case 1:
+      return CallDirection::incoming;
+    case 2:
+      return CallDirection::outgoing;
+    case 3:
+    case 4:
+      return CallDirection::missed;
+    case 5:
+      return CallDirection::rejected;
+    case 6:
+      return CallDirection::blocked;
+  }
+  return CallDirection::unknown;
+}
+
+class ContentQueryParser final : public Parser {
+ public:
+  const ParserInfo& info() const override { return android_content_query::info(); }
+
+  void parse(const ParseInput& in, ArtifactSink& sink) override {
+    std::string name = std::filesystem::path(in.item_path).filename().string();
+    const std::vector<std::string>* cols = nullptr;
+    std::string table;
+    if (name == "content_sms.txt") cols = &kSmsColumns, table = "content://sms";
+    else if (name == "content_call_log.txt") cols = &kCallColumns, table = "content://call_log/calls";
+    else if (name == "content_contacts.txt") cols = &kPhoneColumns, table = "content://com.android.contacts/data/phones";
+    else return;  // mms/calendar outputs are kept as evidence files; not turned into artifacts (limitation)
+    std::ifstream f(in.working_copy, std::ios::binary);
+    if (!f) throw Error(ExitCode::evidence_unreadable, "cannot read " + in.item_path);
+    std::string data((std::istreambuf_iterator<char>(f)), {});
+    FileEmitter out(in, info(), sink, table);
+    auto rows = parse_rows(data, *cols);
+    if (rows.empty() && data.find("No result found.") == std::string::npos && !data.empty())
+      out.warn("no `Row:` lines: not content-query output, or an error message instead of rows");
+    std::map<std::string, Contact> contacts;  // by raw_contact_id: one Contact with all its phones
+    std::map<std::string, std::pair<int64_t, uint64_t>> contact_where;
+    for (const auto& r : rows) {
+      for (const auto& p : r.problems) out.warn(fmt::format("row {}: {}", r.index, p));
+      std::string detail = fmt::format("Row: {} (_id={})", r.index, text(r, "_id"));
+      if (cols == &kSmsColumns) {
+        Message m;
+        m.app = "sms";
+        m.kind = "sms";
+        m.thread_key = text(r, "thread_id");
+        int64_t type = as_int(value(r, "type")).value_or(-1);
+        m.direction = sms_direction(type);
+        m.time = ms_time(r, "date", out);
+        m.text = text(r, "body");
+        m.status = sms_status(type, as_int(value(r, "read")));
+        std::string address = text(r, "address");
+        if (m.direction == Direction::incoming) m.sender = address;
+        else if (!address.empty()) m.recipients.push_back(address);
+        out.emit(std::move(m), detail, static_cast<int64_t>(r.offset));
+      } else if (cols == &kCallColumns) {
+        Call c;
+        c.app = "phone";
+        c.number = text(r, "number");
+        c.number_e164 = normalize_phone_e164(c.number, text(r, "countryiso").empty() ? "JP" : text(r, "countryiso"));
+        c.name = text(r, "name");
+        c.direction = call_direction(as_int(value(r, "type")).value_or(-1));
+        c.time = ms_time(r, "date", out);
+        c.duration_s = as_int(value(r, "duration"));
+        c.country_iso = text(r, "countryiso");
+        out.emit(std::move(c), detail, static_cast<int64_t>(r.offset));
+      } else {
+        std::string key = text(r, "raw_contact_id");
+        Contact& c = contacts[key];
+        c.app = "contacts";
+        if (c.name.empty()) c.name = text(r, "display_name");
+        if (!text(r, "data1").empty()) c.phones.push_back(text(r, "data1"));
+        contact_where.try_emplace(key, r.index, r.offset);
+      }
+    }
+    for (auto& [key, c] : contacts) {
+      auto [index, offset] = contact_where[key];
+      out.emit(std::move(c), fmt::format("raw_contact_id={} (first Row: {})", key, index), static_cast<int64_t>(offset));
+    }
+  }
+};
+
+}  // namespace
+
+std::vector<PrintedRow> parse_rows(const std::string& text, const std::vector<std::string>& columns) {
+  // 1. Group lines into rows: a row starts at a line "Row: <digits> "; other lines continue the previous row.
+  struct Raw {
+    int64_t index;
+    uint64_t offset;
+    std::string body;
+  };
+  std::vector<Raw> raws;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t eol = text.find('\n', pos);
+    size_t end = eol == std::string::npos ? text.size() : eol;
+    std::string_view line(text.data() + pos, end - pos);
+    bool starts_row = false;
+    if (line.rfind("Row: ", 0) == 0) {
+      size_t d = 5;
+      while (d < line.size() && line[d] >= '0' && line[d] <= '9') ++d;
+      if (d > 5 && d < line.size() && line[d] == ' ') {
+        starts_row = true;
+        raws.push_back({std::stoll(std::string(line.substr(5, d - 5))), pos, std::string(line.substr(d + 1))});
+      }
+    }
+    if (!starts_row && !raws.empty()) {
+      raws.back().body += '\n';
+      raws.back().body += line;
+    }
+    pos = end + 1;
+  }
+  // 2. Split each row by the expected columns in order.
+  std::vector<PrintedRow> rows;
+  for (auto& raw : raws) {
+    PrintedRow r;
+    r.index = raw.index;
+    r.offset = raw.offset;
+    const std::string& b = raw.body;
+    size_t at = 0;
+    for (size_t i = 0; i < columns.size(); ++i) {
+      std::string head = columns[i] + "=";
+      if (b.compare(at, head.size(), head) != 0) {
+        r.problems.push_back("column '" + columns[i] + "' not where expected");
+        break;
+      }
+      size_t start = at + head.size();
+      size_t stop = b.size();
+      if (i + 1 < columns.size()) {
+        // The value ends at the first ", <next column>=" — later columns cannot appear inside it in a way
+        // that is distinguishable, so this is the only reading the printed form allows.
+        size_t next = b.find(", " + columns[i + 1] + "=", start);
+        if (next == std::string::npos) {
+          r.problems.push_back("column '" + columns[i + 1] + "' missing");
+          stop = b.size();
+        } else {
+          stop = next;
+        }
+      }
+      std::string v = b.substr(start, stop - start);
+      if (v == "NULL") r.values[columns[i]] = std::nullopt;
+      else r.values[columns[i]] = v;
+      at = stop + 2;
+      if (stop == b.size()) break;
+    }
+    rows.push_back(std::move(r));
+  }
+  return rows;
+}
+
+const ParserInfo& info() {
+  static const ParserInfo i{"android.content_query",
+                            "1.0.0",
+                            Platform::android,
+                            "Android content providers (adb logical)",
+                            "SMS, call log and contact phones from `content query` output saved by `kanshiki acquire "
+                            "android` (logical/content_*.txt)",
+                            {Locator{"**/logical/content_sms.txt"}, Locator{"**/logical/content_call_log.txt"},
+                             Locator{"**/logical/content_contacts.txt"}},
+                            {
+                                "Text output: a body containing \", <next column>=\" cannot be told apart from a "
+                                "column boundary; such rows are split at the first occurrence.",
+                                "BLOB values print as the literal BLOB; their bytes are not available.",
+                                "MMS and calendar outputs are kept as files but not turned into artifacts.",
+                                "Deleted records are not available through content providers.",
+                            }};
+  return i;
+}
+
+std::unique_ptr<Parser> make() { return std::make_unique<ContentQueryParser>(); }
+
+}  // namespace kanshiki::parsers::android_content_query
