@@ -6,7 +6,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "acquire/ios/acquisition.h"
 #include "acquire/ios/sim/ios_device_sim.h"
+#include "core/evidence/source.h"
 #include "tests/test_support.h"
 
 using namespace kanshiki;
@@ -179,5 +181,157 @@ TEST_CASE("simulator faults: refused service and failed backup are reported by i
     std::string out;
     run_against(sim, "idevicebackup2 backup --full " + q(dir / "out"), &out);
     CHECK(out.find("Could not start service com.apple.mobilebackup2") != std::string::npos);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Our acquisition code (acquire/ios/acquisition.h, libimobiledevice) against the simulator.
+
+namespace {
+
+// libimobiledevice reads USBMUXD_SOCKET_ADDRESS from the environment of this process.
+struct MuxEnv {
+  explicit MuxEnv(const ios_sim::Simulator& sim) { ::setenv("USBMUXD_SOCKET_ADDRESS", sim.mux_address().c_str(), 1); }
+  ~MuxEnv() { ::unsetenv("USBMUXD_SOCKET_ADDRESS"); }
+};
+
+ios_acquire::AcquireOptions acquire_options(const fs::path& container, std::vector<std::string>* messages = nullptr,
+                                            std::vector<ios_acquire::Step>* steps = nullptr) {
+  ios_acquire::AcquireOptions o;
+  o.container = container;
+  o.trust_wait_s = 5;
+  o.io_timeout_s = 2;
+  if (messages) o.on_message = [messages](const std::string& m) { messages->push_back(m); };
+  if (steps) o.on_step = [steps](const ios_acquire::Step& s) { steps->push_back(s); };
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("acquire ios: device facts, pair record kept, full backup byte-exact and hashed as it lands", "[ios][acquire]") {
+  const Samples* s = samples_or_skip();
+  if (!s) return;
+  test::TempDir dir;
+  auto config = sim_config(dir / "mux.sock", s->plain);
+  config.faults.chunk_bytes = 1000;  // many small blocks
+  ios_sim::Simulator sim(config);
+  sim.start();
+  MuxEnv env(sim);
+  CHECK(ios_acquire::list_devices() == std::vector<std::string>{sim.config().udid});
+
+  std::vector<ios_acquire::Step> steps;
+  auto r = ios_acquire::acquire_backup(acquire_options(dir / "c", nullptr, &steps));
+  INFO(r.error);
+  REQUIRE(r.complete);
+  CHECK(r.facts.at("ProductType") == "iPhone14,5");
+  CHECK(r.facts.at("SerialNumber") == sim.config().values.at("SerialNumber"));
+  CHECK(r.facts.at("UniqueDeviceID") == sim.config().udid);
+  CHECK(r.facts.count("InternationalMobileEquipmentIdentity"));
+  CHECK(r.facts.at("PasswordProtected") == "true");
+  CHECK_FALSE(r.encrypted);
+  CHECK(fs::exists(dir / "c/pair_record.plist"));
+  CHECK((fs::status(dir / "c/pair_record.plist").permissions() & fs::perms::others_read) == fs::perms::none);
+
+  size_t files = 0;
+  for (const auto& e : fs::recursive_directory_iterator(s->plain)) {
+    if (!e.is_regular_file() || e.path().filename() == "Info.plist") continue;
+    ++files;
+    fs::path rel = fs::relative(e.path(), s->plain);
+    INFO(rel.string());
+    REQUIRE(fs::exists(dir / "c/backup" / rel));
+    CHECK(test::file_sha256(dir / "c/backup" / rel) == test::file_sha256(e.path()));
+  }
+  CHECK(r.files == files + 1);  // + Info.plist written by us
+  // manifest.tsv: one line per file with the SHA-256 of what landed.
+  std::string manifest = slurp(dir / "c/manifest.tsv");
+  CHECK(manifest.find(test::file_sha256(dir / "c/backup/Manifest.db")) != std::string::npos);
+  CHECK(slurp(dir / "c/acquisition.json").find("\"status\": \"complete\"") != std::string::npos);
+  for (const auto& e : fs::recursive_directory_iterator(dir / "c")) CHECK(e.path().extension() != ".partial");
+  bool backup_step = false;
+  for (const auto& st : steps) backup_step |= st.action == "backup" && st.status == "ok";
+  CHECK(backup_step);
+
+  // The acquired folder is an ordinary backup for the evidence layer.
+  auto src = open_evidence(dir / "c/backup");
+  CHECK(src->kind() == SourceKind::ios_backup);
+}
+
+TEST_CASE("acquire ios: pairing asks to tap Trust; refused trust, locked service, unplug and device errors are named",
+          "[ios][acquire]") {
+  const Samples* s = samples_or_skip();
+  if (!s) return;
+  {  // no pair record: the Trust prompt is shown twice, then accepted, and the record is saved to usbmuxd
+    test::TempDir dir;
+    auto config = sim_config(dir / "mux.sock", s->plain);
+    config.faults.no_pair_record = true;
+    config.faults.trust_after_prompts = 2;
+    ios_sim::Simulator sim(config);
+    sim.start();
+    MuxEnv env(sim);
+    std::vector<std::string> messages;
+    auto r = ios_acquire::read_facts(acquire_options(dir / "c", &messages));
+    INFO(r.error);
+    CHECK(r.complete);
+    REQUIRE_FALSE(messages.empty());
+    CHECK(messages[0].find("Trust") != std::string::npos);
+    CHECK(sim.paired());
+    CHECK(contains(sim.log(), "usbmuxd SavePairRecord"));
+  }
+  {  // "Don't Trust"
+    test::TempDir dir;
+    auto config = sim_config(dir / "mux.sock", s->plain);
+    config.faults.no_pair_record = true;
+    config.faults.refuse_trust = true;
+    ios_sim::Simulator sim(config);
+    sim.start();
+    MuxEnv env(sim);
+    auto r = ios_acquire::read_facts(acquire_options(dir / "c"));
+    CHECK_FALSE(r.complete);
+    CHECK(r.failure == ios_acquire::Failure::trust_refused);
+    CHECK(r.error.find("Trust") != std::string::npos);
+  }
+  {  // backup service refused
+    test::TempDir dir;
+    auto config = sim_config(dir / "mux.sock", s->plain);
+    config.faults.refuse_mobilebackup2 = true;
+    ios_sim::Simulator sim(config);
+    sim.start();
+    MuxEnv env(sim);
+    auto r = ios_acquire::acquire_backup(acquire_options(dir / "c"));
+    CHECK(r.failure == ios_acquire::Failure::service_refused);
+    CHECK(slurp(dir / "c/acquisition.json").find("\"status\": \"incomplete\"") != std::string::npos);
+  }
+  {  // cable pulled in the middle of the upload: incomplete, no .partial left as if it were complete
+    test::TempDir dir;
+    auto config = sim_config(dir / "mux.sock", s->plain);
+    config.faults.disconnect_after_bytes = 60000;
+    config.faults.chunk_bytes = 4096;
+    ios_sim::Simulator sim(config);
+    sim.start();
+    MuxEnv env(sim);
+    auto r = ios_acquire::acquire_backup(acquire_options(dir / "c"));
+    INFO(r.error);
+    CHECK_FALSE(r.complete);
+    CHECK(r.failure == ios_acquire::Failure::disconnected);
+    CHECK(slurp(dir / "c/acquisition.json").find("\"status\": \"incomplete\"") != std::string::npos);
+    CHECK_FALSE(fs::exists(dir / "c/backup/Status.plist"));
+  }
+  {  // the device reports a failure
+    test::TempDir dir;
+    auto config = sim_config(dir / "mux.sock", s->plain);
+    config.faults.backup_error_code = 105;
+    ios_sim::Simulator sim(config);
+    sim.start();
+    MuxEnv env(sim);
+    auto r = ios_acquire::acquire_backup(acquire_options(dir / "c"));
+    CHECK(r.failure == ios_acquire::Failure::device_error);
+    CHECK(r.error.find("105") != std::string::npos);
+  }
+  {  // nothing attached
+    test::TempDir dir;
+    ::setenv("USBMUXD_SOCKET_ADDRESS", ("UNIX:" + (dir / "none.sock").string()).c_str(), 1);
+    auto r = ios_acquire::read_facts(acquire_options(dir / "c"));
+    ::unsetenv("USBMUXD_SOCKET_ADDRESS");
+    CHECK(r.failure == ios_acquire::Failure::no_device);
   }
 }

@@ -1,6 +1,9 @@
 #include "acquire/ios/sim/ios_device_sim.h"
 
 #include <arpa/inet.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
 #include <plist/plist.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -147,6 +150,25 @@ std::string dl_name(plist_t msg) {
   return out;
 }
 
+// The device's RSA public key in PKCS#1 PEM (what lockdownd's DevicePublicKey holds): the host builds the
+// device certificate of a new pair record from it. A fresh 1024-bit key per simulator is plenty for tests.
+std::string make_device_public_key() {
+  EVP_PKEY* key = EVP_RSA_gen(1024);
+  if (!key) return "";
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+  const RSA* rsa = EVP_PKEY_get0_RSA(key);
+  BIO* bio = BIO_new(BIO_s_mem());
+  PEM_write_bio_RSAPublicKey(bio, rsa);
+#pragma GCC diagnostic pop
+  char* data = nullptr;
+  long len = BIO_get_mem_data(bio, &data);
+  std::string pem(data, static_cast<size_t>(len));
+  BIO_free(bio);
+  EVP_PKEY_free(key);
+  return pem;
+}
+
 }  // namespace
 
 Simulator::Simulator(Config config) : config_(std::move(config)) {
@@ -201,6 +223,7 @@ std::vector<std::string> Simulator::log() const {
 
 void Simulator::start() {
   if (running_) return;
+  if (device_public_key_.empty()) device_public_key_ = make_device_public_key();
   if (config_.faults.no_pair_record) paired_ = false;
   else paired_ = true;
   std::error_code ec;
@@ -348,6 +371,8 @@ void Simulator::serve_lockdown(int fd) {
           plist_dict_set_item(value, "PasswordProtected", plist_new_bool(config_.password_protected));
         } else if (key == "PasswordProtected") {
           value = plist_new_bool(config_.password_protected);
+        } else if (key == "DevicePublicKey") {
+          value = plist_new_data(device_public_key_.data(), device_public_key_.size());
         } else if (auto it = config_.values.find(key); it != config_.values.end()) {
           // Before a session a real device only answers a few keys; ProductVersion is the one the host needs.
           if (session || key == "ProductVersion" || key == "ProductType" || key == "UniqueDeviceID")
@@ -392,7 +417,10 @@ void Simulator::serve_lockdown(int fd) {
         plist_dict_set_item(reply.p, "Error", plist_new_string("InvalidService"));
       }
     } else if (request == "Pair" || request == "ValidatePair") {
-      if (config_.faults.refuse_trust) {
+      if (request == "Pair" && pending_answers_ < config_.faults.trust_after_prompts) {
+        ++pending_answers_;  // the examiner has not tapped Trust yet
+        plist_dict_set_item(reply.p, "Error", plist_new_string("PairingDialogResponsePending"));
+      } else if (config_.faults.refuse_trust) {
         plist_dict_set_item(reply.p, "Error", plist_new_string("UserDeniedPairing"));
       } else {
         paired_ = true;

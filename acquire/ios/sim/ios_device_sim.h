@@ -23,6 +23,7 @@ namespace kanshiki::ios_sim {
 struct Faults {
   bool no_pair_record = false;        // usbmuxd has no record: the host must pair ("Trust this computer")
   bool refuse_trust = false;          // Pair answered UserDeniedPairing
+  int trust_after_prompts = 0;        // Pair answered PairingDialogResponsePending this many times first
   bool refuse_mobilebackup2 = false;  // StartService of mobilebackup2 refused (e.g. device locked / MDM)
   int64_t disconnect_after_bytes = -1;  // close the backup connection after this many file bytes (unplug)
   uint64_t backup_error_code = 0;     // final DLMessageProcessMessage ErrorCode (0 = success)
@@ -78,6 +79,8 @@ class Simulator {
   std::vector<std::string> log_;
   std::string buid_ = "5A1B2C3D-0000-4000-8000-00000000CAFE";
   std::string host_id_;
+  std::string device_public_key_;
+  std::atomic<int> pending_answers_{0};
 };
 
 }  // namespace kanshiki::ios_sim
