@@ -115,6 +115,10 @@ JsonStreamResult stream_json_records(const std::filesystem::path& file,
   } catch (const json::parse_error& e) {
     result.error = e.what();
     result.error_offset = e.byte;
+  } catch (const json::out_of_range& e) {
+    // A number too large for any numeric type (e.g. "356812004e2024"); found by fuzz_parser_file.
+    result.error = e.what();
+    result.error_offset = buf.position();
   }
   if (std::ferror(f.get()))
     throw Error(ExitCode::evidence_unreadable, fmt::format("read error in {}", file.string()));
