@@ -8,7 +8,10 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
 #include <random>
+#include <sstream>
 
 #include "acquire/android/adb_protocol.h"
 #include "acquire/android/adb_services.h"
@@ -315,4 +318,172 @@ TEST_CASE("adb client: faults are named (drop mid-file, bad checksum, slow devic
       CHECK(e.failure() == Failure::timeout);
     }
   }
+}
+
+// ---------------------------------------------------------------- content query parser
+
+#include "acquire/android/acquisition.h"
+#include "parsers/android_content_query.h"
+
+TEST_CASE("content query: rows with ', ', '=', newlines and NULL split by the projection", "[adb][parser]") {
+  using parsers::android_content_query::parse_rows;
+  std::string out =
+      "Row: 0 _id=1, address=+81 90, body=a, b=c\n"
+      "second line, address=x\n"
+      "Row: 1 _id=2, address=NULL, body=\n"
+      "Row: 2 _id=3, body=missing address\n";
+  auto rows = parse_rows(out, {"_id", "address", "body"});
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[0].values.at("address") == std::optional<std::string>("+81 90"));
+  CHECK(rows[0].values.at("body") == std::optional<std::string>("a, b=c\nsecond line, address=x"));
+  CHECK_FALSE(rows[1].values.at("address").has_value());
+  CHECK(rows[1].values.at("body") == std::optional<std::string>(""));
+  CHECK(rows[2].problems.size() == 1);
+  CHECK(parse_rows("No result found.\n", {"_id"}).empty());
+}
+
+TEST_CASE("content query parser: the sample device's SMS, calls and contacts", "[adb][parser]") {
+  test::TempDir dir;
+  auto dev = fake::sample_device(dir.path());
+  const auto& q = adb::content_queries();
+  auto write = [&](const std::string& name) {
+    for (const auto& [n, cmd] : q)
+      if (n == name) std::ofstream(dir / (name + ".txt"), std::ios::binary) << dev.commands.at(cmd).out;
+    return dir / (name + ".txt");
+  };
+  auto sms = test::run_parser("android.content_query", write("content_sms"), "A-1/logical/content_sms.txt");
+  REQUIRE(sms.records.size() == 3);
+  const auto& m0 = std::get<kanshiki::Message>(sms.records[0].data);
+  CHECK(m0.text == "本日は即日即金です。受け子は駅前で待機, address=どこ?");
+  CHECK(m0.sender == "+819012345678");
+  CHECK(m0.direction == Direction::incoming);
+  CHECK(m0.time.utc_iso() == "2023-11-14T22:13:20.000Z");
+  const auto& m1 = std::get<kanshiki::Message>(sms.records[1].data);
+  CHECK(m1.text == "了解。\n二行目の本文 = 注意");
+  CHECK(m1.direction == Direction::outgoing);
+  CHECK(sms.records[0].provenance.source_detail == "Row: 0 (_id=1)");
+  auto calls = test::run_parser("android.content_query", write("content_call_log"), "A-1/logical/content_call_log.txt");
+  REQUIRE(calls.records.size() == 2);
+  CHECK(std::get<Call>(calls.records[0].data).name == "田中 一郎");
+  CHECK(std::get<Call>(calls.records[0].data).duration_s == 125);
+  CHECK(std::get<Call>(calls.records[1].data).direction == CallDirection::missed);
+  auto contacts = test::run_parser("android.content_query", write("content_contacts"), "A-1/logical/content_contacts.txt");
+  REQUIRE(contacts.records.size() == 2);
+  CHECK(std::get<Contact>(contacts.records[1].data).name == "鈴木, 花子");
+}
+
+// ---------------------------------------------------------------- logical acquisition
+
+namespace {
+
+// Every regular file under root/sdcard -> its SHA-256, keyed by device path.
+std::map<std::string, std::string> tree_hashes(const fs::path& root, const std::string& sub) {
+  std::map<std::string, std::string> out;
+  for (const auto& e : fs::recursive_directory_iterator(root / sub))
+    if (e.is_regular_file()) out["/" + fs::relative(e.path(), root).string()] = test::file_sha256(e.path());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("acquisition: full logical extraction from the fake is byte-exact; a drop is incomplete, then resumes",
+          "[adb][acquire]") {
+  test::TempDir dir;
+  fs::path root = make_device_tree(dir / "device");
+  AdbKey key = AdbKey::load_or_create(dir / "key");
+  auto want = tree_hashes(root, "sdcard");
+  fs::path box = dir / "container";
+
+  fake::FakeOptions opt;
+  opt.drop_after_file_bytes = 2 * 1024 * 1024;  // mid-way through the 3 MiB photo
+  fake::FakeAdbd fake(fake::sample_device(root), opt);
+  adb::AcquireOptions ao;
+  ao.container = box;
+  ao.sdcard = true;
+  std::vector<adb::DeviceCommand> commands;
+  ao.on_command = [&](const adb::DeviceCommand& d) { commands.push_back(d); };
+  {
+    Connection c(connect_tcp("127.0.0.1", fake.port()), key);
+    auto r = adb::acquire_logical(c, ao);
+    CHECK_FALSE(r.complete);
+    REQUIRE(r.failure);
+    CHECK(*r.failure == Failure::disconnected);
+    CHECK(r.facts.at("model") == "Pixel 7");
+    CHECK(r.facts.at("serial") == "KSK0000FAKE01");
+    CHECK(r.facts.at("security_patch") == "2023-10-05");
+    std::ifstream in(box / "acquisition.json");
+    auto j = nlohmann::json::parse(in);
+    CHECK(j["status"] == "incomplete");
+    CHECK(j["error"].get<std::string>().find("disconnected") != std::string::npos);
+    CHECK(commands.back().status == "failed");
+  }
+  // Resume without the fault: verified files are skipped, the rest is fetched, everything is byte-exact.
+  opt.drop_after_file_bytes = -1;
+  fake.set_options(opt);
+  Connection c(connect_tcp("127.0.0.1", fake.port()), key);
+  auto r = adb::acquire_logical(c, ao);
+  CHECK(r.complete);
+  CHECK(r.skipped_verified > 0);
+  for (const auto& [path, sha] : want) {
+    INFO(path);
+    CHECK(test::file_sha256(box / ("files" + path)) == sha);
+  }
+  // The manifest's hashes are those of the bytes on disk.
+  std::ifstream m(box / "manifest.tsv");
+  std::string line;
+  int checked = 0;
+  while (std::getline(m, line)) {
+    if (line.empty() || line[0] == '#' || line.rfind("path\t", 0) == 0) continue;
+    std::vector<std::string> f;
+    std::stringstream ss(line);
+    std::string cell;
+    while (std::getline(ss, cell, '\t')) f.push_back(cell);
+    CHECK(test::file_sha256(box / f[0]) == f[4]);
+    ++checked;
+  }
+  CHECK(checked >= static_cast<int>(want.size()) + 5);
+  for (const auto& e : fs::recursive_directory_iterator(box)) CHECK(e.path().extension() != ".partial");
+}
+
+TEST_CASE("kanshiki acquire android: CLI over TCP, incomplete then resumed, ingested, parsed, verified",
+          "[adb][acquire][cli]") {
+  test::TempDir dir;
+  fs::path root = make_device_tree(dir / "device");
+  ::setenv("KANSHIKI_HOME", (dir / "home").c_str(), 1);
+  REQUIRE(test::run_cli("examiner init --name '鑑識 太郎'") == 0);
+  fs::path c = dir / "case";
+  REQUIRE(test::run_cli("case create --case " + q(c)) == 0);
+  fake::FakeOptions opt;
+  opt.auth = fake::AuthMode::reject;
+  fake::FakeAdbd fake(fake::sample_device(root), opt);
+  std::string cmd = "acquire android --tcp " + fake.address() + " --case " + q(c) + " --exhibit A-1 --sdcard";
+  std::string out;
+  CHECK(test::run_cli(cmd, &out) == 3);
+  CHECK(out.find("authorisation refused") != std::string::npos);
+  CHECK(out.find("incomplete") != std::string::npos);
+
+  opt.auth = fake::AuthMode::none;
+  opt.drop_after_file_bytes = 1024 * 1024;
+  fake.set_options(opt);
+  CHECK(test::run_cli(cmd, &out) == 3);
+  CHECK(out.find("disconnected") != std::string::npos);
+  std::string status = run("sqlite3 " + q(c / "case.db") + " 'SELECT status FROM acquisitions'");
+  CHECK(status == "incomplete\n");
+
+  opt.drop_after_file_bytes = -1;
+  fake.set_options(opt);
+  REQUIRE(test::run_cli("--json " + cmd, &out) == 0);
+  auto j = nlohmann::json::parse(out.substr(out.find('{')));
+  CHECK(j["acquisitions"][0]["status"] == "complete");
+  CHECK(j["acquisitions"][0]["skipped_verified"].get<int>() > 0);
+  CHECK(run("sqlite3 " + q(c / "case.db") + " 'SELECT status, device_serial FROM acquisitions'") ==
+        "complete|KSK0000FAKE01\n");
+  REQUIRE(test::run_cli("process --case " + q(c), &out) == 0);
+  CHECK(run("sqlite3 " + q(c / "case.db") +
+            " \"SELECT count(*) FROM artifacts WHERE parser_id = 'android.content_query'\"") == "7\n");
+  CHECK(test::run_cli("verify --case " + q(c)) == 0);
+  CHECK(test::run_cli("custody verify --case " + q(c)) == 0);
+  std::string custody = run("sqlite3 " + q(c / "case.db") +
+                            " \"SELECT count(*) FROM custody WHERE action = 'acquire android: device command'\"");
+  CHECK(std::stoi(custody) >= 10);
 }
