@@ -474,11 +474,31 @@ int cmd_demo(const fs::path& out_dir_arg) {
   say("5/6 Verifying evidence and custody ...");
   if (int rc = run_step(exe + q + " verify --case " + sh_quote(case_dir.string())); rc) return rc;
   if (int rc = run_step(exe + q + " custody verify --case " + sh_quote(case_dir.string())); rc) return rc;
-  say("6/6 Writing the report ...");
+  say("6/6 Tagging key findings, writing the reports (HTML, PDF) ...");
+  {
+    // The examiner's choice, scripted: the messages of the scenario's core ("ホワイト案件", the BTC transfer) are
+    // tagged so the court report (tagged findings by default) has content.
+    std::vector<int64_t> key_messages;
+    {
+      CaseDb c = CaseDb::open(case_dir);
+      sql::Stmt st(c.db(),
+                   "SELECT artifact_id FROM messages WHERE text LIKE '%ホワイト案件%' OR text LIKE '%BTC%' "
+                   "ORDER BY artifact_id LIMIT 3");
+      while (st.step()) key_messages.push_back(st.i64(0));
+    }
+    for (int64_t id : key_messages)
+      if (int rc = run_step(exe + " --quiet tag --case " + sh_quote(case_dir.string()) + " --artifact " +
+                            std::to_string(id) + " --tag 重要 --note \"デモ：詐欺の勧誘・送金に関するやり取り\"");
+          rc)
+        return rc;
+  }
   if (int rc = run_step(exe + " --quiet report --case " + sh_quote(case_dir.string()) + " --format html --lang ja"); rc) return rc;
-  say(fmt::format("\nDemo case:   {}\nReport:      {}\nSearch it:   {}{} search --case {} 'ホワイト案件'", case_dir.string(),
-                  (case_dir / "reports" / "report.html").string(), env_prefix, self_exe().string(), case_dir.string()));
-  emit_json({{"case", case_dir.string()}, {"report", (case_dir / "reports" / "report.html").string()}});
+  if (int rc = run_step(exe + " --quiet report --case " + sh_quote(case_dir.string()) + " --format pdf --lang ja"); rc) return rc;
+  const fs::path pdf = case_dir / "reports" / "report_ja.pdf";
+  say(fmt::format("\nDemo case:   {}\nReport:      {}\nPDF report:  {}\nSearch it:   {}{} search --case {} 'ホワイト案件'",
+                  case_dir.string(), (case_dir / "reports" / "report.html").string(), pdf.string(), env_prefix,
+                  self_exe().string(), case_dir.string()));
+  emit_json({{"case", case_dir.string()}, {"report", (case_dir / "reports" / "report.html").string()}, {"pdf", pdf.string()}});
   return 0;
 }
 

@@ -43,6 +43,12 @@ constexpr qreal pt(qreal v) { return v * kDpi / 72.0; }
 void ensure_qt_application() {
   if (QCoreApplication::instance()) return;
   if (!std::getenv("QT_QPA_PLATFORM")) ::setenv("QT_QPA_PLATFORM", "offscreen", 1);
+  // Without a session, Qt warns about XDG_RUNTIME_DIR on every run; that line is noise for a CLI user.
+  static const QtMessageHandler previous = qInstallMessageHandler(
+      [](QtMsgType type, const QMessageLogContext& context, const QString& message) {
+        if (type == QtWarningMsg && message.startsWith(QLatin1String("QStandardPaths:"))) return;
+        if (previous) previous(type, context, message);
+      });
   static int argc = 1;
   static char name[] = "kanshiki";
   static char* argv[] = {name, nullptr};
@@ -600,8 +606,12 @@ RenderOutcome render(CaseDb& c, const CourtReport& r, QPdfWriter& writer, QPaint
   for (const auto& tc : r.types) {
     if (tc.in_scope == 0) continue;
     section(fmt::format("{} ({})", artifact_type_label(tc.type, ja), tc.in_scope), true);
-    L.begin_table({{"ID", 0.07}, {qs(fmt::format("{} UTC / {}", ja ? "日時" : "Time", utc_offset_label(r.offset_minutes))), 0.15},
-                   {ja ? "内容" : "Content", 0.5}, {ja ? "出所" : "Provenance", 0.28, Font::mono}});
+    L.paragraph(qs(fmt::format(fmt::runtime(ja ? "日時は上段が UTC、下段が {}。網掛けは削除後に復元されたレコード。"
+                                              : "Times: UTC above, {} below. Shaded rows are records recovered after deletion."),
+                               utc_offset_label(r.offset_minutes))),
+                Font::small);
+    L.begin_table({{"ID", 0.06}, {ja ? "日時" : "Time", 0.17, Font::mono}, {ja ? "内容" : "Content", 0.49},
+                   {ja ? "出所" : "Provenance", 0.28, Font::mono}});
     FindingCursor cursor(c.db(), tc.type, tc.table, r.scope, ja, r.offset_minutes);
     Finding f;
     while (cursor.next(f)) {
