@@ -10,6 +10,7 @@ namespace kanshiki::cli {
 void register_all_command_groups(CLI::App& app, Action& action);
 
 void register_export(CLI::App& app, Action& action);  // cli/cmd_export.cpp
+void register_acquire_ios(CLI::App& app, Action& action);  // cli/cmd_acquire_ios.cpp (acquire ios)
 void register_digest(CLI::App& app, Action& action);  // cli/cmd_digest.cpp (digest, reproduce)
 void register_image(CLI::App& app, Action& action);   // cli/cmd_image.cpp (image info)
 void register_recover(CLI::App& app, Action& action);  // cli/cmd_recover.cpp
