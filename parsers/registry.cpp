@@ -13,6 +13,7 @@
 #include "parsers/ios_addressbook.h"
 #include "parsers/safari_history.h"
 #include "parsers/viber_ios.h"
+#include "parsers/viber_android.h"
 #include "parsers/chrome_history.h"
 #include "parsers/ios_backup_info.h"
 #include "parsers/google_location_device_timeline.h"
@@ -40,6 +41,7 @@ const std::vector<ParserEntry>& parser_registry() {
       {parsers::ios_addressbook::info, parsers::ios_addressbook::make},
       {parsers::safari_history::info, parsers::safari_history::make},
       {parsers::viber_ios::info, parsers::viber_ios::make},
+      {parsers::viber_android::info, parsers::viber_android::make},
       {parsers::chrome_history::info, parsers::chrome_history::make},
       {parsers::ios_backup_info::info, parsers::ios_backup_info::make},
       {parsers::google_location_device_timeline::info, parsers::google_location_device_timeline::make},
