@@ -29,9 +29,10 @@ int cmd_image_info(const fs::path& path, bool verify) {
       format = image::ContainerFormat::android_sparse;
       break;
     default:
-      throw Error(ExitCode::unknown_format,
-                  fmt::format("{} is a {}, not a disk image (raw, e01, simg) / ディスクイメージではありません", path.string(),
-                              source_kind_name(kind)));
+      throw Error(
+          ExitCode::unknown_format,
+          fmt::format("{} is a {}, not a disk image (raw, e01, simg) / ディスクイメージではありません",
+                      path.string(), source_kind_name(kind)));
   }
   auto container = image::open_container(path, format);
   image::ImageFileSystems systems(*container);
@@ -47,7 +48,8 @@ int cmd_image_info(const fs::path& path, bool verify) {
   say(fmt::format("パーティション Partitions ({}):", layout.volume_system));
   for (const image::Volume& v : layout.volumes) {
     say(fmt::format("  {:<12} offset {:>12}  {:>10}  {}{}", v.name.empty() ? "(whole)" : v.name, v.offset,
-                    human_bytes(v.length), v.file_system.empty() ? "no file system recognised" : v.file_system,
+                    human_bytes(v.length),
+                    v.file_system.empty() ? "no file system recognised" : v.file_system,
                     v.encrypted ? "  [暗号化 ENCRYPTED: keys needed]" : ""));
     for (const std::string& w : v.warnings) say("    ! " + w);
   }
@@ -65,8 +67,10 @@ int cmd_image_info(const fs::path& path, bool verify) {
     say(fmt::format("  SHA-1   {}  stored {}", v.sha1, stored.sha1.value_or("(none)")));
     say(fmt::format("  SHA-256 {}", v.sha256));
     for (const std::string& e : v.errors) std::cerr << "error: " << e << "\n";
-    if (!v.ok()) rc = static_cast<int>(ExitCode::verification_failed);
-    else if (stored.md5 || stored.sha1) say("  検証 Verified: the stored hashes match the media");
+    if (!v.ok())
+      rc = static_cast<int>(ExitCode::verification_failed);
+    else if (stored.md5 || stored.sha1)
+      say("  検証 Verified: the stored hashes match the media");
   }
   if (rc == 0 && warnings) rc = static_cast<int>(ExitCode::completed_with_warnings);
   emit_json(out);

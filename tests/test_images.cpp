@@ -1,6 +1,7 @@
 // Disk images (core/image/, core/evidence/image_source.cpp): fixtures are built here with Debian tools only
-// (mkfs.ext4 -d, mkfs.vfat + mcopy, sgdisk, debugfs, ewfacquirestream, img2simg) from the sample Android tree,
-// a few MB each, in a temp folder. Each image must yield the same artifacts as the tree given as a folder.
+// (mkfs.ext4 -d, mkfs.vfat + mcopy, sgdisk, debugfs, ewfacquirestream, img2simg) from the sample Android
+// tree, a few MB each, in a temp folder. Each image must yield the same artifacts as the tree given as a
+// folder.
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <fstream>
@@ -26,14 +27,30 @@ std::string q(const fs::path& p) { return "'" + p.string() + "'"; }
 // Runs a shell command quietly; true on exit status 0.
 bool sh(const std::string& cmd) { return std::system(("(" + cmd + ") >/dev/null 2>&1").c_str()) == 0; }
 
+// A one-entry DOS partition table (util-linux sfdisk is not always installed): entry 1 at byte 446 holds the
+// type and the partition's first LBA and sector count (little-endian); 55 AA ends the sector.
+bool write_mbr(const fs::path& disk, uint32_t first_lba, uint32_t sectors, unsigned char type) {
+  unsigned char entry[16] = {0x00, 0xFE, 0xFF, 0xFF, type, 0xFE, 0xFF, 0xFF};
+  for (int i = 0; i < 4; ++i) {
+    entry[8 + i] = static_cast<unsigned char>(first_lba >> (8 * i));
+    entry[12 + i] = static_cast<unsigned char>(sectors >> (8 * i));
+  }
+  std::fstream io(disk, std::ios::in | std::ios::out | std::ios::binary);
+  io.seekp(446);
+  io.write(reinterpret_cast<const char*>(entry), 16);
+  io.seekp(510);
+  io.write("\x55\xAA", 2);
+  return static_cast<bool>(io);
+}
+
 struct Fixtures {
   test::TempDir dir;
-  fs::path tree, ext4, ext4_deleted, gpt, e01, simg, split_first;
+  fs::path tree, ext4, ext4_deleted, gpt, e01, e01_segments, simg, split_first, mbr;
   std::string skip;  // non-empty: why the fixtures could not be built
 
   Fixtures() {
-    for (const char* tool : {"python3", "mkfs.ext4", "debugfs", "mkfs.vfat", "mcopy", "sgdisk", "ewfacquirestream",
-                             "img2simg", "split", "tar"}) {
+    for (const char* tool : {"python3", "mkfs.ext4", "debugfs", "mkfs.vfat", "mcopy", "sgdisk",
+                             "ewfacquirestream", "img2simg", "split", "tar"}) {
       if (!sh(std::string("command -v ") + tool)) {
         skip = std::string(tool) + " not installed (scripts/install-deps installs it)";
         return;
@@ -47,28 +64,37 @@ struct Fixtures {
     e01 = d / "phone.E01";
     simg = d / "phone.simg";
     split_first = d / "phone.raw.001";
+    e01_segments = d / "seg" / "phone.E01";
+    mbr = d / "sdcard-mbr.img";
     const fs::path gen = test::source_dir() / "samples" / "generate_samples.py";
-    bool ok = sh("python3 " + q(gen) + " --out " + q(d / "samples")) && sh("mkdir -p " + q(tree)) &&
-              sh("tar -xf " + q(d / "samples" / "android_ffs.tar") + " -C " + q(tree)) &&
-              // A whole phone tree in one ext4 (a bare userdata dump), and a copy with a file deleted.
-              sh("truncate -s 24M " + q(ext4) + " && mkfs.ext4 -q -F -L userdata -d " + q(tree) + " " + q(ext4)) &&
-              sh("cp " + q(ext4) + " " + q(ext4_deleted) + " && debugfs -w -R 'rm /system/build.prop' " +
-                 q(ext4_deleted)) &&
-              // A GPT disk: userdata (ext4: data/ and system/) and an SD-card style FAT partition (sdcard/).
-              sh("mkdir -p " + q(d / "ud") + " && cp -a " + q(tree / "data") + " " + q(tree / "system") + " " +
-                 q(d / "ud")) &&
-              sh("truncate -s 20M " + q(d / "ud.ext4") + " && mkfs.ext4 -q -F -d " + q(d / "ud") + " " +
-                 q(d / "ud.ext4")) &&
-              sh("truncate -s 8M " + q(d / "sd.fat") + " && mkfs.vfat -n SDCARD " + q(d / "sd.fat") +
-                 " && cd " + q(tree / "sdcard") + " && MTOOLS_SKIP_CHECK=1 mcopy -s -i " + q(d / "sd.fat") +
-                 " * ::/") &&
-              sh("truncate -s 30M " + q(gpt) + " && sgdisk -o -n 1:2048:+20M -c 1:userdata -t 1:8300 -n 2:43008:+8M " +
-                 "-c 2:sdcard -t 2:0700 " + q(gpt)) &&
-              sh("dd if=" + q(d / "ud.ext4") + " of=" + q(gpt) + " bs=512 seek=2048 conv=notrunc") &&
-              sh("dd if=" + q(d / "sd.fat") + " of=" + q(gpt) + " bs=512 seek=43008 conv=notrunc") &&
-              sh("cd " + q(d) + " && ewfacquirestream -q -d sha1 -c none -t phone < " + q(gpt)) &&
-              sh("img2simg " + q(gpt) + " " + q(simg)) &&
-              sh("cd " + q(d) + " && split -b 12M -d -a 3 --numeric-suffixes=1 " + q(gpt) + " phone.raw.");
+    bool ok =
+        sh("python3 " + q(gen) + " --out " + q(d / "samples")) && sh("mkdir -p " + q(tree)) &&
+        sh("tar -xf " + q(d / "samples" / "android_ffs.tar") + " -C " + q(tree)) &&
+        // A whole phone tree in one ext4 (a bare userdata dump), and a copy with a file deleted.
+        sh("truncate -s 24M " + q(ext4) + " && mkfs.ext4 -q -F -L userdata -d " + q(tree) + " " + q(ext4)) &&
+        sh("cp " + q(ext4) + " " + q(ext4_deleted) + " && debugfs -w -R 'rm /system/build.prop' " +
+           q(ext4_deleted)) &&
+        // A GPT disk: userdata (ext4: data/ and system/) and an SD-card style FAT partition (sdcard/).
+        sh("mkdir -p " + q(d / "ud") + " && cp -a " + q(tree / "data") + " " + q(tree / "system") + " " +
+           q(d / "ud")) &&
+        sh("truncate -s 20M " + q(d / "ud.ext4") + " && mkfs.ext4 -q -F -d " + q(d / "ud") + " " +
+           q(d / "ud.ext4")) &&
+        sh("truncate -s 8M " + q(d / "sd.fat") + " && mkfs.vfat -n SDCARD " + q(d / "sd.fat") + " && cd " +
+           q(tree / "sdcard") + " && MTOOLS_SKIP_CHECK=1 mcopy -s -i " + q(d / "sd.fat") + " * ::/") &&
+        sh("truncate -s 30M " + q(gpt) +
+           " && sgdisk -o -n 1:2048:+20M -c 1:userdata -t 1:8300 -n 2:43008:+8M " + "-c 2:sdcard -t 2:0700 " +
+           q(gpt)) &&
+        sh("dd if=" + q(d / "ud.ext4") + " of=" + q(gpt) + " bs=512 seek=2048 conv=notrunc") &&
+        sh("dd if=" + q(d / "sd.fat") + " of=" + q(gpt) + " bs=512 seek=43008 conv=notrunc") &&
+        sh("cd " + q(d) + " && ewfacquirestream -q -d sha1 -c none -t phone < " + q(gpt)) &&
+        // The same disk as an E01 set of 8 MiB segments (.E01 .. .E04).
+        sh("mkdir -p " + q(d / "seg") + " && cd " + q(d / "seg") +
+           " && ewfacquirestream -q -c none -S 8MiB -t phone < " + q(gpt)) &&
+        // An SD card with an MBR (DOS) partition table: one FAT partition, named p1.
+        sh("truncate -s 9M " + q(mbr)) && write_mbr(mbr, 2048, (9u << 20) / 512 - 2048, 0x0C) &&
+        sh("dd if=" + q(d / "sd.fat") + " of=" + q(mbr) + " bs=512 seek=2048 conv=notrunc") &&
+        sh("img2simg " + q(gpt) + " " + q(simg)) &&
+        sh("cd " + q(d) + " && split -b 12M -d -a 3 --numeric-suffixes=1 " + q(gpt) + " phone.raw.");
     if (!ok) skip = "building the image fixtures failed (see the commands in tests/test_images.cpp)";
   }
 };
@@ -78,11 +104,11 @@ Fixtures& fixtures() {
   return f;
 }
 
-#define FIXTURES_OR_SKIP(f)                                         \
-  Fixtures& f = fixtures();                                         \
-  if (!f.skip.empty()) {                                            \
-    std::cout << "KANSHIKI-SKIP: " << f.skip << std::endl;          \
-    return;                                                         \
+#define FIXTURES_OR_SKIP(f)                                \
+  Fixtures& f = fixtures();                                \
+  if (!f.skip.empty()) {                                   \
+    std::cout << "KANSHIKI-SKIP: " << f.skip << std::endl; \
+    return;                                                \
   }
 
 struct Walk {
@@ -127,14 +153,16 @@ std::map<int64_t, ArtifactSummary> summarise(const fs::path& case_db) {
     sql::Stmt st(db, "SELECT evidence_id, type, count(*) FROM artifacts GROUP BY 1, 2");
     while (st.step()) out[st.i64(0)].counts[st.text(1)] = static_cast<int>(st.i64(2));
   }
-  sql::Stmt st(db,
-               "SELECT a.evidence_id, group_concat(t, char(10)) FROM (SELECT a.evidence_id, coalesce(m.text, '') AS t "
-               "FROM messages m JOIN artifacts a ON a.id = m.artifact_id ORDER BY 1, 2) a GROUP BY 1");
+  sql::Stmt st(
+      db,
+      "SELECT a.evidence_id, group_concat(t, char(10)) FROM (SELECT a.evidence_id, coalesce(m.text, '') AS t "
+      "FROM messages m JOIN artifacts a ON a.id = m.artifact_id ORDER BY 1, 2) a GROUP BY 1");
   while (st.step()) out[st.i64(0)].message_digest = sha256_hex(st.text(1));
   return out;
 }
 
-TEST_CASE("disk images: ext4, GPT (ext4 + FAT), E01, sparse and split raw yield the folder's artifacts", "[images]") {
+TEST_CASE("disk images: ext4, GPT (ext4 + FAT), E01, sparse and split raw yield the folder's artifacts",
+          "[images]") {
   FIXTURES_OR_SKIP(f);
   test::TempDir work;
   ::setenv("KANSHIKI_HOME", (work / "home").c_str(), 1);
@@ -144,7 +172,7 @@ TEST_CASE("disk images: ext4, GPT (ext4 + FAT), E01, sparse and split raw yield 
   std::string out;
   INFO(out);
   REQUIRE(test::run_cli("--quiet ingest " + q(f.tree) + " --case " + q(c), &out) == 0);  // E1
-  for (const fs::path& image : {f.ext4, f.gpt, f.e01, f.simg, f.split_first}) {           // E2..E6
+  for (const fs::path& image : {f.ext4, f.gpt, f.e01, f.simg, f.split_first}) {          // E2..E6
     int rc = test::run_cli("--quiet ingest " + q(image) + " --case " + q(c), &out);
     INFO(image.filename().string() << ": " << out);
     CHECK(rc == 0);
@@ -165,11 +193,14 @@ TEST_CASE("disk images: ext4, GPT (ext4 + FAT), E01, sparse and split raw yield 
   std::vector<std::string> names;
   while (parts.step()) names.push_back(parts.text(0));
   CHECK(names == std::vector<std::string>{"sdcard", "userdata"});
-  sql::Stmt prov(db, "SELECT count(*) FROM items WHERE evidence_id = 3 AND (fs_inode IS NULL OR image_offset IS NULL)");
+  sql::Stmt prov(
+      db, "SELECT count(*) FROM items WHERE evidence_id = 3 AND (fs_inode IS NULL OR image_offset IS NULL)");
   REQUIRE(prov.step());
   CHECK(prov.i64(0) == 0);
   // The Japanese file name on the FAT partition (a VFAT long name) comes out exactly.
-  sql::Stmt jp(db, "SELECT count(*) FROM items WHERE evidence_id = 3 AND path = 'sdcard/Documents/業務連絡テンプレ.txt'");
+  sql::Stmt jp(
+      db,
+      "SELECT count(*) FROM items WHERE evidence_id = 3 AND path = 'sdcard/Documents/業務連絡テンプレ.txt'");
   REQUIRE(jp.step());
   CHECK(jp.i64(0) == 1);
   // The E01's stored MD5 and SHA-1 were checked against the media and recorded.
@@ -189,7 +220,7 @@ TEST_CASE("disk images: the same files, hashes and names through every container
   INFO(all_problems(raw));
   CHECK(raw.problems.empty());
   CHECK(raw.sha256.size() == 14);
-  for (const fs::path& p : {f.e01, f.simg, f.split_first}) {
+  for (const fs::path& p : {f.e01, f.e01_segments, f.simg, f.split_first}) {
     INFO(p.filename().string());
     CHECK(walk(p).sha256 == raw.sha256);
   }
@@ -225,7 +256,8 @@ TEST_CASE("disk images: a deleted file in ext4 is listed and flagged", "[images]
   CHECK(live == 13);
 }
 
-TEST_CASE("disk images: a corrupted E01 chunk is a clear error naming the offset, recorded in custody", "[images]") {
+TEST_CASE("disk images: a corrupted E01 chunk is a clear error naming the offset, recorded in custody",
+          "[images]") {
   FIXTURES_OR_SKIP(f);
   test::TempDir work;
   fs::path bad = work / "bad.E01";
@@ -244,7 +276,7 @@ TEST_CASE("disk images: a corrupted E01 chunk is a clear error naming the offset
     CHECK(e.code() == ExitCode::corrupt_input);
     std::string m = e.what();
     INFO(m);
-    CHECK(m.find("corrupted EWF chunk at media offset") != std::string::npos);
+    CHECK(m.find("corrupted EWF chunk(s) at media offset") != std::string::npos);
     // libewf hands out a chunk that fails to decode as zeros; here the chunk held zeros (free space), so the
     // media hash still matches: only the checksum error tells. Both kinds of error end up in this message.
   }
@@ -252,13 +284,14 @@ TEST_CASE("disk images: a corrupted E01 chunk is a clear error naming the offset
   REQUIRE(test::run_cli("examiner init --name X") == 0);
   REQUIRE(test::run_cli("case create --case " + q(work / "c")) == 0);
   std::string out;
-  CHECK(test::run_cli("ingest " + q(bad) + " --case " + q(work / "c"), &out) == static_cast<int>(ExitCode::corrupt_input));
-  CHECK(out.find("corrupted EWF chunk at media offset") != std::string::npos);
+  CHECK(test::run_cli("ingest " + q(bad) + " --case " + q(work / "c"), &out) ==
+        static_cast<int>(ExitCode::corrupt_input));
+  CHECK(out.find("corrupted EWF chunk(s) at media offset") != std::string::npos);
   sql::Db db = sql::Db(work / "c" / "case.db", SQLITE_OPEN_READONLY);
   sql::Stmt st(db, "SELECT status, error FROM custody WHERE action = 'ingest' ORDER BY seq DESC LIMIT 1");
   REQUIRE(st.step());
   CHECK(st.text(0) == "failed");
-  CHECK(st.text(1).find("corrupted EWF chunk at media offset") != std::string::npos);
+  CHECK(st.text(1).find("corrupted EWF chunk(s) at media offset") != std::string::npos);
   // `image info` says the same and fails verification.
   CHECK(test::run_cli("image info " + q(bad), &out) == static_cast<int>(ExitCode::verification_failed));
   CHECK(out.find("MISMATCH") == std::string::npos);  // human output names the errors, not the JSON words
@@ -322,7 +355,8 @@ TEST_CASE("disk images: file-based encryption is detected and said clearly", "[i
   FIXTURES_OR_SKIP(f);
   test::TempDir work;
   fs::path p = work / "fbe.img";
-  REQUIRE(sh("truncate -s 8M " + q(p) + " && mkfs.ext4 -q -F -O encrypt -d " + q(f.tree / "system") + " " + q(p)));
+  REQUIRE(sh("truncate -s 8M " + q(p) + " && mkfs.ext4 -q -F -O encrypt -d " + q(f.tree / "system") + " " +
+             q(p)));
   Walk w = walk(p);
   std::string all = all_problems(w);
   INFO(all);
@@ -349,6 +383,28 @@ TEST_CASE("disk images: image info prints container, partitions, file systems an
   CHECK(out.find("Android sparse") != std::string::npos);
 }
 
+TEST_CASE("disk images: an MBR card's partition is p1; a missing E01 segment is a clear error", "[images]") {
+  FIXTURES_OR_SKIP(f);
+  Walk w = walk(f.mbr);
+  INFO(all_problems(w));
+  CHECK(w.problems.empty());
+  REQUIRE(w.sha256.size() == 3);
+  CHECK(w.sha256.count("p1/Documents/業務連絡テンプレ.txt") == 1);
+  CHECK(w.entries.at("p1/Documents/業務連絡テンプレ.txt").partition == "p1");
+
+  test::TempDir work;
+  for (const auto& seg : fs::directory_iterator(f.e01_segments.parent_path()))
+    if (seg.path().extension() != ".E03") fs::copy_file(seg.path(), work.path() / seg.path().filename());
+  try {
+    walk(work / "phone.E01");
+    FAIL("an E01 set with a missing segment was accepted");
+  } catch (const Error& e) {
+    INFO(e.what());
+    CHECK(e.code() == ExitCode::corrupt_input);
+    CHECK(std::string(e.what()).find("the EWF segment set is incomplete or damaged") != std::string::npos);
+  }
+}
+
 // Random damage to the container and volume headers: every outcome is a clean kanshiki::Error or a walk with
 // problems, never a crash. KANSHIKI_IMAGE_FUZZ_RUNS=N runs N damaged copies per container (default 12) for a
 // longer soak outside CI.
@@ -361,8 +417,10 @@ TEST_CASE("disk images: fuzzed container headers never crash", "[images]") {
     uint64_t header_bytes;  // where the structures live
     std::string ext;
   };
-  // E01: file header + header/volume sections; simg: file and first chunk headers; raw: MBR, GPT, superblocks.
-  std::vector<Target> targets = {{f.e01, 8192, ".E01"}, {f.simg, 256, ".simg"}, {f.gpt, 1056768 + 4096, ".img"}};
+  // E01: file header + header/volume sections; simg: file and first chunk headers; raw: MBR, GPT,
+  // superblocks.
+  std::vector<Target> targets = {
+      {f.e01, 8192, ".E01"}, {f.simg, 256, ".simg"}, {f.gpt, 1056768 + 4096, ".img"}};
   const char* env = std::getenv("KANSHIKI_IMAGE_FUZZ_RUNS");
   const int per_target = env ? std::max(1, std::atoi(env)) : 12;
   int errors = 0, runs = 0;

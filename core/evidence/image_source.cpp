@@ -29,11 +29,14 @@ image::ContainerFormat container_format_of(SourceKind kind) {
 class ImageSource final : public EvidenceSource {
  public:
   ImageSource(fs::path path, SourceKind kind)
-      : path_(std::move(path)), kind_(kind), container_(image::open_container(path_, container_format_of(kind))) {}
+      : path_(std::move(path)),
+        kind_(kind),
+        container_(image::open_container(path_, container_format_of(kind))) {}
   SourceKind kind() const override { return kind_; }
   const fs::path& root() const override { return path_; }
 
-  void for_each_file(const Filter& filter, const FileHandler& on_file, const ProblemHandler& on_problem) override {
+  void for_each_file(const Filter& filter, const FileHandler& on_file,
+                     const ProblemHandler& on_problem) override {
     auto problem = [&](std::string path, std::string message, bool fatal = false) {
       if (on_problem) on_problem(SourceProblem{std::move(path), std::move(message), fatal});
     };
@@ -48,8 +51,10 @@ class ImageSource final : public EvidenceSource {
                         {"container", image::describe_container(*container_)},
                         {"layout", image::describe_layout(layout)}};
     // A single raw file's media is the file itself, already hashed by ingest as the container; every other
-    // container's media is a decoded view whose hashes only a full read gives (and E01 stores hashes to check).
-    bool media_is_the_file = container_->format() == image::ContainerFormat::raw && container_->files().size() == 1;
+    // container's media is a decoded view whose hashes only a full read gives (and E01 stores hashes to
+    // check).
+    bool media_is_the_file =
+        container_->format() == image::ContainerFormat::raw && container_->files().size() == 1;
     if (!media_is_the_file) {
       image::MediaVerification v = image::verify_media(*container_);
       info["media_hashes"] = image::describe_verification(v);

@@ -2,13 +2,13 @@
 #include "core/image/container.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fmt/format.h>
 
 #include "core/error.h"
 #include "core/image/ewf_container.h"
@@ -49,8 +49,8 @@ size_t pread_full(int fd, void* buffer, size_t n, uint64_t offset, const fs::pat
     ssize_t r = ::pread(fd, out + done, n - done, static_cast<off_t>(offset + done));
     if (r < 0) {
       if (errno == EINTR) continue;
-      throw Error(ExitCode::evidence_unreadable,
-                  fmt::format("cannot read {} at byte {}: {}", path.string(), offset + done, std::strerror(errno)));
+      throw Error(ExitCode::evidence_unreadable, fmt::format("cannot read {} at byte {}: {}", path.string(),
+                                                             offset + done, std::strerror(errno)));
     }
     if (r == 0) break;
     done += static_cast<size_t>(r);
@@ -60,7 +60,8 @@ size_t pread_full(int fd, void* buffer, size_t n, uint64_t offset, const fs::pat
 
 bool has_suffix_ci(std::string name, std::string_view suffix) {
   std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-  return name.size() >= suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return name.size() >= suffix.size() &&
+         name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 // "disk.001" -> "disk.002", ...; keeps the digit count (".001" .. ".999", then ".1000").
@@ -110,7 +111,8 @@ class RawContainer final : public ImageContainer {
   }
   ContainerFormat format() const override { return ContainerFormat::raw; }
   std::string description() const override {
-    return files_.size() == 1 ? "raw (dd) image" : fmt::format("raw (dd) image in {} split segments", files_.size());
+    return files_.size() == 1 ? "raw (dd) image"
+                              : fmt::format("raw (dd) image in {} split segments", files_.size());
   }
   uint64_t media_size() const override { return size_; }
   const std::vector<fs::path>& files() const override { return files_; }
@@ -162,8 +164,8 @@ bool read_head(const fs::path& path, unsigned char* buf, size_t n, size_t& got) 
 
 uint16_t le16(const unsigned char* p) { return static_cast<uint16_t>(p[0] | (p[1] << 8)); }
 uint32_t le32(const unsigned char* p) {
-  return static_cast<uint32_t>(p[0]) | (static_cast<uint32_t>(p[1]) << 8) | (static_cast<uint32_t>(p[2]) << 16) |
-         (static_cast<uint32_t>(p[3]) << 24);
+  return static_cast<uint32_t>(p[0]) | (static_cast<uint32_t>(p[1]) << 8) |
+         (static_cast<uint32_t>(p[2]) << 16) | (static_cast<uint32_t>(p[3]) << 24);
 }
 
 }  // namespace
@@ -192,15 +194,21 @@ bool has_media_signature(const fs::path& path) {
   size_t got = 0;
   if (!read_head(path, head, sizeof head, got) || got < 2048) return false;
   // Archives and compressed streams whose data might happen to hold 0x55AA at byte 510.
-  static const char* kNotMedia[] = {"PK\x03\x04", "\x1f\x8b", "BZh", "\xfd" "7zXZ", "\x28\xb5\x2f\xfd", "7z\xbc\xaf"};
+  static const char* kNotMedia[] = {"PK\x03\x04",
+                                    "\x1f\x8b",
+                                    "BZh",
+                                    "\xfd"
+                                    "7zXZ",
+                                    "\x28\xb5\x2f\xfd",
+                                    "7z\xbc\xaf"};
   for (const char* m : kNotMedia)
     if (std::memcmp(head, m, std::strlen(m)) == 0) return false;
-  if (std::memcmp(head + 257, "ustar", 5) == 0) return false;  // a tar header
-  if (std::memcmp(head + 512, "EFI PART", 8) == 0) return true;   // GPT header at LBA 1
-  if (le16(head + 1024 + 0x38) == 0xEF53) return true;            // ext2/3/4 superblock magic
+  if (std::memcmp(head + 257, "ustar", 5) == 0) return false;    // a tar header
+  if (std::memcmp(head + 512, "EFI PART", 8) == 0) return true;  // GPT header at LBA 1
+  if (le16(head + 1024 + 0x38) == 0xEF53) return true;           // ext2/3/4 superblock magic
   if (std::memcmp(head + 1024, "H+", 2) == 0 || std::memcmp(head + 1024, "HX", 2) == 0) return true;  // HFS+
-  if (std::memcmp(head + 32, "NXSB", 4) == 0) return true;        // APFS container superblock
-  if (std::memcmp(head + 3, "EXFAT   ", 8) == 0) return true;     // exFAT boot sector
+  if (std::memcmp(head + 32, "NXSB", 4) == 0) return true;     // APFS container superblock
+  if (std::memcmp(head + 3, "EXFAT   ", 8) == 0) return true;  // exFAT boot sector
   // MBR or FAT boot sector: the 0x55AA signature; a tar header has zero padding there.
   if (head[510] == 0x55 && head[511] == 0xAA) return true;
   return false;
@@ -240,15 +248,17 @@ MediaVerification verify_media(ImageContainer& c, const std::function<void(uint6
   for (std::string& s : c.integrity_errors()) v.errors.push_back(std::move(s));
   if (v.stored.md5 && *v.stored.md5 != v.md5) {
     v.md5_matches = false;
-    v.errors.push_back(fmt::format("MD5 stored in the container ({}) does not match the MD5 of the media read now "
-                                   "({}): the image is not what was acquired",
-                                   *v.stored.md5, v.md5));
+    v.errors.push_back(
+        fmt::format("MD5 stored in the container ({}) does not match the MD5 of the media read now "
+                    "({}): the image is not what was acquired",
+                    *v.stored.md5, v.md5));
   }
   if (v.stored.sha1 && *v.stored.sha1 != v.sha1) {
     v.sha1_matches = false;
-    v.errors.push_back(fmt::format("SHA-1 stored in the container ({}) does not match the SHA-1 of the media read "
-                                   "now ({}): the image is not what was acquired",
-                                   *v.stored.sha1, v.sha1));
+    v.errors.push_back(
+        fmt::format("SHA-1 stored in the container ({}) does not match the SHA-1 of the media read "
+                    "now ({}): the image is not what was acquired",
+                    *v.stored.sha1, v.sha1));
   }
   return v;
 }

@@ -56,12 +56,13 @@ std::optional<ContainerFormat> sniff_container(const std::filesystem::path& path
 // as an empty tar.
 bool has_media_signature(const std::filesystem::path& path);
 // True for the usual raw-image names (.img .dd .raw .001): such a file that is no archive is taken as a raw
-// image (an FDE-encrypted userdata.img has no signature), and the volume layer says clearly when nothing inside
-// is recognised.
+// image (an FDE-encrypted userdata.img has no signature), and the volume layer says clearly when nothing
+// inside is recognised.
 bool has_raw_image_name(const std::filesystem::path& path);
 
 // Opens the container read-only. For raw images named *.001 the following segments (.002, ...) are found
-// beside it. Throws kanshiki::Error (corrupt_input / evidence_unreadable / unknown_format) with a clear reason.
+// beside it. Throws kanshiki::Error (corrupt_input / evidence_unreadable / unknown_format) with a clear
+// reason.
 std::unique_ptr<ImageContainer> open_container(const std::filesystem::path& path, ContainerFormat format);
 
 // A sequential ByteReader over the whole media (for hashing it).

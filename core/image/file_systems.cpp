@@ -2,11 +2,11 @@
 // callback catches and hands exceptions back to the caller after the walk returns.
 #include "core/image/file_systems.h"
 
+#include <fmt/format.h>
 #include <tsk/libtsk.h>
 
 #include <cstring>
 #include <exception>
-#include <fmt/format.h>
 #include <set>
 
 #include "core/error.h"
@@ -48,8 +48,8 @@ std::string tsk_message() {
 }
 
 uint32_t le32(const unsigned char* p) {
-  return static_cast<uint32_t>(p[0]) | (static_cast<uint32_t>(p[1]) << 8) | (static_cast<uint32_t>(p[2]) << 16) |
-         (static_cast<uint32_t>(p[3]) << 24);
+  return static_cast<uint32_t>(p[0]) | (static_cast<uint32_t>(p[1]) << 8) |
+         (static_cast<uint32_t>(p[2]) << 16) | (static_cast<uint32_t>(p[3]) << 24);
 }
 
 // Partition names become the first segment of logical paths: keep them one clean segment.
@@ -99,42 +99,47 @@ struct ImageFileSystems::Impl {
       unsigned char sig[4] = {};
       if (read_media(v.offset + 32, sig, 4) && std::memcmp(sig, "NXSB", 4) == 0) {
         v.file_system = "apfs";
-        v.warnings.push_back(where +
-                             " holds an APFS container: APFS is not supported by this build (it needs TSK's pool "
-                             "interface, which Kanshiki does not use yet); its files are not listed");
+        v.warnings.push_back(
+            where +
+            " holds an APFS container: APFS is not supported by this build (it needs TSK's pool "
+            "interface, which Kanshiki does not use yet); its files are not listed");
         return;
       }
       unsigned char footer[4] = {};
       if (v.length >= 16384 && read_media(v.offset + v.length - 16384, footer, 4) &&
           le32(footer) == kAndroidCryptFooterMagic) {
         v.encrypted = true;
-        v.warnings.push_back(where + " is Android full-disk encrypted (crypt footer found): keys needed; no file "
-                                     "system can be read without them");
+        v.warnings.push_back(where +
+                             " is Android full-disk encrypted (crypt footer found): keys needed; no file "
+                             "system can be read without them");
         return;
       }
       std::string hint = v.name == "userdata" || v.name.empty()
                              ? "; if this is a phone's userdata it may be full-disk encrypted (keys needed)"
                              : "";
-      v.warnings.push_back(fmt::format("no file system recognised in {} ({} bytes at offset {}): {}{}", where, v.length,
-                                       v.offset, why, hint));
+      v.warnings.push_back(fmt::format("no file system recognised in {} ({} bytes at offset {}): {}{}", where,
+                                       v.length, v.offset, why, hint));
       return;
     }
     v.file_system = tsk_fs_type_toname(fs->ftype);
     v.block_size = fs->block_size;
     v.fs_bytes = static_cast<uint64_t>(fs->block_count) * fs->block_size;
-    uint64_t available = std::min<uint64_t>(v.length, container.media_size() - std::min(v.offset, container.media_size()));
+    uint64_t available =
+        std::min<uint64_t>(v.length, container.media_size() - std::min(v.offset, container.media_size()));
     if (v.fs_bytes > available)
-      v.warnings.push_back(fmt::format("{}: the {} file system declares {} bytes but the image holds only {} of them: "
-                                       "the image is truncated; files stored beyond byte {} of the image cannot be read",
-                                       where, v.file_system, v.fs_bytes, available, v.offset + available));
+      v.warnings.push_back(
+          fmt::format("{}: the {} file system declares {} bytes but the image holds only {} of them: "
+                      "the image is truncated; files stored beyond byte {} of the image cannot be read",
+                      where, v.file_system, v.fs_bytes, available, v.offset + available));
     if (TSK_FS_TYPE_ISEXT(fs->ftype)) {
       unsigned char sb[0x100] = {};
       if (read_media(v.offset + 1024, sb, sizeof sb) && (le32(sb + 0x60) & kExt4FeatureIncompatEncrypt)) {
         v.encrypted = true;
-        v.warnings.push_back(where +
-                             ": file-based encryption (ext4 'encrypt' feature) is enabled; keys needed: the names "
-                             "and contents of encrypted directories cannot be read without the device's keys, so "
-                             "their files are listed with scrambled names and unreadable content");
+        v.warnings.push_back(
+            where +
+            ": file-based encryption (ext4 'encrypt' feature) is enabled; keys needed: the names "
+            "and contents of encrypted directories cannot be read without the device's keys, so "
+            "their files are listed with scrambled names and unreadable content");
       }
     }
     filesystems.push_back({fs, index});
@@ -145,8 +150,8 @@ ImageFileSystems::ImageFileSystems(ImageContainer& container) : impl_(std::make_
   auto* ext = new ExternalImage{};
   ext->container = &container;
   uint32_t sector = container.sector_size();
-  impl_->img = tsk_img_open_external(ext, static_cast<TSK_OFF_T>(container.media_size()), sector, ext_read, ext_close,
-                                     ext_imgstat);
+  impl_->img = tsk_img_open_external(ext, static_cast<TSK_OFF_T>(container.media_size()), sector, ext_read,
+                                     ext_close, ext_imgstat);
   if (!impl_->img) {
     delete ext;
     throw Error(ExitCode::failure, "The Sleuth Kit cannot use the image: " + tsk_message());
@@ -160,8 +165,9 @@ ImageFileSystems::ImageFileSystems(ImageContainer& container) : impl_(std::make_
     layout_.volumes.push_back(v);
     impl_->open_volume(layout_.volumes.back(), 0);
     if (layout_.volumes.back().file_system.empty())
-      layout_.warnings.push_back("no partition table and no file system recognised: nothing can be listed from this "
-                                 "image (it may be encrypted, damaged, or a format TSK does not know)");
+      layout_.warnings.push_back(
+          "no partition table and no file system recognised: nothing can be listed from this "
+          "image (it may be encrypted, damaged, or a format TSK does not know)");
     return;
   }
   layout_.volume_system = tsk_vs_type_toname(impl_->vs->vstype);
@@ -181,9 +187,10 @@ ImageFileSystems::ImageFileSystems(ImageContainer& container) : impl_(std::make_
     used.insert(name);
     v.name = name;
     if (v.offset + v.length > container.media_size())
-      v.warnings.push_back(fmt::format("partition '{}' ends at byte {} but the image is only {} bytes: the image is "
-                                       "truncated",
-                                       v.name, v.offset + v.length, container.media_size()));
+      v.warnings.push_back(
+          fmt::format("partition '{}' ends at byte {} but the image is only {} bytes: the image is "
+                      "truncated",
+                      v.name, v.offset + v.length, container.media_size()));
     layout_.volumes.push_back(v);
   }
   for (size_t i = 0; i < layout_.volumes.size(); ++i) impl_->open_volume(layout_.volumes[i], i);
@@ -194,11 +201,13 @@ ImageFileSystems::~ImageFileSystems() = default;
 
 namespace {
 
-// Content of one file, read through TSK. Allocated files: a read failure is reported once and thrown (the walk
-// goes on with the next file). Deleted files: what cannot be recovered ends the stream early, with a note.
+// Content of one file, read through TSK. Allocated files: a read failure is reported once and thrown (the
+// walk goes on with the next file). Deleted files: what cannot be recovered ends the stream early, with a
+// note.
 class TskFileReader final : public ByteReader {
  public:
-  TskFileReader(TSK_FS_FILE* file, std::string logical, bool deleted, const EvidenceSource::ProblemHandler& on_problem)
+  TskFileReader(TSK_FS_FILE* file, std::string logical, bool deleted,
+                const EvidenceSource::ProblemHandler& on_problem)
       : file_(file), logical_(std::move(logical)), deleted_(deleted), on_problem_(on_problem) {
     size_ = file && file->meta ? static_cast<uint64_t>(file->meta->size) : 0;
   }
@@ -211,8 +220,8 @@ class TskFileReader final : public ByteReader {
       std::string why = r < 0 ? tsk_message() : "no data";
       if (deleted_) {
         stopped_ = true;
-        report(fmt::format("deleted file {}: content could be recovered only up to byte {} of {} ({})", logical_,
-                           offset_, size_, why));
+        report(fmt::format("deleted file {}: content could be recovered only up to byte {} of {} ({})",
+                           logical_, offset_, size_, why));
         return 0;
       }
       std::string msg = fmt::format("cannot read {} at byte {} of {}: {}", logical_, offset_, size_, why);
@@ -241,8 +250,8 @@ class TskFileReader final : public ByteReader {
 struct FirstBlock {
   std::optional<uint64_t> address;
 };
-TSK_WALK_RET_ENUM first_block_cb(TSK_FS_FILE*, TSK_OFF_T, TSK_DADDR_T addr, char*, size_t, TSK_FS_BLOCK_FLAG_ENUM flags,
-                                 void* ptr) {
+TSK_WALK_RET_ENUM first_block_cb(TSK_FS_FILE*, TSK_OFF_T, TSK_DADDR_T addr, char*, size_t,
+                                 TSK_FS_BLOCK_FLAG_ENUM flags, void* ptr) {
   if (flags & (TSK_FS_BLOCK_FLAG_RES | TSK_FS_BLOCK_FLAG_SPARSE)) return TSK_WALK_CONT;
   static_cast<FirstBlock*>(ptr)->address = addr;
   return TSK_WALK_STOP;
@@ -271,8 +280,8 @@ TSK_WALK_RET_ENUM dir_cb(TSK_FS_FILE* file, const char* parent, void* ptr) {
     TSK_FS_NAME_TYPE_ENUM ntype = file->name->type;
     TSK_FS_META_TYPE_ENUM mtype = file->meta ? file->meta->type : TSK_FS_META_TYPE_UNDEF;
     // TSK's own virtual files ($MBR, $FAT1, $OrphanFiles): not on the evidence, so not items.
-    if (ntype == TSK_FS_NAME_TYPE_VIRT || ntype == TSK_FS_NAME_TYPE_VIRT_DIR || mtype == TSK_FS_META_TYPE_VIRT ||
-        mtype == TSK_FS_META_TYPE_VIRT_DIR)
+    if (ntype == TSK_FS_NAME_TYPE_VIRT || ntype == TSK_FS_NAME_TYPE_VIRT_DIR ||
+        mtype == TSK_FS_META_TYPE_VIRT || mtype == TSK_FS_META_TYPE_VIRT_DIR)
       return TSK_WALK_CONT;
     if (ntype == TSK_FS_NAME_TYPE_DIR || mtype == TSK_FS_META_TYPE_DIR) return TSK_WALK_CONT;  // TSK recurses
     // TSK lists a FAT volume label as a 0-byte regular file named "<LABEL> (Volume Label Entry)" in the root.
@@ -291,7 +300,8 @@ TSK_WALK_RET_ENUM dir_cb(TSK_FS_FILE* file, const char* parent, void* ptr) {
         logical = st->prefix + clean.path + fmt::format("#deleted-inode-{}-{}", inode, n);
     }
     if (!evidence_detail::accepts(*st->filter, logical)) return TSK_WALK_CONT;
-    bool regular = ntype == TSK_FS_NAME_TYPE_REG || (ntype == TSK_FS_NAME_TYPE_UNDEF && mtype == TSK_FS_META_TYPE_REG);
+    bool regular =
+        ntype == TSK_FS_NAME_TYPE_REG || (ntype == TSK_FS_NAME_TYPE_UNDEF && mtype == TSK_FS_META_TYPE_REG);
     if (!regular) {
       if (deleted) return TSK_WALK_CONT;  // deleted links/devices carry nothing to hash
       if (ntype == TSK_FS_NAME_TYPE_LNK || mtype == TSK_FS_META_TYPE_LNK)
@@ -306,7 +316,8 @@ TSK_WALK_RET_ENUM dir_cb(TSK_FS_FILE* file, const char* parent, void* ptr) {
     entry.partition = st->volume->name;
     entry.inode = inode;
     entry.deleted = deleted;
-    if (!clean.unsafe_reason.empty()) entry.note = "unsafe name '" + stored + "' (" + clean.unsafe_reason + ")";
+    if (!clean.unsafe_reason.empty())
+      entry.note = "unsafe name '" + stored + "' (" + clean.unsafe_reason + ")";
     if (file->meta) {
       entry.size = static_cast<uint64_t>(file->meta->size);
       if (file->meta->mtime) entry.mtime_unix_s = file->meta->mtime;
@@ -315,8 +326,9 @@ TSK_WALK_RET_ENUM dir_cb(TSK_FS_FILE* file, const char* parent, void* ptr) {
       if (file->meta->crtime) entry.btime_unix_s = file->meta->crtime;
       FirstBlock first;
       if (entry.size > 0 &&
-          tsk_fs_file_walk(file, static_cast<TSK_FS_FILE_WALK_FLAG_ENUM>(TSK_FS_FILE_WALK_FLAG_AONLY |
-                                                                        TSK_FS_FILE_WALK_FLAG_NOSPARSE),
+          tsk_fs_file_walk(file,
+                           static_cast<TSK_FS_FILE_WALK_FLAG_ENUM>(TSK_FS_FILE_WALK_FLAG_AONLY |
+                                                                   TSK_FS_FILE_WALK_FLAG_NOSPARSE),
                            first_block_cb, &first) != 0)
         tsk_error_reset();
       if (first.address) entry.image_offset = st->fs->offset + *first.address * st->fs->block_size;
@@ -327,9 +339,10 @@ TSK_WALK_RET_ENUM dir_cb(TSK_FS_FILE* file, const char* parent, void* ptr) {
       if (!file->meta)
         n += "; its metadata is gone: name only, no content";
       else
-        n += fmt::format("; original size {} bytes; content is what the file system still holds and may belong to "
-                         "a later file that reused the blocks",
-                         entry.size);
+        n += fmt::format(
+            "; original size {} bytes; content is what the file system still holds and may belong to "
+            "a later file that reused the blocks",
+            entry.size);
       entry.note = entry.note.empty() ? n : entry.note + "; " + n;
     }
     ++st->files;
@@ -348,21 +361,25 @@ TSK_WALK_RET_ENUM dir_cb(TSK_FS_FILE* file, const char* parent, void* ptr) {
 
 }  // namespace
 
-void ImageFileSystems::for_each_file(const EvidenceSource::Filter& filter, const EvidenceSource::FileHandler& on_file,
+void ImageFileSystems::for_each_file(const EvidenceSource::Filter& filter,
+                                     const EvidenceSource::FileHandler& on_file,
                                      const EvidenceSource::ProblemHandler& on_problem) {
   for (OpenFs& open : impl_->filesystems) {
     const Volume& v = layout_.volumes[open.volume];
-    WalkState st{open.fs, &v, v.name.empty() ? "" : v.name + "/", &filter, &on_file, &on_problem, {}, {}, 0, 0};
+    WalkState st{open.fs, &v, v.name.empty() ? "" : v.name + "/", &filter, &on_file, &on_problem, {}, {},
+                 0,       0};
     // NOORPHAN: TSK's orphan search scans every inode of the file system, which would cost more than the walk
     // itself on a phone's userdata; deleted names still in directories are listed.
-    auto flags = static_cast<TSK_FS_DIR_WALK_FLAG_ENUM>(TSK_FS_DIR_WALK_FLAG_ALLOC | TSK_FS_DIR_WALK_FLAG_UNALLOC |
-                                                        TSK_FS_DIR_WALK_FLAG_RECURSE | TSK_FS_DIR_WALK_FLAG_NOORPHAN);
+    auto flags =
+        static_cast<TSK_FS_DIR_WALK_FLAG_ENUM>(TSK_FS_DIR_WALK_FLAG_ALLOC | TSK_FS_DIR_WALK_FLAG_UNALLOC |
+                                               TSK_FS_DIR_WALK_FLAG_RECURSE | TSK_FS_DIR_WALK_FLAG_NOORPHAN);
     uint8_t rc = tsk_fs_dir_walk(open.fs, open.fs->root_inum, flags, dir_cb, &st);
     if (st.failure) std::rethrow_exception(st.failure);
     if (rc != 0)
-      st.problem(v.name, fmt::format("the {} file system{} could not be walked completely: {} ({} files listed)",
-                                     v.file_system, v.name.empty() ? "" : " of partition '" + v.name + "'",
-                                     tsk_message(), st.files));
+      st.problem(v.name,
+                 fmt::format("the {} file system{} could not be walked completely: {} ({} files listed)",
+                             v.file_system, v.name.empty() ? "" : " of partition '" + v.name + "'",
+                             tsk_message(), st.files));
   }
 }
 

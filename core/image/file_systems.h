@@ -4,8 +4,8 @@
 // all get the same partition and file-system handling.
 //
 // Partitions are named as the phone names them: the GPT partition name (userdata, system, ...) when there is
-// one, otherwise p1, p2, ... A bare file system (a userdata.img dump) is one volume with no name. Each volume's
-// files appear under "<name>/" in logical paths (no prefix for a bare file system).
+// one, otherwise p1, p2, ... A bare file system (a userdata.img dump) is one volume with no name. Each
+// volume's files appear under "<name>/" in logical paths (no prefix for a bare file system).
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -25,8 +25,8 @@ struct Volume {
   uint64_t length = 0;      // bytes
   std::string file_system;  // TSK's name ("ext4", "fat16", "exfat", "hfs"); empty when none was recognised
   uint32_t block_size = 0;
-  uint64_t fs_bytes = 0;    // size the file system declares (blocks x block size)
-  bool encrypted = false;   // file-based (ext4 "encrypt" feature) or full-disk (crypt footer) encryption found
+  uint64_t fs_bytes = 0;   // size the file system declares (blocks x block size)
+  bool encrypted = false;  // file-based (ext4 "encrypt" feature) or full-disk (crypt footer) encryption found
   std::vector<std::string> warnings;  // everything odd, in plain words: encryption, truncation, unsupported
 };
 

@@ -1,16 +1,17 @@
 // Android sparse image reader. The chunk index (one small record per chunk) is built once from the chunk
 // headers; reads then binary-search it. Memory is proportional to the number of chunks, not to the media.
+#include "core/image/simg_container.h"
+
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fmt/format.h>
 
 #include "core/error.h"
-#include "core/image/simg_container.h"
 
 namespace kanshiki::image {
 
@@ -20,8 +21,8 @@ namespace {
 
 uint16_t le16(const unsigned char* p) { return static_cast<uint16_t>(p[0] | (p[1] << 8)); }
 uint32_t le32(const unsigned char* p) {
-  return static_cast<uint32_t>(p[0]) | (static_cast<uint32_t>(p[1]) << 8) | (static_cast<uint32_t>(p[2]) << 16) |
-         (static_cast<uint32_t>(p[3]) << 24);
+  return static_cast<uint32_t>(p[0]) | (static_cast<uint32_t>(p[1]) << 8) |
+         (static_cast<uint32_t>(p[2]) << 16) | (static_cast<uint32_t>(p[3]) << 24);
 }
 
 class SparseContainer final : public ImageContainer {
@@ -30,7 +31,8 @@ class SparseContainer final : public ImageContainer {
     fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOATIME);
     if (fd_ < 0 && errno == EPERM) fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd_ < 0)
-      throw Error(ExitCode::evidence_unreadable, "cannot open " + path.string() + ": " + std::strerror(errno));
+      throw Error(ExitCode::evidence_unreadable,
+                  "cannot open " + path.string() + ": " + std::strerror(errno));
     struct stat st {};
     ::fstat(fd_, &st);
     file_size_ = static_cast<uint64_t>(st.st_size);
@@ -44,8 +46,8 @@ class SparseContainer final : public ImageContainer {
   ~SparseContainer() override { ::close(fd_); }
   ContainerFormat format() const override { return ContainerFormat::android_sparse; }
   std::string description() const override {
-    return fmt::format("Android sparse image (simg v{}.{}), {} chunks, {}-byte blocks, expanded on the fly", major_,
-                       minor_, chunks_.size(), block_size_);
+    return fmt::format("Android sparse image (simg v{}.{}), {} chunks, {}-byte blocks, expanded on the fly",
+                       major_, minor_, chunks_.size(), block_size_);
   }
   uint64_t media_size() const override { return media_size_; }
   const std::vector<fs::path>& files() const override { return files_; }
@@ -97,8 +99,9 @@ class SparseContainer final : public ImageContainer {
       ssize_t r = ::pread(fd_, static_cast<char*>(buf) + done, n - done, static_cast<off_t>(offset + done));
       if (r < 0 && errno == EINTR) continue;
       if (r <= 0)
-        corrupt(fmt::format("chunk {} (media offset {}): cannot read its data at file offset {}: {}", c.number,
-                            c.media_start, offset + done, r < 0 ? std::strerror(errno) : "the file ends there"));
+        corrupt(fmt::format("chunk {} (media offset {}): cannot read its data at file offset {}: {}",
+                            c.number, c.media_start, offset + done,
+                            r < 0 ? std::strerror(errno) : "the file ends there"));
       done += static_cast<size_t>(r);
     }
   }
@@ -109,8 +112,8 @@ class SparseContainer final : public ImageContainer {
       ssize_t r = ::pread(fd_, buf + done, n - done, static_cast<off_t>(offset + done));
       if (r < 0 && errno == EINTR) continue;
       if (r <= 0)
-        corrupt(fmt::format("truncated: the {} at file offset {} is incomplete (file is {} bytes)", what, offset,
-                            file_size_));
+        corrupt(fmt::format("truncated: the {} at file offset {} is incomplete (file is {} bytes)", what,
+                            offset, file_size_));
       done += static_cast<size_t>(r);
     }
   }
@@ -138,7 +141,8 @@ class SparseContainer final : public ImageContainer {
     chunks_.reserve(std::min<uint32_t>(total_chunks, 1u << 20));
     for (uint32_t i = 0; i < total_chunks; ++i) {
       unsigned char ch[SparseChunkHeader::size_v1];
-      read_header_bytes(ch, sizeof ch, file_offset, fmt::format("header of chunk {} of {}", i, total_chunks).c_str());
+      read_header_bytes(ch, sizeof ch, file_offset,
+                        fmt::format("header of chunk {} of {}", i, total_chunks).c_str());
       Chunk c;
       c.number = i;
       c.type = le16(ch + SparseChunkHeader::chunk_type);
@@ -153,42 +157,46 @@ class SparseContainer final : public ImageContainer {
       switch (c.type) {
         case kChunkRaw:
           if (data_size != c.media_length)
-            corrupt(fmt::format("RAW chunk {} at file offset {}: holds {} bytes for {} blocks of {}", i, file_offset,
-                                data_size, blocks, block_size_));
+            corrupt(fmt::format("RAW chunk {} at file offset {}: holds {} bytes for {} blocks of {}", i,
+                                file_offset, data_size, blocks, block_size_));
           c.file_offset = file_offset + chunk_header_size;
           if (c.file_offset + data_size > file_size_)
-            corrupt(fmt::format("truncated: RAW chunk {} (media offset {}) needs file bytes {}..{} but the file is "
-                                "{} bytes",
-                                i, media, c.file_offset, c.file_offset + data_size, file_size_));
+            corrupt(fmt::format(
+                "truncated: RAW chunk {} (media offset {}) needs file bytes {}..{} but the file is "
+                "{} bytes",
+                i, media, c.file_offset, c.file_offset + data_size, file_size_));
           break;
         case kChunkFill:
-          if (data_size != 4) corrupt(fmt::format("FILL chunk {} at file offset {}: {} data bytes, not 4", i, file_offset, data_size));
+          if (data_size != 4)
+            corrupt(fmt::format("FILL chunk {} at file offset {}: {} data bytes, not 4", i, file_offset,
+                                data_size));
           read_header_bytes(c.fill, 4, file_offset + chunk_header_size, "fill value");
           break;
         case kChunkDontCare:
           break;
         case kChunkCrc32:
-          if (blocks != 0) corrupt(fmt::format("CRC32 chunk {} at file offset {} claims {} blocks", i, file_offset, blocks));
+          if (blocks != 0)
+            corrupt(fmt::format("CRC32 chunk {} at file offset {} claims {} blocks", i, file_offset, blocks));
           break;
         default:
-          corrupt(fmt::format("chunk {} at file offset {}: unknown chunk type 0x{:04X}", i, file_offset, c.type));
+          corrupt(
+              fmt::format("chunk {} at file offset {}: unknown chunk type 0x{:04X}", i, file_offset, c.type));
       }
       file_offset += total_size;
       if (c.media_length > 0) chunks_.push_back(c);
       media += c.media_length;
       if (media > media_size_)
-        corrupt(fmt::format("chunks cover {} bytes, more than the {} blocks the header declares", media, total_blocks));
+        corrupt(fmt::format("chunks cover {} bytes, more than the {} blocks the header declares", media,
+                            total_blocks));
     }
     if (media != media_size_)
       corrupt(fmt::format("chunks cover {} bytes but the header declares {} ({} blocks)", media, media_size_,
                           total_blocks));
-    if (file_offset < file_size_)
-      extra_ = file_size_ - file_offset;  // trailing bytes: harmless, noted by nobody yet
   }
 
   std::vector<fs::path> files_;
   int fd_ = -1;
-  uint64_t file_size_ = 0, media_size_ = 0, extra_ = 0;
+  uint64_t file_size_ = 0, media_size_ = 0;
   uint32_t block_size_ = 0;
   uint16_t major_ = 0, minor_ = 0;
   std::vector<Chunk> chunks_;

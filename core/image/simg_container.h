@@ -10,7 +10,8 @@
 namespace kanshiki::image {
 
 // Reads the header and indexes every chunk (headers only; data is not read). Throws
-// kanshiki::Error(corrupt_input) naming the chunk and file offset when the image is truncated or inconsistent.
+// kanshiki::Error(corrupt_input) naming the chunk and file offset when the image is truncated or
+// inconsistent.
 std::unique_ptr<ImageContainer> open_sparse_container(const std::filesystem::path& path);
 
 }  // namespace kanshiki::image

@@ -18,24 +18,24 @@ namespace kanshiki::image {
 
 inline constexpr uint32_t kSparseMagic = 0xED26FF3A;
 
-struct SparseFileHeader {  // offsets within the file header
-  static constexpr unsigned magic = 0;             // u32 kSparseMagic
-  static constexpr unsigned major_version = 4;     // u16, 1
-  static constexpr unsigned minor_version = 6;     // u16, 0
-  static constexpr unsigned file_header_size = 8;  // u16, 28
+struct SparseFileHeader {                            // offsets within the file header
+  static constexpr unsigned magic = 0;               // u32 kSparseMagic
+  static constexpr unsigned major_version = 4;       // u16, 1
+  static constexpr unsigned minor_version = 6;       // u16, 0
+  static constexpr unsigned file_header_size = 8;    // u16, 28
   static constexpr unsigned chunk_header_size = 10;  // u16, 12
-  static constexpr unsigned block_size = 12;       // u32, multiple of 4 (4096 in practice)
-  static constexpr unsigned total_blocks = 16;     // u32, media size in blocks
-  static constexpr unsigned total_chunks = 20;     // u32
-  static constexpr unsigned image_checksum = 24;   // u32, CRC-32 of the media (0 = not computed)
+  static constexpr unsigned block_size = 12;         // u32, multiple of 4 (4096 in practice)
+  static constexpr unsigned total_blocks = 16;       // u32, media size in blocks
+  static constexpr unsigned total_chunks = 20;       // u32
+  static constexpr unsigned image_checksum = 24;     // u32, CRC-32 of the media (0 = not computed)
   static constexpr unsigned size_v1 = 28;
 };
 
-struct SparseChunkHeader {  // offsets within a chunk header
-  static constexpr unsigned chunk_type = 0;   // u16, see below
-  static constexpr unsigned reserved = 2;     // u16
-  static constexpr unsigned chunk_blocks = 4; // u32, media blocks this chunk covers
-  static constexpr unsigned total_size = 8;   // u32, bytes of this chunk in the file, header included
+struct SparseChunkHeader {                     // offsets within a chunk header
+  static constexpr unsigned chunk_type = 0;    // u16, see below
+  static constexpr unsigned reserved = 2;      // u16
+  static constexpr unsigned chunk_blocks = 4;  // u32, media blocks this chunk covers
+  static constexpr unsigned total_size = 8;    // u32, bytes of this chunk in the file, header included
   static constexpr unsigned size_v1 = 12;
 };
 
