@@ -335,3 +335,39 @@ TEST_CASE("acquire ios: pairing asks to tap Trust; refused trust, locked service
     CHECK(r.failure == ios_acquire::Failure::no_device);
   }
 }
+
+TEST_CASE("kanshiki acquire ios: encrypted device backup to decrypted, searchable evidence; no device is a clear error",
+          "[ios][acquire][cli]") {
+  const Samples* s = samples_or_skip(true);
+  if (!s) return;
+  test::TempDir dir;
+  ::setenv("KANSHIKI_HOME", (dir / "home").c_str(), 1);
+  ::setenv("CI", "1", 1);
+  REQUIRE(test::run_cli("examiner init --name '鑑識 三郎'") == 0);
+  fs::path case_dir = dir / "case";
+  REQUIRE(test::run_cli("case create --case " + q(case_dir)) == 0);
+  std::string out;
+  {
+    ::setenv("USBMUXD_SOCKET_ADDRESS", ("UNIX:" + (dir / "none.sock").string()).c_str(), 1);
+    CHECK(test::run_cli("acquire ios --case " + q(case_dir) + " --exhibit X-1 --trust-wait 1", &out) == 3);
+    CHECK(out.find("incomplete") != std::string::npos);
+    ::unsetenv("USBMUXD_SOCKET_ADDRESS");
+  }
+  auto config = sim_config(dir / "mux.sock", s->encrypted);
+  config.will_encrypt = true;
+  ios_sim::Simulator sim(config);
+  sim.start();
+  MuxEnv env(sim);
+  int rc = test::run_cli("acquire ios --case " + q(case_dir) + " --exhibit B-1 --password 'sim-パス'", &out);
+  INFO(out);
+  REQUIRE(rc == 0);
+  CHECK(out.find("decrypted as E") != std::string::npos);
+  REQUIRE(test::run_cli("process --case " + q(case_dir), &out) == 0);
+  REQUIRE(test::run_cli("search --case " + q(case_dir) + " ホワイト案件", &out) == 0);
+  CHECK(out.find("sms.db") != std::string::npos);
+  CHECK(test::run_cli("custody verify --case " + q(case_dir), &out) == 0);
+  CHECK(test::run_cli("verify --case " + q(case_dir), &out) == 0);
+  // The password is nowhere in the case.
+  for (const auto& e : fs::recursive_directory_iterator(case_dir))
+    if (e.is_regular_file()) CHECK(slurp(e.path()).find("sim-パス") == std::string::npos);
+}
