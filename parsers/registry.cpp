@@ -14,6 +14,7 @@
 #include "parsers/safari_history.h"
 #include "parsers/viber_ios.h"
 #include "parsers/viber_android.h"
+#include "parsers/android_bugle.h"
 #include "parsers/chrome_history.h"
 #include "parsers/ios_backup_info.h"
 #include "parsers/google_location_device_timeline.h"
@@ -42,6 +43,7 @@ const std::vector<ParserEntry>& parser_registry() {
       {parsers::safari_history::info, parsers::safari_history::make},
       {parsers::viber_ios::info, parsers::viber_ios::make},
       {parsers::viber_android::info, parsers::viber_android::make},
+      {parsers::android_bugle::info, parsers::android_bugle::make},
       {parsers::chrome_history::info, parsers::chrome_history::make},
       {parsers::ios_backup_info::info, parsers::ios_backup_info::make},
       {parsers::google_location_device_timeline::info, parsers::google_location_device_timeline::make},
