@@ -38,15 +38,11 @@ namespace {
 
 const char* kRecentKey = "recentCases";
 
-struct PageInfo {
-  const char* title;
-  const char* icon;  // a glyph: no icon theme dependency, renders with the Noto fonts
-};
-const PageInfo kPages[MainWindow::kPageCount] = {
-    {QT_TRANSLATE_NOOP("MainWindow", "Evidence"), "🗄"},      {QT_TRANSLATE_NOOP("MainWindow", "Artifacts"), "▦"},
-    {QT_TRANSLATE_NOOP("MainWindow", "Conversations"), "💬"}, {QT_TRANSLATE_NOOP("MainWindow", "Timeline"), "📈"},
-    {QT_TRANSLATE_NOOP("MainWindow", "Map"), "🗺"},           {QT_TRANSLATE_NOOP("MainWindow", "Search"), "🔍"},
-    {QT_TRANSLATE_NOOP("MainWindow", "Tags"), "🏷"},          {QT_TRANSLATE_NOOP("MainWindow", "Custody log"), "🔏"},
+const char* const kPages[MainWindow::kPageCount] = {
+    QT_TRANSLATE_NOOP("MainWindow", "Evidence"), QT_TRANSLATE_NOOP("MainWindow", "Artifacts"),
+    QT_TRANSLATE_NOOP("MainWindow", "Conversations"), QT_TRANSLATE_NOOP("MainWindow", "Timeline"),
+    QT_TRANSLATE_NOOP("MainWindow", "Map"), QT_TRANSLATE_NOOP("MainWindow", "Search"),
+    QT_TRANSLATE_NOOP("MainWindow", "Tags"), QT_TRANSLATE_NOOP("MainWindow", "Custody log"),
 };
 
 }  // namespace
@@ -180,8 +176,7 @@ bool MainWindow::openCase(const QString& case_dir) {
   nav_ = new QListWidget(workspace_);
   nav_->setObjectName(QStringLiteral("navigation"));
   nav_->setFixedWidth(190);
-  for (const auto& p : kPages)
-    nav_->addItem(QStringLiteral("%1  %2").arg(QString::fromUtf8(p.icon), QCoreApplication::translate("MainWindow", p.title)));
+  for (const char* p : kPages) nav_->addItem(QCoreApplication::translate("MainWindow", p));
   auto* pages = new QStackedWidget(workspace_);
   pages->setObjectName(QStringLiteral("pages"));
   evidence_ = new EvidencePage(service_.get(), pages);

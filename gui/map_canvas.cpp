@@ -234,16 +234,18 @@ void MapCanvas::drawLegend(QPainter& p) {
   for (int r = 0; r < model_->rowCount(); ++r) ++sources[model_->valueAt(r, kMapSource).toString()];
   int y = 12;
   QFontMetrics fm(font());
-  int w = 0;
+  const QString title = mbtiles_.isEmpty() || max_zoom_ < 0 ? tr("Offline canvas (no tiles)")
+                                                             : tr("Offline tiles: %1").arg(QFileInfo(mbtiles_).fileName());
+  int w = fm.horizontalAdvance(title) - 20;
   for (auto it = sources.begin(); it != sources.end(); ++it)
     w = std::max(w, fm.horizontalAdvance(QStringLiteral("%1 (%2)").arg(it.key()).arg(it.value())));
   QRect box(width() - w - 48, 8, w + 40, int(sources.size()) * (fm.height() + 4) + 10 + fm.height() + 4);
-  p.fillRect(box, QColor(255, 255, 255, 230));
+  p.setBrush(Qt::NoBrush);
+  p.fillRect(box, QColor(255, 255, 255, 235));
   p.setPen(QColor(0xB0BAC5));
   p.drawRect(box);
   p.setPen(Qt::black);
-  p.drawText(QPoint(box.left() + 10, box.top() + fm.ascent() + 5),
-             mbtiles_.isEmpty() || max_zoom_ < 0 ? tr("Offline canvas (no tiles)") : tr("Offline tiles: %1").arg(QFileInfo(mbtiles_).fileName()));
+  p.drawText(QPoint(box.left() + 10, box.top() + fm.ascent() + 5), title);
   y = box.top() + fm.height() + 10;
   for (auto it = sources.begin(); it != sources.end(); ++it) {
     p.setBrush(palette::source_colour(it.key()));
@@ -274,6 +276,7 @@ void MapCanvas::paintEvent(QPaintEvent*) {
                  QString::number(c.count));
     }
   }
+  p.setBrush(Qt::NoBrush);
   drawScaleBar(p);
   drawLegend(p);
   if (model_ && model_->rowCount() == 0) {

@@ -281,12 +281,14 @@ void ConversationsPage::selectThread(int row) {
   auto* old = conversation_;
   QString app = threads_->valueAt(row, kThreadApp).toString();
   QVariant key = threads_->valueAt(row, kThreadKey);
-  conversation_ = new SqlWindowModel(db(), conversation_spec(app, key.isNull() ? QString() : key.toString()), this);
+  conversation_ = new SqlWindowModel(
+      db(), conversation_spec(threads_->valueAt(row, kThreadEvidence).toLongLong(), app, key.isNull() ? QString() : key.toString()),
+      this);
   conversation_->setFilterText(filter_->text());
   view_->setModel(conversation_);
   delete old;
-  header_->setText(QStringLiteral("%1 — %2 · %3")
-                       .arg(threads_->valueAt(row, kThreadName).toString(), app,
+  header_->setText(QStringLiteral("%1 — %2 %3 · %4")
+                       .arg(threads_->valueAt(row, kThreadName).toString(), threads_->valueAt(row, kThreadExhibit).toString(), app,
                             tr("%n message(s)", nullptr, threads_->valueAt(row, kThreadMessages).toInt())));
   jump_->setEnabled(false);
   connect(conversation_, &SqlWindowModel::pageLoaded, view_, &ConversationView::relayout);

@@ -95,7 +95,9 @@ void ReportWizard::probeCli() {
     help->deleteLater();
     if (text.contains(QLatin1String("pdf"), Qt::CaseInsensitive) && format_->findData(QStringLiteral("pdf")) < 0)
       format_->addItem(QStringLiteral("PDF"), QStringLiteral("pdf"));
-    if (text.contains(QLatin1String("--tagged")))
+    if (text.contains(QLatin1String("--tagged-only")))
+      tagged_flag_ = QStringLiteral("--tagged-only");
+    else if (text.contains(QLatin1String("--tagged")))
       tagged_flag_ = QStringLiteral("--tagged");
     else if (text.contains(QLatin1String("--findings")))
       tagged_flag_ = QStringLiteral("--findings tagged");

@@ -75,6 +75,11 @@ void DataTable::applyDefaultColumns() {
     // Wide columns for text and times, narrow for flags and numbers; no pass over the rows.
     QString title = m->headerData(c, Qt::Horizontal).toString();
     int w = std::clamp(fontMetrics().horizontalAdvance(title) + 28, 70, 420);
+    // Free-text columns get room to be read; the exact width is the examiner's (and kept by the header).
+    static const QStringList wide = {"text", "summary", "url", "title", "parameters", "path", "item path", "name",
+                                     "label", "value", "note", "source", "recipients", "phones"};
+    QString raw = m->headerData(c, Qt::Horizontal, RawValueRole).toString().toLower();
+    if (wide.contains(raw)) w = std::max(w, raw == "text" || raw == "summary" ? 380 : 220);
     if (title.contains(QLatin1Char('['))) w = std::max(w, fontMetrics().horizontalAdvance(QStringLiteral("2024-03-16 12:12:40 JST")) + 24);
     setColumnWidth(c, w);
   }

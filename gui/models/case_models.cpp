@@ -57,6 +57,74 @@ QVector<TypeColumn> type_columns(const QString& type) {
   return columns.value(type);
 }
 
+// Schema column names used as titles (translated in the "Columns" context; untranslated ones are humanised).
+[[maybe_unused]] const char* const kSchemaColumnTitles[] = {
+    QT_TRANSLATE_NOOP("Columns", "app"),
+    QT_TRANSLATE_NOOP("Columns", "account"),
+    QT_TRANSLATE_NOOP("Columns", "thread_key"),
+    QT_TRANSLATE_NOOP("Columns", "sender"),
+    QT_TRANSLATE_NOOP("Columns", "sender_name"),
+    QT_TRANSLATE_NOOP("Columns", "recipients"),
+    QT_TRANSLATE_NOOP("Columns", "direction"),
+    QT_TRANSLATE_NOOP("Columns", "text"),
+    QT_TRANSLATE_NOOP("Columns", "attachments"),
+    QT_TRANSLATE_NOOP("Columns", "status"),
+    QT_TRANSLATE_NOOP("Columns", "kind"),
+    QT_TRANSLATE_NOOP("Columns", "edited"),
+    QT_TRANSLATE_NOOP("Columns", "deleted"),
+    QT_TRANSLATE_NOOP("Columns", "expires_in_s"),
+    QT_TRANSLATE_NOOP("Columns", "time_raw"),
+    QT_TRANSLATE_NOOP("Columns", "time_epoch"),
+    QT_TRANSLATE_NOOP("Columns", "name"),
+    QT_TRANSLATE_NOOP("Columns", "is_group"),
+    QT_TRANSLATE_NOOP("Columns", "last_activity_utc"),
+    QT_TRANSLATE_NOOP("Columns", "last_activity_raw"),
+    QT_TRANSLATE_NOOP("Columns", "last_activity_epoch"),
+    QT_TRANSLATE_NOOP("Columns", "identifier"),
+    QT_TRANSLATE_NOOP("Columns", "role"),
+    QT_TRANSLATE_NOOP("Columns", "number"),
+    QT_TRANSLATE_NOOP("Columns", "number_e164"),
+    QT_TRANSLATE_NOOP("Columns", "duration_s"),
+    QT_TRANSLATE_NOOP("Columns", "video"),
+    QT_TRANSLATE_NOOP("Columns", "country_iso"),
+    QT_TRANSLATE_NOOP("Columns", "phones"),
+    QT_TRANSLATE_NOOP("Columns", "emails"),
+    QT_TRANSLATE_NOOP("Columns", "organization"),
+    QT_TRANSLATE_NOOP("Columns", "note"),
+    QT_TRANSLATE_NOOP("Columns", "times_contacted"),
+    QT_TRANSLATE_NOOP("Columns", "last_contacted_utc"),
+    QT_TRANSLATE_NOOP("Columns", "last_contacted_raw"),
+    QT_TRANSLATE_NOOP("Columns", "last_contacted_epoch"),
+    QT_TRANSLATE_NOOP("Columns", "browser"),
+    QT_TRANSLATE_NOOP("Columns", "url"),
+    QT_TRANSLATE_NOOP("Columns", "title"),
+    QT_TRANSLATE_NOOP("Columns", "visit_count"),
+    QT_TRANSLATE_NOOP("Columns", "typed_count"),
+    QT_TRANSLATE_NOOP("Columns", "transition"),
+    QT_TRANSLATE_NOOP("Columns", "latitude"),
+    QT_TRANSLATE_NOOP("Columns", "longitude"),
+    QT_TRANSLATE_NOOP("Columns", "accuracy_m"),
+    QT_TRANSLATE_NOOP("Columns", "altitude_m"),
+    QT_TRANSLATE_NOOP("Columns", "source"),
+    QT_TRANSLATE_NOOP("Columns", "label"),
+    QT_TRANSLATE_NOOP("Columns", "path"),
+    QT_TRANSLATE_NOOP("Columns", "mime_type"),
+    QT_TRANSLATE_NOOP("Columns", "size"),
+    QT_TRANSLATE_NOOP("Columns", "sha256"),
+    QT_TRANSLATE_NOOP("Columns", "make"),
+    QT_TRANSLATE_NOOP("Columns", "model"),
+    QT_TRANSLATE_NOOP("Columns", "software"),
+    QT_TRANSLATE_NOOP("Columns", "captured_raw"),
+    QT_TRANSLATE_NOOP("Columns", "captured_epoch"),
+    QT_TRANSLATE_NOOP("Columns", "username"),
+    QT_TRANSLATE_NOOP("Columns", "display_name"),
+    QT_TRANSLATE_NOOP("Columns", "version"),
+    QT_TRANSLATE_NOOP("Columns", "installed_raw"),
+    QT_TRANSLATE_NOOP("Columns", "installed_epoch"),
+    QT_TRANSLATE_NOOP("Columns", "key"),
+    QT_TRANSLATE_NOOP("Columns", "value"),
+};
+
 bool hidden_by_default(const QString& name) {
   return name.endsWith(QLatin1String("_raw")) || name.endsWith(QLatin1String("_epoch")) || name == "account" ||
          name == "thread_key" || name == "sha256";
@@ -87,8 +155,8 @@ const char* kSummaryJoins =
     " LEFT JOIN locations l ON l.artifact_id = a.id LEFT JOIN media md ON md.artifact_id = a.id"
     " LEFT JOIN threads th ON th.artifact_id = a.id LEFT JOIN evidence e ON e.id = a.evidence_id";
 const char* kSummaryExpr =
-    "COALESCE(CASE WHEN m.artifact_id IS NOT NULL THEN COALESCE(m.sender_name, m.sender, '') || ': ' || "
-    "COALESCE(m.text, m.attachments, '') END, CASE WHEN c.artifact_id IS NOT NULL THEN COALESCE(c.direction, '') "
+    "COALESCE(CASE WHEN m.artifact_id IS NOT NULL THEN COALESCE(NULLIF(m.sender_name, '') || ': ', "
+    "NULLIF(m.sender, '') || ': ', '→ ') || COALESCE(m.text, m.attachments, '') END, CASE WHEN c.artifact_id IS NOT NULL THEN COALESCE(c.direction, '') "
     "|| ' ' || COALESCE(c.name, c.number, '') || ' (' || COALESCE(c.duration_s, 0) || ' s)' END, "
     "ct.name || ' ' || COALESCE(ct.phones, ''), COALESCE(w.title, '') || ' ' || w.url, "
     "l.label, CASE WHEN l.artifact_id IS NOT NULL THEN printf('%.5f, %.5f', l.latitude, l.longitude) END, "
@@ -163,12 +231,12 @@ SqlWindowSpec items_spec(qint64 evidence_id) {
   return spec;
 }
 
-SqlWindowSpec conversation_spec(const QString& app, const QString& thread_key) {
+SqlWindowSpec conversation_spec(qint64 evidence_id, const QString& app, const QString& thread_key) {
   using K = ColumnKind;
   SqlWindowSpec spec;
   spec.from = QStringLiteral("artifacts a JOIN messages t ON t.artifact_id = a.id");
-  spec.where = QStringLiteral("a.type = 'message' AND t.app = ? AND t.thread_key IS ?");
-  spec.params = {app, thread_key.isNull() ? QVariant() : QVariant(thread_key)};
+  spec.where = QStringLiteral("a.type = 'message' AND a.evidence_id = ? AND t.app = ? AND t.thread_key IS ?");
+  spec.params = {evidence_id, app, thread_key.isNull() ? QVariant() : QVariant(thread_key)};
   spec.columns = {
       {QStringLiteral("a.time_utc_us"), QT_TRANSLATE_NOOP("Columns", "Time"), K::time_us},
       {QStringLiteral("t.sender"), "sender", K::text},
@@ -198,12 +266,12 @@ SqlWindowSpec timeline_spec() {
       {QStringLiteral("a.time_utc_us"), QT_TRANSLATE_NOOP("Columns", "Time"), K::time_us},
       {QStringLiteral("a.type"), QT_TRANSLATE_NOOP("Columns", "Type"), K::text},
       {QLatin1String(kAppExpr), QT_TRANSLATE_NOOP("Columns", "App"), K::text},
-      {QLatin1String(kSummaryExpr), QT_TRANSLATE_NOOP("Columns", "Summary"), K::text},
       {QStringLiteral("e.exhibit"), QT_TRANSLATE_NOOP("Columns", "Exhibit"), K::text},
       {QStringLiteral("a.recovered"), QT_TRANSLATE_NOOP("Columns", "Recovered"), K::flag},
       {QStringLiteral("a.item_path"), QT_TRANSLATE_NOOP("Columns", "Item path"), K::text, false},
+      {QLatin1String(kSummaryExpr), QT_TRANSLATE_NOOP("Columns", "Summary"), K::text},
   };
-  spec.filter_columns = {3};
+  spec.filter_columns = {kTimelineSummary};
   return spec;
 }
 
@@ -288,16 +356,20 @@ SnapshotLoader thread_list_loader() {
         db,
         {{"g.app", QT_TRANSLATE_NOOP("Columns", "App"), K::text},
          {"g.thread_key", QT_TRANSLATE_NOOP("Columns", "Thread"), K::text},
-         {"COALESCE((SELECT th.name FROM threads th WHERE th.app = g.app AND th.thread_key = g.thread_key AND "
-          "th.name <> '' LIMIT 1), g.first_name, g.thread_key)",
+         {"COALESCE((SELECT NULLIF(th.name, '') FROM threads th JOIN artifacts ta ON ta.id = th.artifact_id WHERE "
+          "ta.evidence_id = g.evidence_id AND th.app = g.app AND th.thread_key = g.thread_key AND th.name <> '' LIMIT 1), "
+          "NULLIF(g.first_name, ''), g.thread_key)",
           QT_TRANSLATE_NOOP("Columns", "Name"), K::text},
          {"g.n", QT_TRANSLATE_NOOP("Columns", "Messages"), K::integer},
          {"g.last", QT_TRANSLATE_NOOP("Columns", "Last activity"), K::time_us},
-         {"g.rec", QT_TRANSLATE_NOOP("Columns", "Recovered"), K::integer}},
-        QStringLiteral("FROM (SELECT m.app AS app, m.thread_key AS thread_key, count(*) AS n, max(a.time_utc_us) AS "
-                       "last, sum(a.recovered) AS rec, max(CASE WHEN m.direction = 'incoming' THEN m.sender_name END) "
-                       "AS first_name FROM messages m JOIN artifacts a ON a.id = m.artifact_id GROUP BY m.app, "
-                       "m.thread_key) g ORDER BY g.last DESC"),
+         {"g.rec", QT_TRANSLATE_NOOP("Columns", "Recovered"), K::integer},
+         {"(SELECT exhibit FROM evidence WHERE id = g.evidence_id)", QT_TRANSLATE_NOOP("Columns", "Exhibit"), K::text},
+         {"g.evidence_id", QT_TRANSLATE_NOOP("Columns", "Evidence id"), K::integer, false}},
+        // One conversation per device: the same group chat seen on two seized phones stays two threads.
+        QStringLiteral("FROM (SELECT a.evidence_id AS evidence_id, m.app AS app, m.thread_key AS thread_key, count(*) AS "
+                       "n, max(a.time_utc_us) AS last, sum(a.recovered) AS rec, max(CASE WHEN m.direction = 'incoming' "
+                       "THEN NULLIF(m.sender_name, '') END) AS first_name FROM messages m JOIN artifacts a ON a.id = "
+                       "m.artifact_id GROUP BY a.evidence_id, m.app, m.thread_key) g ORDER BY g.last DESC"),
         {}, QStringLiteral("NULL"), QStringLiteral("g.rec > 0"));
   };
 }

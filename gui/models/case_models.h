@@ -31,9 +31,11 @@ enum ConversationColumn {
   kConvTime, kConvSender, kConvSenderName, kConvDirection, kConvText, kConvAttachments, kConvKind, kConvStatus,
   kConvDeleted, kConvEdited, kConvExpires, kConvRecovered, kConvItemPath, kConvSourceRowid, kConvColumnCount
 };
-SqlWindowSpec conversation_spec(const QString& app, const QString& thread_key);
+SqlWindowSpec conversation_spec(qint64 evidence_id, const QString& app, const QString& thread_key);
 
 // Events of every type across devices, in time order; range set with setExtraWhere(timeline_range(...)).
+// Columns: time, type, app, exhibit, recovered, item path, summary.
+enum TimelineColumn { kTimelineTime, kTimelineType, kTimelineApp, kTimelineExhibit, kTimelineRecovered, kTimelineItemPath, kTimelineSummary };
 SqlWindowSpec timeline_spec();
 std::pair<QString, QVariantList> timeline_range(qint64 from_us, qint64 to_us);
 
@@ -50,8 +52,11 @@ std::pair<QString, QVariantList> search_condition(const SearchFilter& filter);
 
 // Snapshot loaders.
 SnapshotLoader evidence_loader();     // evidence with item counts, sizes, container hashes, status
-// Threads: columns app, thread key, name, messages, last activity (time_us), recovered count, participants.
-enum ThreadColumn { kThreadApp, kThreadKey, kThreadName, kThreadMessages, kThreadLast, kThreadRecovered, kThreadColumnCount };
+// Threads: one per device (evidence) and conversation.
+enum ThreadColumn {
+  kThreadApp, kThreadKey, kThreadName, kThreadMessages, kThreadLast, kThreadRecovered, kThreadExhibit, kThreadEvidence,
+  kThreadColumnCount
+};
 SnapshotLoader thread_list_loader();
 SnapshotLoader custody_loader();      // seq, time, examiner, action, status, parameters, error
 SnapshotLoader tags_loader();         // tag id key; tag, note, examiner, created, artifact id, type, summary

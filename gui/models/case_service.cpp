@@ -106,13 +106,14 @@ QFuture<Outcome<qint64>> CaseService::addTag(qint64 artifact_id, const QString& 
     BriefCaseLock lock(s.dir);
     return add_tag(s.case_db(), s.identity(), artifact_id, tag, note);
   });
-  f.then(this, [this](const Outcome<qint64>& out) {
+  // A QFuture takes one continuation: hand the caller the chained future so both run.
+  return f.then(this, [this](Outcome<qint64> out) {
     if (out.ok()) {
       Q_EMIT tagsChanged();
       Q_EMIT custodyChanged();
     }
+    return out;
   });
-  return f;
 }
 
 QFuture<Outcome<bool>> CaseService::removeTag(qint64 tag_id) {
@@ -121,13 +122,13 @@ QFuture<Outcome<bool>> CaseService::removeTag(qint64 tag_id) {
     remove_tag(s.case_db(), s.identity(), tag_id);
     return true;
   });
-  f.then(this, [this](const Outcome<bool>& out) {
+  return f.then(this, [this](Outcome<bool> out) {
     if (out.ok()) {
       Q_EMIT tagsChanged();
       Q_EMIT custodyChanged();
     }
+    return out;
   });
-  return f;
 }
 
 QFuture<Outcome<QStringList>> CaseService::tagNames() {
@@ -160,10 +161,10 @@ QFuture<Outcome<qint64>> CaseService::logAction(const QString& action, const QSt
     a.parameters["via"] = "kanshiki-gui";
     return append_custody(s.case_db(), s.identity(), a);
   });
-  f.then(this, [this](const Outcome<qint64>& out) {
+  return f.then(this, [this](Outcome<qint64> out) {
     if (out.ok()) Q_EMIT custodyChanged();
+    return out;
   });
-  return f;
 }
 
 QFuture<Outcome<QString>> CaseService::examinerName() {

@@ -44,7 +44,14 @@ QString display_value(const QVariant& v, ColumnKind kind) {
 }
 
 QString column_title(const QString& source) {
-  return QCoreApplication::translate("Columns", source.toUtf8().constData());
+  QByteArray key = source.toUtf8();
+  QString t = QCoreApplication::translate("Columns", key.constData());
+  const bool schema_name = !source.isEmpty() && (source.contains(QLatin1Char('_')) || source.at(0).isLower());
+  if (t != source || !schema_name) return t;
+  // Schema column names without a translation: "sender_name" -> "Sender name".
+  t.replace(QLatin1Char('_'), QLatin1Char(' '));
+  t[0] = t[0].toUpper();
+  return t;
 }
 
 }  // namespace kanshiki::gui

@@ -117,6 +117,7 @@ QVariant SnapshotModel::headerData(int section, Qt::Orientation orientation, int
     return t;
   }
   if (role == ColumnVisibleByDefaultRole) return col.shown;
+  if (role == RawValueRole) return col.title;  // the untranslated title (views key widths on it)
   return {};
 }
 

@@ -269,6 +269,7 @@ QVariant SqlWindowModel::headerData(int section, Qt::Orientation orientation, in
     return t;
   }
   if (role == ColumnVisibleByDefaultRole) return col.shown;
+  if (role == RawValueRole) return col.title;  // the untranslated title (views key widths on it)
   return {};
 }
 
@@ -305,12 +306,12 @@ void SqlWindowModel::locateArtifact(qint64 artifact_id) {
   // Rows before it in (time, id) order; SQLite sorts NULL times first.
   q.sql += QLatin1String(q.sql.contains(QLatin1String(" WHERE ")) ? " AND " : " WHERE ");
   q.sql += QStringLiteral(
-      "(CASE WHEN ?1 IS NULL THEN a.time_utc_us IS NULL AND a.id < ?2 ELSE (a.time_utc_us IS NULL OR a.time_utc_us < ?1 "
-      "OR (a.time_utc_us = ?1 AND a.id < ?2)) END)");
+      "(CASE WHEN @T IS NULL THEN a.time_utc_us IS NULL AND a.id < @ID ELSE (a.time_utc_us IS NULL OR "
+      "a.time_utc_us < @T OR (a.time_utc_us = @T AND a.id < @ID)) END)");
   const int fixed = static_cast<int>(q.params.size());
   // The positional '?' of the base query come first; the two values are bound by number after them.
-  q.sql.replace(QLatin1String("?1"), QStringLiteral("?%1").arg(fixed + 1));
-  q.sql.replace(QLatin1String("?2"), QStringLiteral("?%1").arg(fixed + 2));
+  q.sql.replace(QLatin1String("@T"), QStringLiteral("?%1").arg(fixed + 1));
+  q.sql.replace(QLatin1String("@ID"), QStringLiteral("?%1").arg(fixed + 2));
   count_worker_
       ->run([q, artifact_id](sql::Db& db) -> int64_t {
         sql::Stmt t(db, "SELECT time_utc_us FROM artifacts WHERE id = ?");

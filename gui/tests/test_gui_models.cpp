@@ -116,7 +116,8 @@ class ModelTests : public QObject {
     for (int r = 0; r < threads.rowCount(); ++r)
       if (threads.valueAt(r, kThreadKey).toString().endsWith("@g.us")) group = r;
     QVERIFY(group >= 0);
-    SqlWindowModel conv(db_of(case_), conversation_spec(threads.valueAt(group, kThreadApp).toString(),
+    SqlWindowModel conv(db_of(case_), conversation_spec(threads.valueAt(group, kThreadEvidence).toLongLong(),
+                                                        threads.valueAt(group, kThreadApp).toString(),
                                                         threads.valueAt(group, kThreadKey).toString()));
     QAbstractItemModelTester conv_tester(&conv, QAbstractItemModelTester::FailureReportingMode::QtTest);
     conv.refresh();
@@ -170,7 +171,7 @@ class ModelTests : public QObject {
     m.setExtraWhere(where, params);
     wait_loaded(m);
     QVERIFY(m.rowCount() >= 1);
-    QTRY_VERIFY(m.data(m.index(0, 3)).toString().contains(QStringLiteral("ホワイト案件")));
+    QTRY_VERIFY(m.data(m.index(0, kTimelineSummary)).toString().contains(QStringLiteral("ホワイト案件")));
     // Two characters: below the trigram size, answered by a scan.
     f.text = QStringLiteral("池袋");
     std::tie(where, params) = search_condition(f);
@@ -210,6 +211,9 @@ class ModelTests : public QObject {
 
     SnapshotModel tags(db_of(case_), tags_loader());
     QAbstractItemModelTester tags_tester(&tags, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    tags.reload();
+    wait_loaded(tags);
+    const int tags_before = tags.rowCount();  // the demo tags a few findings itself
     SqlWindowModel messages(db_of(case_), artifact_spec("message"));
     messages.refresh();
     wait_loaded(messages);
@@ -219,8 +223,9 @@ class ModelTests : public QObject {
     QVERIFY2(added.result().ok(), qPrintable(added.result().error));
     tags.reload();
     wait_loaded(tags);
-    QCOMPARE(tags.rowCount(), 1);
-    QCOMPARE(tags.valueAt(0, 0).toString(), QStringLiteral("重要"));
+    QCOMPARE(tags.rowCount(), tags_before + 1);
+    QCOMPARE(tags.valueAt(tags_before, 0).toString(), QStringLiteral("重要"));
+    QCOMPARE(tags.valueAt(tags_before, 1).toString(), QStringLiteral("受け子の指示"));
     custody.reload();
     wait_loaded(custody);
     QCOMPARE(custody.rowCount(), before + 1);
@@ -235,12 +240,15 @@ class ModelTests : public QObject {
     for (const char* f : {"item_path", "item_sha256", "source_table", "source_rowid", "parser", "recovered", "tag"})
       QVERIFY2(fields.contains(QLatin1String(f)), f);
 
-    auto removed = service.removeTag(tags.keyAt(0));
+    auto removed = service.removeTag(tags.keyAt(tags_before));
     QTRY_VERIFY_WITH_TIMEOUT(removed.isFinished(), 20000);
     QVERIFY2(removed.result().ok(), qPrintable(removed.result().error));
     tags.reload();
     wait_loaded(tags);
-    QCOMPARE(tags.rowCount(), 0);
+    QCOMPARE(tags.rowCount(), tags_before);
+    custody.reload();
+    wait_loaded(custody);
+    QCOMPARE(custody.valueAt(custody.rowCount() - 1, 3).toString(), QStringLiteral("untag"));
   }
 
   void showSource() {
