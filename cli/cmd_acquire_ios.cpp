@@ -21,6 +21,7 @@ namespace {
 struct AcquireIosOptions {
   std::string case_dir, exhibit, udid, label, pair_record, password, password_file;
   int trust_wait_s = 120, timeout_s = 60;
+  bool encrypt_temp = false;
 };
 
 std::string safe_name(std::string s) {
@@ -54,8 +55,12 @@ int run_acquire_ios(const AcquireIosOptions& o) {
     for (size_t at; (at = command_line.find(*password)) != std::string::npos;)
       command_line.replace(at, password->size(), "<redacted>");
 
+  if (o.encrypt_temp && !password)
+    throw Error(ExitCode::usage, "--encrypt-temp needs the temporary password: give --password or --password-file "
+                                 "(it is used for this backup only and never recorded)");
+
   Session s = open_session(o.case_dir);
-  json params{{"exhibit", o.exhibit}, {"udid", o.udid}, {"pair_record", o.pair_record}};
+  json params{{"exhibit", o.exhibit}, {"udid", o.udid}, {"pair_record", o.pair_record}, {"encrypt_temp", o.encrypt_temp}};
   if (password) params["password"] = "given (not recorded)";
   int rc = 0;
   logged(s, "acquire ios", params, [&] {
@@ -89,6 +94,7 @@ int run_acquire_ios(const AcquireIosOptions& o) {
     ao.pair_record_file = o.pair_record;
     ao.trust_wait_s = o.trust_wait_s;
     ao.io_timeout_s = o.timeout_s;
+    if (o.encrypt_temp) ao.temporary_password = password;
     ao.on_step = [&](const ios_acquire::Step& st) {
       json details = st.details;
       details["exhibit"] = o.exhibit;
@@ -168,6 +174,7 @@ int run_acquire_ios(const AcquireIosOptions& o) {
     CustodyAction a{"acquire ios", r.notes.empty() ? "ok" : "warnings",
                     {{"exhibit", o.exhibit}, {"container", container.string()}, {"evidence_id", evidence_id},
                      {"device_facts", facts}, {"files", r.files}, {"bytes", r.bytes}, {"encrypted_by_device", r.encrypted},
+                     {"temporary_encryption", r.temporary_encryption}, {"encryption_restored", r.encryption_restored},
                      {"notes", r.notes}},
                     json::array(), out};
     if (derived_id) a.parameters["decrypted_evidence_id"] = derived_id;
@@ -212,6 +219,9 @@ void register_acquire_ios(CLI::App& app, Action& action) {
                 "Trust prompt");
   a->add_option("--password", o->password, "Backup password when the device encrypts backups; not recorded");
   a->add_option("--password-file", o->password_file, "Read that password from the first line of a file");
+  a->add_flag("--encrypt-temp", o->encrypt_temp,
+              "If the device does not encrypt backups, turn encryption on with --password for this backup (more data: "
+              "keychain, Health) and off again afterwards; every step in the custody log");
   a->add_option("--trust-wait", o->trust_wait_s, "Seconds to wait for unlock / \"Trust\" on the phone (default 120)");
   a->add_option("--timeout", o->timeout_s, "Seconds without data before the device counts as gone (default 60)");
   a->callback([o, &action] { action = [o] { return run_acquire_ios(*o); }; });

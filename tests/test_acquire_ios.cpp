@@ -371,3 +371,39 @@ TEST_CASE("kanshiki acquire ios: encrypted device backup to decrypted, searchabl
   for (const auto& e : fs::recursive_directory_iterator(case_dir))
     if (e.is_regular_file()) CHECK(slurp(e.path()).find("sim-パス") == std::string::npos);
 }
+
+TEST_CASE("acquire ios --encrypt-temp: temporary backup password on, encrypted backup, restored off; all in custody",
+          "[ios][acquire][cli]") {
+  const Samples* s = samples_or_skip(true);
+  if (!s) return;
+  test::TempDir dir;
+  ::setenv("KANSHIKI_HOME", (dir / "home").c_str(), 1);
+  ::setenv("CI", "1", 1);
+  REQUIRE(test::run_cli("examiner init --name '鑑識 四郎'") == 0);
+  fs::path case_dir = dir / "case";
+  REQUIRE(test::run_cli("case create --case " + q(case_dir)) == 0);
+  auto config = sim_config(dir / "mux.sock", s->plain);
+  config.encrypted_backup = s->encrypted;
+  config.encrypted_password = "sim-パス";
+  ios_sim::Simulator sim(config);
+  sim.start();
+  MuxEnv env(sim);
+  std::string out;
+  CHECK(test::run_cli("acquire ios --case " + q(case_dir) + " --exhibit C-1 --encrypt-temp", &out) == 2);  // needs a password
+  int rc = test::run_cli("--json acquire ios --case " + q(case_dir) + " --exhibit C-1 --encrypt-temp --password 'sim-パス'", &out);
+  INFO(out);
+  REQUIRE(rc == 0);
+  CHECK(out.find("\"decrypted_evidence_id\"") != std::string::npos);
+  CHECK_FALSE(sim.will_encrypt());  // restored to what it was
+  auto log = sim.log();
+  CHECK(contains(log, "ChangePassword ok (encryption on)"));
+  CHECK(contains(log, "ChangePassword ok (encryption off)"));
+  REQUIRE(test::run_cli("--json custody show --case " + q(case_dir), &out) == 0);
+  CHECK(out.find("acquire ios: temporary backup encryption") != std::string::npos);
+  CHECK(out.find("acquire ios: backup encryption restored") != std::string::npos);
+  CHECK(out.find("sim-パス") == std::string::npos);
+  // A wrong temporary password (the simulated device refuses) fails cleanly and changes nothing.
+  sim.mutable_config().encrypted_password = "other";
+  CHECK(test::run_cli("acquire ios --case " + q(case_dir) + " --exhibit C-2 --encrypt-temp --password x", &out) == 3);
+  CHECK_FALSE(sim.will_encrypt());
+}

@@ -220,6 +220,14 @@ class BackupSession {
       throw Stop{Failure::protocol_error, "mobilebackup2 protocol version exchange failed"};
     step(o_, {"backup service", "ok", {{"protocol_version", fmt::format("{:.1f}", remote)}}});
 
+    if (o_.temporary_password) set_temporary_encryption();
+    struct Restore {  // encryption goes back off whatever happens during the backup
+      BackupSession& s;
+      ~Restore() {
+        if (s.r_.temporary_encryption && !s.restore_tried_) s.restore_encryption();
+      }
+    } restore{*this};
+
     write_info_plist();
     PlistPtr opts(plist_new_dict());
     plist_dict_set_item(opts.get(), "ForceFullBackup", plist_new_bool(1));
@@ -228,6 +236,73 @@ class BackupSession {
     step(o_, {"backup requested", "ok", {{"full", "true"}, {"encrypted_by_device", r_.encrypted ? "true" : "false"}}});
     loop();
     if (np_) np_post_notification(np_, NP_SYNC_DID_FINISH);
+    if (r_.temporary_encryption) restore_encryption();
+  }
+
+  // ChangePassword answers with a DLMessageProcessMessage; returns its ErrorCode (or throws when gone).
+  uint64_t change_password(const char* key, const std::string& password) {
+    PlistPtr opts(plist_new_dict());
+    plist_dict_set_item(opts.get(), key, plist_new_string(password.c_str()));
+    if (mobilebackup2_send_message(mb2_, "ChangePassword", opts.get()) != MOBILEBACKUP2_E_SUCCESS)
+      throw Stop{Failure::disconnected, "cannot send ChangePassword to the device"};
+    auto start = Clock::now();
+    for (;;) {
+      plist_t raw = nullptr;
+      char* name = nullptr;
+      mobilebackup2_error_t e = mobilebackup2_receive_message(mb2_, &raw, &name);
+      PlistPtr msg(raw);
+      std::string dl = name ? name : "";
+      free(name);
+      if (e == MOBILEBACKUP2_E_SUCCESS && dl == "DLMessageProcessMessage") {
+        plist_t body = plist_array_get_item(raw, 1);
+        plist_t n = body ? plist_dict_get_item(body, "ErrorCode") : nullptr;
+        uint64_t code = 0;
+        if (n && plist_get_node_type(n) == PLIST_UINT) plist_get_uint_val(n, &code);
+        return code;
+      }
+      // The phone may ask for its passcode first: keep waiting while the examiner enters it.
+      if (Clock::now() - start > std::chrono::seconds(o_.trust_wait_s))
+        throw Stop{Failure::device_error, "the device did not answer the backup password change in time"};
+    }
+  }
+
+  void set_temporary_encryption() {
+    if (r_.encrypted) {
+      r_.notes.push_back("the device already encrypts its backups: no temporary password set (its own password is needed)");
+      step(o_, {"temporary backup encryption", "warnings", {{"note", "device already encrypts backups; nothing changed"}}});
+      return;
+    }
+    message(o_, "Turning backup encryption on with a temporary password; the phone may ask for its passcode / "
+                "一時パスワードでバックアップ暗号化を有効にします（端末でパスコード入力が必要な場合があります）");
+    uint64_t code = change_password("NewPassword", *o_.temporary_password);
+    if (code != 0) {
+      step(o_, {"temporary backup encryption", "failed", {{"device_error_code", std::to_string(code)}}});
+      throw Stop{Failure::device_error,
+                 fmt::format("the device refused to turn backup encryption on (ErrorCode {}) / 暗号化の設定が拒否されました", code)};
+    }
+    r_.temporary_encryption = true;
+    r_.encrypted = true;
+    r_.facts["WillEncrypt"] = "true (temporary password set by the examiner for this acquisition)";
+    step(o_, {"temporary backup encryption", "ok",
+              {{"state_before", "WillEncrypt false"}, {"state_after", "WillEncrypt true"}, {"password", "not recorded"}}});
+  }
+
+  void restore_encryption() {
+    restore_tried_ = true;
+    try {
+      uint64_t code = change_password("OldPassword", *o_.temporary_password);
+      r_.encryption_restored = code == 0;
+      step(o_, {"backup encryption restored", code == 0 ? "ok" : "failed",
+                {{"state_after", code == 0 ? "WillEncrypt false (as before)" : "still encrypted with the temporary password"},
+                 {"device_error_code", std::to_string(code)}}});
+    } catch (const Stop& s) {
+      step(o_, {"backup encryption restored", "failed", {{"error", s.message}}});
+    }
+    if (!r_.encryption_restored) {
+      r_.notes.push_back("backup encryption could NOT be turned off again: the phone keeps the temporary password");
+      message(o_, "WARNING: backup encryption is still on with the temporary password; turn it off with "
+                  "`idevicebackup2 encryption off` / 警告: 一時パスワードによる暗号化が残っています");
+    }
   }
 
  private:
@@ -512,6 +587,7 @@ class BackupSession {
     }
   }
 
+  bool restore_tried_ = false;
   const AcquireOptions& o_;
   Device& d_;
   AcquireResult& r_;

@@ -54,6 +54,10 @@ struct AcquireOptions {
   std::filesystem::path container;
   std::string udid;                          // empty: the only attached device
   std::filesystem::path pair_record_file;    // a seized computer's lockdown/<UDID>.plist to use instead of pairing
+  // --encrypt-temp: when the device does not encrypt its backups, turn encryption on with this password for
+  // the backup (an encrypted backup holds more: keychain, Health, Wi-Fi) and turn it off again afterwards.
+  // The password itself is never written anywhere; each change is a Step.
+  std::optional<std::string> temporary_password;
   int trust_wait_s = 60;                     // how long to wait for the Trust dialog
   int io_timeout_s = 30;                     // seconds without any message before the device counts as gone
   std::function<void(const Step&)> on_step;  // one custody entry each
@@ -67,6 +71,8 @@ struct AcquireResult {
   std::string error;
   std::map<std::string, std::string> facts;  // ProductType, ProductVersion, SerialNumber, UniqueDeviceID, IMEI, ...
   bool encrypted = false;                    // WillEncrypt: the backup is encrypted by the device
+  bool temporary_encryption = false;         // encryption was turned on by us for this backup
+  bool encryption_restored = false;          // ... and turned off again afterwards
   uint64_t files = 0, bytes = 0;
   std::vector<std::string> notes;
   std::filesystem::path backup_dir, manifest;

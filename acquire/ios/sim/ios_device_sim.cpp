@@ -488,6 +488,41 @@ void Simulator::serve_mobilebackup2(int fd) {
       if (!process_message(r)) return;
       continue;
     }
+    if (what == "ChangePassword") {
+      // Turning encryption on (NewPassword only) or off (OldPassword only), as `idevicebackup2 encryption`.
+      std::string new_pw = str_item(body, "NewPassword"), old_pw = str_item(body, "OldPassword");
+      uint64_t code = 0;
+      std::string desc;
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!new_pw.empty() && old_pw.empty() && !config_.will_encrypt) {
+        if (config_.encrypted_backup.empty() || new_pw != config_.encrypted_password) {
+          code = 1;
+          desc = "simulator: no encrypted copy for that password";
+        } else {
+          plain_backup_ = config_.backup;
+          config_.backup = config_.encrypted_backup;
+          config_.will_encrypt = true;
+        }
+      } else if (new_pw.empty() && !old_pw.empty() && config_.will_encrypt) {
+        if (old_pw != config_.encrypted_password) {
+          code = 207;
+          desc = "wrong old password";
+        } else {
+          if (!plain_backup_.empty()) config_.backup = plain_backup_;
+          config_.will_encrypt = false;
+        }
+      } else {
+        code = 1;
+        desc = "simulator: unsupported ChangePassword";
+      }
+      log_.push_back("ChangePassword " + std::string(code ? "refused" : "ok") +
+                     (new_pw.empty() ? " (encryption off)" : " (encryption on)"));
+      plist_t r = plist_new_dict();
+      plist_dict_set_item(r, "ErrorCode", plist_new_uint(code));
+      plist_dict_set_item(r, "ErrorDescription", plist_new_string(desc.c_str()));
+      if (!process_message(r)) return;
+      continue;
+    }
     if (what != "Backup") {
       plist_t r = plist_new_dict();
       plist_dict_set_item(r, "ErrorCode", plist_new_uint(1));

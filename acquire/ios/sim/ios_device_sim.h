@@ -37,6 +37,10 @@ struct Config {
   // Lockdown root values; defaults are filled from backup/Info.plist when present.
   std::map<std::string, std::string> values;
   bool will_encrypt = false;           // com.apple.mobile.backup WillEncrypt
+  // ChangePassword support: the device "encrypts" by serving this pre-encrypted copy of `backup`
+  // (tests/make_encrypted_ios_backup.py) once a NewPassword equal to encrypted_password is set.
+  std::filesystem::path encrypted_backup;
+  std::string encrypted_password;
   bool password_protected = true;
   Faults faults;
 };
@@ -59,6 +63,7 @@ class Simulator {
   // services started, backup files sent.
   std::vector<std::string> log() const;
   bool paired() const { return paired_; }
+  bool will_encrypt() const { return config_.will_encrypt; }
 
  private:
   void accept_loop();
@@ -80,6 +85,7 @@ class Simulator {
   std::string buid_ = "5A1B2C3D-0000-4000-8000-00000000CAFE";
   std::string host_id_;
   std::string device_public_key_;
+  std::filesystem::path plain_backup_;  // `backup` while the encrypted copy is served
   std::atomic<int> pending_answers_{0};
 };
 
