@@ -4,6 +4,7 @@
 // docs/acquire-android.md.
 #include <fmt/format.h>
 
+#include <fstream>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -221,13 +222,40 @@ int run_acquire_android(const AcquireAndroidOptions& o) {
                                  : o.label;
       io.format = SourceKind::folder;
       IngestResult ir = ingest_evidence(s.db, run, io);
+      // Ingest read every file again (MD5, SHA-1, SHA-256); its SHA-256 must equal the one taken on the way in.
+      uint64_t checked = 0;
+      std::vector<std::string> mismatched;
+      {
+        std::ifstream mf(r.container / "manifest.tsv");
+        std::string line;
+        sql::Stmt st(s.db.db(), "SELECT sha256 FROM items WHERE evidence_id = ?1 AND path = ?2");
+        while (std::getline(mf, line)) {
+          if (line.empty() || line[0] == '#' || line.rfind("path\t", 0) == 0) continue;
+          size_t t1 = line.find('\t'), t2 = line.find('\t', t1 + 1), t3 = line.find('\t', t2 + 1);
+          if (t3 == std::string::npos) continue;
+          std::string path = line.substr(0, t1), sha = line.substr(t2 + 1, t3 - t2 - 1);
+          if (path.find('\\') != std::string::npos) continue;  // escaped names: checked by `verify` instead
+          st.reset();
+          st.bind(1, ir.evidence_id).bind(2, path);
+          ++checked;
+          if (!st.step() || st.text(0) != sha) mismatched.push_back(path);
+        }
+      }
+      item["hash_cross_check"] = {{"files", checked}, {"mismatched", mismatched}};
+      if (!mismatched.empty()) {
+        all_complete = false;
+        CustodyAction bad{"acquire android", "failed", {{"exhibit", r.exhibit}, {"mismatched", mismatched}}};
+        bad.error = fmt::format("{} file(s) changed between acquisition and ingest", mismatched.size());
+        log(bad);
+        std::cerr << "error: " << bad.error << "\n";
+      }
       sql::Stmt link(s.db.db(), "UPDATE acquisitions SET evidence_id = ?1 WHERE id = ?2");
       link.bind(1, ir.evidence_id).bind(2, r.acquisition_id).run();
       item["evidence_id"] = ir.evidence_id;
       CustodyAction a{"acquire android", res.problems ? "warnings" : "ok",
                       {{"exhibit", r.exhibit}, {"container", r.container.string()}, {"evidence_id", ir.evidence_id},
                        {"device_facts", facts}, {"files_written", res.files}, {"skipped_verified", res.skipped_verified},
-                       {"notes", res.notes}},
+                       {"sha256_cross_checked", checked}, {"notes", res.notes}},
                       json::array(),
                       json::array({{{"path", ir.manifest.string()}, {"sha256", ir.manifest_sha256}},
                                    {{"path", (r.container / "manifest.tsv").string()},

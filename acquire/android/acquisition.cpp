@@ -69,7 +69,7 @@ std::string tsv_unescape(std::string_view s) {
 
 struct ManifestEntry {
   uint64_t size = 0;
-  std::string md5, sha1, sha256, device_path, source;
+  std::string sha256, device_path, source;
   int64_t device_mtime = -1;
 };
 
@@ -92,9 +92,9 @@ class Container {
             f.push_back(line.substr(s, i - s));
             s = i + 1;
           }
-        if (f.size() < 8) continue;  // a line cut by a crash: that file is fetched again
-        ManifestEntry e{std::stoull(f[1]), f[2], f[3], f[4], tsv_unescape(f[5]), tsv_unescape(f[7])};
-        e.device_mtime = f[6].empty() ? -1 : std::stoll(f[6]);
+        if (f.size() < 6 || f[2].size() != 64) continue;  // a line cut by a crash: that file is fetched again
+        ManifestEntry e{std::stoull(f[1]), f[2], tsv_unescape(f[3]), tsv_unescape(f[5])};
+        e.device_mtime = f[4].empty() ? -1 : std::stoll(f[4]);
         entries_[tsv_unescape(f[0])] = e;
       }
     }
@@ -102,7 +102,7 @@ class Container {
     if (!manifest_) throw Error(ExitCode::case_error, "cannot write " + m.string());
     if (!existed)
       manifest_ << "# Kanshiki Android acquisition manifest (hashes computed while receiving)\n"
-                << "path\tsize\tmd5\tsha1\tsha256\tdevice_path\tdevice_mtime\tsource\n" << std::flush;
+                << "path\tsize\tsha256\tdevice_path\tdevice_mtime\tsource\n" << std::flush;
   }
   const fs::path& dir() const { return dir_; }
 
@@ -129,6 +129,7 @@ class Container {
     }
     void write(const char* p, size_t n) {
       hasher_.update(p, n);
+      size_ += n;
       out_.write(p, static_cast<std::streamsize>(n));
       if (!out_) throw Error(ExitCode::disk_full, "cannot write " + partial_.string() + " (disk full?)");
     }
@@ -136,13 +137,15 @@ class Container {
     Digests commit(const std::string& device_path, int64_t device_mtime, const std::string& source) {
       out_.close();
       if (out_.fail()) throw Error(ExitCode::disk_full, "cannot write " + partial_.string());
-      Digests d = hasher_.finish();
+      Digests d;
+      d.sha256 = hasher_.hex_final();
+      d.size = size_;
       fs::rename(partial_, c_.dir_ / rel_);
-      c_.manifest_ << tsv_escape(rel_) << '\t' << d.size << '\t' << d.md5 << '\t' << d.sha1 << '\t' << d.sha256 << '\t'
+      c_.manifest_ << tsv_escape(rel_) << '\t' << d.size << '\t' << d.sha256 << '\t'
                    << tsv_escape(device_path) << '\t' << (device_mtime >= 0 ? std::to_string(device_mtime) : "") << '\t'
                    << tsv_escape(source) << '\n'
                    << std::flush;
-      c_.entries_[rel_] = ManifestEntry{d.size, d.md5, d.sha1, d.sha256, device_path, source, device_mtime};
+      c_.entries_[rel_] = ManifestEntry{d.size, d.sha256, device_path, source, device_mtime};
       committed_ = true;
       return d;
     }
@@ -158,7 +161,10 @@ class Container {
     std::string rel_;
     fs::path partial_;
     std::ofstream out_;
-    MultiHasher hasher_;
+    // SHA-256 on the way in (SHA-NI fast, so the transfer is not slowed); ingest then computes MD5, SHA-1 and
+    // SHA-256 of every file in a second, independent read, and the CLI checks that SHA-256 against this one.
+    Digest hasher_{HashAlgo::sha256};
+    uint64_t size_ = 0;
     bool committed_ = false;
   };
 

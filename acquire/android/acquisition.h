@@ -2,8 +2,8 @@
 // Logical acquisition of one Android device over ADB into an evidence container folder:
 //
 //   <container>/acquisition.json   device facts, options, status ("in_progress" / "incomplete" / "complete")
-//   <container>/manifest.tsv       one line per file written: path, size, MD5, SHA-1, SHA-256, device path,
-//                                  device mtime, source command (hashed on the way in, before the rename)
+//   <container>/manifest.tsv       one line per file written: path, size, SHA-256 (computed on the way in,
+//                                  before the rename), device path, device mtime, source command
 //   <container>/logical/*.txt      getprop, pm list packages -f, dumpsys account/package, content queries
 //   <container>/files/<device path>  pulled files (--sdcard: /sdcard)
 //   <container>/backup/backup.ab   adb backup (--backup)

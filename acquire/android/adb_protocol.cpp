@@ -121,6 +121,14 @@ class TcpTransport final : public Transport {
     char* p = static_cast<char*>(data);
     while (n) {
       if (fd_ < 0) throw AdbError(Failure::disconnected, description_ + ": connection already closed");
+      // Data already waiting is taken without a poll (half the system calls on a busy transfer).
+      ssize_t quick = ::recv(fd_, p, n, MSG_DONTWAIT);
+      if (quick > 0) {
+        p += quick;
+        n -= static_cast<size_t>(quick);
+        continue;
+      }
+      if (quick == 0) throw AdbError(Failure::disconnected, description_ + ": the device closed the connection");
       pollfd pfd{fd_, POLLIN, 0};
       int pr = ::poll(&pfd, 1, static_cast<int>(timeout_.count()));
       if (pr == 0)
