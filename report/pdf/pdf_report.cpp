@@ -531,9 +531,9 @@ RenderOutcome render(CaseDb& c, const CourtReport& r, QPdfWriter& writer, QPaint
             qs(fmt::format("{} — {}", r.custody_verification.ok ? t.verified_ok : t.verified_failed,
                            r.custody_verification.summary())),
             r.custody_verification.problems);
-  L.begin_table({{ja ? "番号" : "Seq", 0.06}, {"UTC", 0.17}, {qs(t.examiner), 0.13},
-                 {ja ? "操作 / 状態" : "Action / status", 0.14}, {ja ? "内容" : "Details", 0.38},
-                 {ja ? "記録ハッシュ" : "Entry hash", 0.12, Font::mono}});
+  L.begin_table({{ja ? "番号" : "Seq", 0.06}, {"UTC", 0.18, Font::mono}, {qs(t.examiner), 0.11},
+                 {ja ? "操作 / 状態" : "Action / status", 0.12}, {ja ? "内容" : "Details", 0.39},
+                 {ja ? "記録ハッシュ" : "Entry hash", 0.14, Font::mono}});
   for (const auto& e : r.custody)
     L.row({QString::number(e.seq), qs(e.utc), printable(e.examiner), printable(e.action + "\n" + e.status),
            printable(e.detail), qs(e.entry_hash.substr(0, 16) + "…")},
