@@ -15,6 +15,8 @@
 #include "parsers/viber_ios.h"
 #include "parsers/viber_android.h"
 #include "parsers/android_bugle.h"
+#include "parsers/ios_routined.h"
+#include "parsers/ios_photos.h"
 #include "parsers/chrome_history.h"
 #include "parsers/ios_backup_info.h"
 #include "parsers/google_location_device_timeline.h"
@@ -44,6 +46,8 @@ const std::vector<ParserEntry>& parser_registry() {
       {parsers::viber_ios::info, parsers::viber_ios::make},
       {parsers::viber_android::info, parsers::viber_android::make},
       {parsers::android_bugle::info, parsers::android_bugle::make},
+      {parsers::ios_routined::info, parsers::ios_routined::make},
+      {parsers::ios_photos::info, parsers::ios_photos::make},
       {parsers::chrome_history::info, parsers::chrome_history::make},
       {parsers::ios_backup_info::info, parsers::ios_backup_info::make},
       {parsers::google_location_device_timeline::info, parsers::google_location_device_timeline::make},
