@@ -178,6 +178,8 @@ TEST_CASE("disk images: ext4, GPT (ext4 + FAT), E01, sparse and split raw yield 
     CHECK(rc == 0);
   }
   REQUIRE(test::run_cli("--quiet process --case " + q(c), &out) == 0);
+  // Re-hashing every item (and an E01's media against its stored hashes) finds the evidence unchanged.
+  CHECK(test::run_cli("--quiet verify --case " + q(c), &out) == 0);
   auto summary = summarise(c / "case.db");
   REQUIRE(summary.count(1) == 1);
   CHECK(summary[1].counts.at("message") > 10);

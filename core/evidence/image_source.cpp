@@ -42,10 +42,16 @@ class ImageSource final : public EvidenceSource {
     };
     image::ImageFileSystems systems(*container_);
     const image::ImageLayout& layout = systems.layout();
-    for (const std::string& w : layout.warnings) problem("", w);
-    for (const image::Volume& v : layout.volumes)
-      for (const std::string& w : v.warnings) problem(v.name, w);
+    // A filtered pass (process copying out a few databases) is not a look at the whole image: the image-level
+    // warnings were recorded at ingest, and the whole-media check would re-read every byte for a few files.
+    const bool whole_image = !filter;
+    if (whole_image) {
+      for (const std::string& w : layout.warnings) problem("", w);
+      for (const image::Volume& v : layout.volumes)
+        for (const std::string& w : v.warnings) problem(v.name, w);
+    }
     systems.for_each_file(filter, on_file, on_problem);
+    if (!whole_image) return;
 
     nlohmann::json info{{"view", "media of a disk image, read through its container and The Sleuth Kit"},
                         {"container", image::describe_container(*container_)},
