@@ -12,6 +12,7 @@ void register_all_command_groups(CLI::App& app, Action& action) {
   register_acquire_android(app, action);
   register_acquire_ios(app, action);
   register_scan(app, action);
+  register_batch(app, action);
   register_recover(app, action);
 }
 

@@ -61,6 +61,10 @@ struct ProcessOptions {
   // turns this on unless --no-sandbox; in-process parsing stays the library default for tests and tools.
   bool sandbox = false;
   SandboxOptions sandbox_options;
+  // Batch (engine/batch/): only this evidence item; and content-addressed dedup: a file whose SHA-256 was
+  // already parsed by the same parser version on a finished device is referenced (dedup_refs), not re-parsed.
+  std::optional<int64_t> only_evidence;
+  bool dedup = false;
 };
 
 struct ProcessResult {

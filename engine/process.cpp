@@ -159,6 +159,22 @@ class PipelinedParse {
   bool closed_ = false, abandoned_ = false;
 };
 
+// Batch dedup: an earlier parser run of the same parser version over a file with the same SHA-256, on a
+// device whose batch finished (a half-done device may still be rolled back, so it is never referenced).
+std::optional<int64_t> find_dedup_original(sql::Db& db, const std::string& sha256, const ParserInfo& info,
+                                           int64_t item_id) {
+  sql::Stmt st(db, R"SQL(
+SELECT pr.id FROM parser_runs pr JOIN items i ON i.id = pr.item_id
+WHERE i.sha256 = ?1 AND pr.parser_id = ?2 AND pr.parser_version = ?3 AND pr.item_id <> ?4
+  AND pr.status IN ('done', 'done_with_warnings')
+  AND NOT EXISTS (SELECT 1 FROM batch_devices b JOIN evidence e ON e.source_path = b.evidence_path
+                  WHERE e.id = pr.evidence_id AND b.state <> 'done')
+ORDER BY pr.id LIMIT 1)SQL");
+  st.bind(1, sha256).bind(2, info.id).bind(3, info.version).bind(4, item_id);
+  if (st.step()) return st.i64(0);
+  return std::nullopt;
+}
+
 }  // namespace
 
 ProcessResult process_case(CaseDb& c, int64_t run_id, const ProcessOptions& opt) {
@@ -184,7 +200,9 @@ ProcessResult process_case(CaseDb& c, int64_t run_id, const ProcessOptions& opt)
 
   std::vector<EvidenceRow> evidence;
   {
-    sql::Stmt st(db, "SELECT id, source_path, source_kind FROM evidence WHERE status IN ('complete','partial') ORDER BY id");
+    sql::Stmt st(db, "SELECT id, source_path, source_kind FROM evidence WHERE status IN ('complete','partial') "
+                     "AND (?1 IS NULL OR id = ?1) ORDER BY id");
+    st.bind(1, opt.only_evidence);
     while (st.step()) {
       auto kind = source_kind_from_name(st.text(2));
       if (!kind) throw Error(ExitCode::case_error, "evidence " + st.text(0) + " has unknown kind " + st.text(2));
@@ -320,7 +338,14 @@ ProcessResult process_case(CaseDb& c, int64_t run_id, const ProcessOptions& opt)
       };
       std::string problem;
       if (auto p = copy_problem.find(it.path); p != copy_problem.end()) problem = p->second;
-      if (!problem.empty()) {
+      std::optional<int64_t> dedup_original;
+      if (opt.dedup && problem.empty()) dedup_original = find_dedup_original(db, it.sha256, info, job.item_id);
+      if (dedup_original) {
+        // Same bytes already parsed by this parser version: reference those artifacts, do not parse again.
+        status = "deduplicated";
+        sql::Stmt ref(db, "INSERT INTO dedup_refs(parser_run_id, item_id, sha256, original_parser_run_id) VALUES(?,?,?,?)");
+        ref.bind(1, parser_run_id).bind(2, job.item_id).bind(3, it.sha256).bind(4, *dedup_original).run();
+      } else if (!problem.empty()) {
         file_warning(problem);
       } else {
         ParseInput in{ev.id, job.item_id, it.path, it.sha256, working_copy[job.item_id]};
