@@ -148,7 +148,7 @@ class Bench : public QObject {
   void startFiltering() {
     startPhase();
     auto* edit = w_->artifactsPage()->findChild<QLineEdit*>(QStringLiteral("artifactFilter"));
-    const QString word = QStringLiteral("確認します");
+    const QString word = QStringLiteral("ホワイト案件");
     auto i = std::make_shared<int>(0);
     auto* t = new QTimer(this);
     connect(t, &QTimer::timeout, this, [this, edit, word, i, t] {

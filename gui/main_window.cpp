@@ -39,10 +39,10 @@ namespace {
 const char* kRecentKey = "recentCases";
 
 const char* const kPages[MainWindow::kPageCount] = {
-    QT_TRANSLATE_NOOP("MainWindow", "Evidence"), QT_TRANSLATE_NOOP("MainWindow", "Artifacts"),
-    QT_TRANSLATE_NOOP("MainWindow", "Conversations"), QT_TRANSLATE_NOOP("MainWindow", "Timeline"),
-    QT_TRANSLATE_NOOP("MainWindow", "Map"), QT_TRANSLATE_NOOP("MainWindow", "Search"),
-    QT_TRANSLATE_NOOP("MainWindow", "Tags"), QT_TRANSLATE_NOOP("MainWindow", "Custody log"),
+    QT_TRANSLATE_NOOP("Navigation", "Evidence"), QT_TRANSLATE_NOOP("Navigation", "Artifacts"),
+    QT_TRANSLATE_NOOP("Navigation", "Conversations"), QT_TRANSLATE_NOOP("Navigation", "Timeline"),
+    QT_TRANSLATE_NOOP("Navigation", "Map"), QT_TRANSLATE_NOOP("Navigation", "Search"),
+    QT_TRANSLATE_NOOP("Navigation", "Tags"), QT_TRANSLATE_NOOP("Navigation", "Custody log"),
 };
 
 }  // namespace
@@ -176,7 +176,7 @@ bool MainWindow::openCase(const QString& case_dir) {
   nav_ = new QListWidget(workspace_);
   nav_->setObjectName(QStringLiteral("navigation"));
   nav_->setFixedWidth(190);
-  for (const char* p : kPages) nav_->addItem(QCoreApplication::translate("MainWindow", p));
+  for (const char* p : kPages) nav_->addItem(QCoreApplication::translate("Navigation", p));
   auto* pages = new QStackedWidget(workspace_);
   pages->setObjectName(QStringLiteral("pages"));
   evidence_ = new EvidencePage(service_.get(), pages);

@@ -260,7 +260,7 @@ SqlWindowSpec conversation_spec(qint64 evidence_id, const QString& app, const QS
 SqlWindowSpec timeline_spec() {
   using K = ColumnKind;
   SqlWindowSpec spec;
-  spec.from = QStringLiteral("artifacts a") + QLatin1String(kSummaryJoins);
+  spec.from = QStringLiteral("artifacts a") + QString::fromUtf8(kSummaryJoins);
   spec.where = QStringLiteral("a.time_utc_us IS NOT NULL");
   spec.columns = {
       {QStringLiteral("a.time_utc_us"), QT_TRANSLATE_NOOP("Columns", "Time"), K::time_us},
@@ -269,7 +269,7 @@ SqlWindowSpec timeline_spec() {
       {QStringLiteral("e.exhibit"), QT_TRANSLATE_NOOP("Columns", "Exhibit"), K::text},
       {QStringLiteral("a.recovered"), QT_TRANSLATE_NOOP("Columns", "Recovered"), K::flag},
       {QStringLiteral("a.item_path"), QT_TRANSLATE_NOOP("Columns", "Item path"), K::text, false},
-      {QLatin1String(kSummaryExpr), QT_TRANSLATE_NOOP("Columns", "Summary"), K::text},
+      {QString::fromUtf8(kSummaryExpr), QT_TRANSLATE_NOOP("Columns", "Summary"), K::text},
   };
   spec.filter_columns = {kTimelineSummary};
   return spec;
@@ -400,11 +400,11 @@ SnapshotLoader tags_loader() {
          {"COALESCE(tg.note, '')", QT_TRANSLATE_NOOP("Columns", "Note"), K::text},
          {"a.type", QT_TRANSLATE_NOOP("Columns", "Type"), K::text},
          {"a.time_utc_us", QT_TRANSLATE_NOOP("Columns", "Time"), K::time_us},
-         {QLatin1String(kSummaryExpr), QT_TRANSLATE_NOOP("Columns", "Summary"), K::text},
+         {QString::fromUtf8(kSummaryExpr), QT_TRANSLATE_NOOP("Columns", "Summary"), K::text},
          {"tg.examiner", QT_TRANSLATE_NOOP("Columns", "Examiner"), K::text},
          {"tg.created_utc", QT_TRANSLATE_NOOP("Columns", "Tagged"), K::iso_time},
          {"a.id", QT_TRANSLATE_NOOP("Columns", "Artifact id"), K::integer}},
-        QStringLiteral("FROM tags tg JOIN artifacts a ON a.id = tg.artifact_id") + QLatin1String(kSummaryJoins) +
+        QStringLiteral("FROM tags tg JOIN artifacts a ON a.id = tg.artifact_id") + QString::fromUtf8(kSummaryJoins) +
             QStringLiteral(" ORDER BY tg.id"),
         {}, QStringLiteral("tg.id"), QStringLiteral("a.recovered"));
   };

@@ -2,6 +2,7 @@
 // tag a message (the custody log gains a signed "tag" entry), write a report, switch the UI to Japanese.
 #include <QApplication>
 #include <QListWidget>
+#include <QMenuBar>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -136,6 +137,7 @@ class WidgetTests : public QObject {
     auto* nav = w.findChild<QListWidget*>(QStringLiteral("navigation"));
     QVERIFY(nav);
     QCOMPARE(nav->item(MainWindow::kEvidence)->text(), QStringLiteral("証拠品"));
+    QCOMPARE(w.menuBar()->actions().at(0)->text(), QStringLiteral("事件(&C)"));
     qApp->removeTranslator(&ja);
   }
 

@@ -141,8 +141,22 @@ def humanise(s):
     return s.replace("_", " ").capitalize() if re.fullmatch(r"[a-z0-9_]+", s) else None
 
 
+# Contexts that are classes in namespace kanshiki::gui: lupdate 6.4 drops the C++17 nested namespace from the
+# context name, but tr() at run time uses the qualified class name.
+PLAIN_CONTEXTS = {"Columns", "Types", "Conversation", "Pages", "Navigation"}
+
+
+def qualify_contexts(text):
+    def ctx(m):
+        name = m.group(1)
+        if name in PLAIN_CONTEXTS or name.startswith("kanshiki::"):
+            return m.group(0)
+        return f"<name>kanshiki::gui::{name}</name>"
+    return re.sub(r"<name>([^<]*)</name>", ctx, text)
+
+
 def fill(path, lang):
-    text = Path(path).read_text(encoding="utf-8")
+    text = qualify_contexts(Path(path).read_text(encoding="utf-8"))
     missing = []
 
     def message(m):

@@ -2,7 +2,7 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
-    <name>ArtifactsPage</name>
+    <name>kanshiki::gui::ArtifactsPage</name>
     <message>
         <source>Filter (substring, Japanese works)…</source>
         <translation>Filter (substring, Japanese works)…</translation>
@@ -13,7 +13,7 @@
     </message>
 </context>
 <context>
-    <name>CliJob</name>
+    <name>kanshiki::gui::CliJob</name>
     <message>
         <source>Cannot start %1: %2</source>
         <translation>Cannot start %1: %2</translation>
@@ -506,7 +506,7 @@
     </message>
 </context>
 <context>
-    <name>ConversationsPage</name>
+    <name>kanshiki::gui::ConversationsPage</name>
     <message>
         <source>Choose a conversation</source>
         <translation>Choose a conversation</translation>
@@ -525,7 +525,7 @@
     </message>
 </context>
 <context>
-    <name>CustodyPage</name>
+    <name>kanshiki::gui::CustodyPage</name>
     <message>
         <source>Chain of custody</source>
         <translation>Chain of custody</translation>
@@ -544,14 +544,14 @@
     </message>
 </context>
 <context>
-    <name>DataTable</name>
+    <name>kanshiki::gui::DataTable</name>
     <message>
         <source>Default columns</source>
         <translation>Default columns</translation>
     </message>
 </context>
 <context>
-    <name>EvidencePage</name>
+    <name>kanshiki::gui::EvidencePage</name>
     <message>
         <source>Evidence</source>
         <translation>Evidence</translation>
@@ -582,7 +582,7 @@
     </message>
 </context>
 <context>
-    <name>HistogramWidget</name>
+    <name>kanshiki::gui::HistogramWidget</name>
     <message>
         <source>Loading…</source>
         <translation>Loading…</translation>
@@ -597,38 +597,10 @@
     </message>
 </context>
 <context>
-    <name>MainWindow</name>
+    <name>kanshiki::gui::MainWindow</name>
     <message>
         <source>Evidence</source>
         <translation>Evidence</translation>
-    </message>
-    <message>
-        <source>Artifacts</source>
-        <translation>Artifacts</translation>
-    </message>
-    <message>
-        <source>Conversations</source>
-        <translation>Conversations</translation>
-    </message>
-    <message>
-        <source>Timeline</source>
-        <translation>Timeline</translation>
-    </message>
-    <message>
-        <source>Map</source>
-        <translation>Map</translation>
-    </message>
-    <message>
-        <source>Search</source>
-        <translation>Search</translation>
-    </message>
-    <message>
-        <source>Tags</source>
-        <translation>Tags</translation>
-    </message>
-    <message>
-        <source>Custody log</source>
-        <translation>Custody log</translation>
     </message>
     <message>
         <source>Kanshiki workbench</source>
@@ -840,7 +812,7 @@
     </message>
 </context>
 <context>
-    <name>MapCanvas</name>
+    <name>kanshiki::gui::MapCanvas</name>
     <message>
         <source>MBTiles file unusable (%1); showing the coordinate canvas</source>
         <translation>MBTiles file unusable (%1); showing the coordinate canvas</translation>
@@ -873,7 +845,7 @@
     </message>
 </context>
 <context>
-    <name>MapPage</name>
+    <name>kanshiki::gui::MapPage</name>
     <message>
         <source>Map (offline)</source>
         <translation>Map (offline)</translation>
@@ -888,6 +860,41 @@
     </message>
 </context>
 <context>
+    <name>Navigation</name>
+    <message>
+        <source>Evidence</source>
+        <translation>Evidence</translation>
+    </message>
+    <message>
+        <source>Artifacts</source>
+        <translation>Artifacts</translation>
+    </message>
+    <message>
+        <source>Conversations</source>
+        <translation>Conversations</translation>
+    </message>
+    <message>
+        <source>Timeline</source>
+        <translation>Timeline</translation>
+    </message>
+    <message>
+        <source>Map</source>
+        <translation>Map</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>Tags</translation>
+    </message>
+    <message>
+        <source>Custody log</source>
+        <translation>Custody log</translation>
+    </message>
+</context>
+<context>
     <name>Pages</name>
     <message>
         <source>counting…</source>
@@ -899,7 +906,7 @@
     </message>
 </context>
 <context>
-    <name>ProvenancePane</name>
+    <name>kanshiki::gui::ProvenancePane</name>
     <message>
         <source>Select a row to see where it came from.</source>
         <translation>Select a row to see where it came from.</translation>
@@ -938,7 +945,7 @@
     </message>
 </context>
 <context>
-    <name>ReportWizard</name>
+    <name>kanshiki::gui::ReportWizard</name>
     <message>
         <source>Write a report</source>
         <translation>Write a report</translation>
@@ -1009,7 +1016,7 @@
     </message>
 </context>
 <context>
-    <name>SearchPage</name>
+    <name>kanshiki::gui::SearchPage</name>
     <message>
         <source>Search message text and contacts (substring; e.g. ホワイト案件)</source>
         <translation>Search message text and contacts (substring; e.g. ホワイト案件)</translation>
@@ -1060,7 +1067,7 @@
     </message>
 </context>
 <context>
-    <name>SourceDialog</name>
+    <name>kanshiki::gui::SourceDialog</name>
     <message>
         <source>Source of artifact %1</source>
         <translation>Source of artifact %1</translation>
@@ -1079,7 +1086,7 @@
     </message>
 </context>
 <context>
-    <name>TagsPage</name>
+    <name>kanshiki::gui::TagsPage</name>
     <message>
         <source>Tags, bookmarks and notes</source>
         <translation>Tags, bookmarks and notes</translation>
@@ -1094,7 +1101,7 @@
     </message>
 </context>
 <context>
-    <name>TimelinePage</name>
+    <name>kanshiki::gui::TimelinePage</name>
     <message>
         <source>Timeline — all artifact types and devices</source>
         <translation>Timeline — all artifact types and devices</translation>

@@ -2,7 +2,7 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ja_JP">
 <context>
-    <name>ArtifactsPage</name>
+    <name>kanshiki::gui::ArtifactsPage</name>
     <message>
         <source>Filter (substring, Japanese works)…</source>
         <translation>絞り込み（部分一致・日本語可）…</translation>
@@ -13,7 +13,7 @@
     </message>
 </context>
 <context>
-    <name>CliJob</name>
+    <name>kanshiki::gui::CliJob</name>
     <message>
         <source>Cannot start %1: %2</source>
         <translation>%1 を開始できません: %2</translation>
@@ -506,7 +506,7 @@
     </message>
 </context>
 <context>
-    <name>ConversationsPage</name>
+    <name>kanshiki::gui::ConversationsPage</name>
     <message>
         <source>Choose a conversation</source>
         <translation>会話を選択してください</translation>
@@ -525,7 +525,7 @@
     </message>
 </context>
 <context>
-    <name>CustodyPage</name>
+    <name>kanshiki::gui::CustodyPage</name>
     <message>
         <source>Chain of custody</source>
         <translation>証拠保全記録（チェーン・オブ・カストディ）</translation>
@@ -544,14 +544,14 @@
     </message>
 </context>
 <context>
-    <name>DataTable</name>
+    <name>kanshiki::gui::DataTable</name>
     <message>
         <source>Default columns</source>
         <translation>既定の列</translation>
     </message>
 </context>
 <context>
-    <name>EvidencePage</name>
+    <name>kanshiki::gui::EvidencePage</name>
     <message>
         <source>Evidence</source>
         <translation>証拠品</translation>
@@ -582,7 +582,7 @@
     </message>
 </context>
 <context>
-    <name>HistogramWidget</name>
+    <name>kanshiki::gui::HistogramWidget</name>
     <message>
         <source>Loading…</source>
         <translation>読み込み中…</translation>
@@ -597,38 +597,10 @@
     </message>
 </context>
 <context>
-    <name>MainWindow</name>
+    <name>kanshiki::gui::MainWindow</name>
     <message>
         <source>Evidence</source>
         <translation>証拠品</translation>
-    </message>
-    <message>
-        <source>Artifacts</source>
-        <translation>アーティファクト</translation>
-    </message>
-    <message>
-        <source>Conversations</source>
-        <translation>会話</translation>
-    </message>
-    <message>
-        <source>Timeline</source>
-        <translation>タイムライン</translation>
-    </message>
-    <message>
-        <source>Map</source>
-        <translation>地図</translation>
-    </message>
-    <message>
-        <source>Search</source>
-        <translation>検索</translation>
-    </message>
-    <message>
-        <source>Tags</source>
-        <translation>タグ</translation>
-    </message>
-    <message>
-        <source>Custody log</source>
-        <translation>保全記録</translation>
     </message>
     <message>
         <source>Kanshiki workbench</source>
@@ -840,7 +812,7 @@
     </message>
 </context>
 <context>
-    <name>MapCanvas</name>
+    <name>kanshiki::gui::MapCanvas</name>
     <message>
         <source>MBTiles file unusable (%1); showing the coordinate canvas</source>
         <translation>MBTiles ファイルを使用できません（%1）。座標キャンバスを表示します</translation>
@@ -873,7 +845,7 @@
     </message>
 </context>
 <context>
-    <name>MapPage</name>
+    <name>kanshiki::gui::MapPage</name>
     <message>
         <source>Map (offline)</source>
         <translation>地図（オフライン）</translation>
@@ -888,6 +860,41 @@
     </message>
 </context>
 <context>
+    <name>Navigation</name>
+    <message>
+        <source>Evidence</source>
+        <translation>証拠品</translation>
+    </message>
+    <message>
+        <source>Artifacts</source>
+        <translation>アーティファクト</translation>
+    </message>
+    <message>
+        <source>Conversations</source>
+        <translation>会話</translation>
+    </message>
+    <message>
+        <source>Timeline</source>
+        <translation>タイムライン</translation>
+    </message>
+    <message>
+        <source>Map</source>
+        <translation>地図</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>検索</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>タグ</translation>
+    </message>
+    <message>
+        <source>Custody log</source>
+        <translation>保全記録</translation>
+    </message>
+</context>
+<context>
     <name>Pages</name>
     <message>
         <source>counting…</source>
@@ -899,7 +906,7 @@
     </message>
 </context>
 <context>
-    <name>ProvenancePane</name>
+    <name>kanshiki::gui::ProvenancePane</name>
     <message>
         <source>Select a row to see where it came from.</source>
         <translation>行を選択すると、その出所を表示します。</translation>
@@ -938,7 +945,7 @@
     </message>
 </context>
 <context>
-    <name>ReportWizard</name>
+    <name>kanshiki::gui::ReportWizard</name>
     <message>
         <source>Write a report</source>
         <translation>報告書の作成</translation>
@@ -1009,7 +1016,7 @@
     </message>
 </context>
 <context>
-    <name>SearchPage</name>
+    <name>kanshiki::gui::SearchPage</name>
     <message>
         <source>Search message text and contacts (substring; e.g. ホワイト案件)</source>
         <translation>メッセージ本文と連絡先を検索（部分一致。例: ホワイト案件）</translation>
@@ -1060,7 +1067,7 @@
     </message>
 </context>
 <context>
-    <name>SourceDialog</name>
+    <name>kanshiki::gui::SourceDialog</name>
     <message>
         <source>Source of artifact %1</source>
         <translation>アーティファクト %1 の元データ</translation>
@@ -1079,7 +1086,7 @@
     </message>
 </context>
 <context>
-    <name>TagsPage</name>
+    <name>kanshiki::gui::TagsPage</name>
     <message>
         <source>Tags, bookmarks and notes</source>
         <translation>タグ・ブックマーク・メモ</translation>
@@ -1094,7 +1101,7 @@
     </message>
 </context>
 <context>
-    <name>TimelinePage</name>
+    <name>kanshiki::gui::TimelinePage</name>
     <message>
         <source>Timeline — all artifact types and devices</source>
         <translation>タイムライン — すべての種別・端末</translation>
