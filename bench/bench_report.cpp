@@ -19,7 +19,9 @@
 #include <string>
 
 #include "core/case_db.h"
+#include "report/case_uco.h"
 #include "report/export.h"
+#include "report/sheet_export.h"
 #include "report/html_report.h"
 
 using namespace kanshiki;
@@ -143,6 +145,24 @@ void bench_export(const fs::path& case_dir, int64_t rows, ExportFormat format) {
               static_cast<double>(fs::file_size(out_path)) / 1e6, peak_rss_mb(), sqlite_peak_mb());
 }
 
+// CASE/UCO JSON-LD and XLSX (docs/exports.md): both stream, so peak RSS must stay flat from N/10 to N too.
+void bench_standard_exports(const fs::path& case_dir, int64_t rows, bool xlsx) {
+  CaseDb c = CaseDb::open(case_dir);
+  const fs::path out_path = case_dir / (xlsx ? "export.xlsx" : "export.jsonld");
+  const auto t0 = std::chrono::steady_clock::now();
+  size_t n = 0;
+  if (xlsx) {
+    n = export_xlsx(c, out_path).artifacts;
+  } else {
+    std::ofstream out(out_path, std::ios::binary);
+    n = export_case_uco(c, out).artifacts;
+  }
+  const double s = seconds_since(t0);
+  std::printf("bench_report rows=%lld %s: %.1f s (%.0f rows/s), %zu artifacts, %.1f MB, peak RSS %.1f MB (SQLite heap %.1f MB)\n",
+              static_cast<long long>(rows), xlsx ? "xlsx" : "case-uco", s, static_cast<double>(n) / s, n,
+              static_cast<double>(fs::file_size(out_path)) / 1e6, peak_rss_mb(), sqlite_peak_mb());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -163,6 +183,8 @@ int main(int argc, char** argv) {
     ok = ok && in_child([&] { bench_html(case_dir, n); });
     ok = ok && in_child([&] { bench_export(case_dir, n, ExportFormat::jsonl); });
     ok = ok && in_child([&] { bench_export(case_dir, n, ExportFormat::csv); });
+    ok = ok && in_child([&] { bench_standard_exports(case_dir, n, false); });
+    ok = ok && in_child([&] { bench_standard_exports(case_dir, n, true); });
   }
   if (own_dir) fs::remove_all(work);
   return ok ? 0 : 1;

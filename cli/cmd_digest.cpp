@@ -43,9 +43,10 @@ int cmd_digest(const std::string& case_dir, const std::string& output) {
                                      {"evidence", d["evidence"].size()},
                                      {"artifacts", artifacts}}});
     s.log({"digest", "ok", params, json::array(), outputs});
-    say(fmt::format("Reproducibility digest written / 再現性ダイジェストを作成しました: {}\n  {} evidence, {} artifacts, "
-                    "signed by {} ({})\n  SHA-256 {}",
-                    output, d["evidence"].size(), artifacts, s.examiner.name(), s.examiner.fingerprint(), h.sha256));
+    say(fmt::format(
+        "Reproducibility digest written / 再現性ダイジェストを作成しました: {}\n  {} evidence, {} artifacts, "
+        "signed by {} ({})\n  SHA-256 {}",
+        output, d["evidence"].size(), artifacts, s.examiner.name(), s.examiner.fingerprint(), h.sha256));
     emit_json({{"path", fs::absolute(output).string()}, {"sha256", h.sha256}, {"artifacts", artifacts}});
   });
   return 0;
@@ -68,7 +69,8 @@ int cmd_reproduce(const ReproduceOptions& o) {
     if (!in) throw Error(ExitCode::evidence_unreadable, "cannot read digest " + o.digest);
     digest = json::parse(in, nullptr, false);
     if (digest.is_discarded() || !digest.is_object() || digest.value("format", "") != kDigestFormat)
-      throw Error(ExitCode::corrupt_input, o.digest + " is not a Kanshiki reproducibility digest (" + kDigestFormat + ")");
+      throw Error(ExitCode::corrupt_input,
+                  o.digest + " is not a Kanshiki reproducibility digest (" + kDigestFormat + ")");
   }
   std::optional<std::string> trusted;
   if (!o.key_file.empty()) {
@@ -93,7 +95,9 @@ int cmd_reproduce(const ReproduceOptions& o) {
   {
     CaseDb created = CaseDb::create(scratch, number);
     CaseLock lock(scratch);
-    append_custody(created, examiner, {"case create", "ok", {{"case_dir", fs::absolute(scratch).string()}, {"case_number", number}}});
+    append_custody(
+        created, examiner,
+        {"case create", "ok", {{"case_dir", fs::absolute(scratch).string()}, {"case_number", number}}});
   }
   Session s = open_session(scratch);
   json params{{"digest", fs::absolute(o.digest).string()},
@@ -103,13 +107,16 @@ int cmd_reproduce(const ReproduceOptions& o) {
               {"signer_fingerprint", sig.fingerprint}};
   int rc = 0;
   logged(s, "reproduce", params, [&] {
-    s.log({"reproduce", "started", params, json::array({json{{"path", fs::absolute(o.digest).string()}, {"sha256", digest_file.sha256}}})});
+    s.log({"reproduce", "started", params,
+           json::array({json{{"path", fs::absolute(o.digest).string()}, {"sha256", digest_file.sha256}}})});
     // 1. The same evidence, in the same order, with the same exhibit numbers. Derived evidence needs its key
     //    and is reported as not re-derived (compare_digests).
     for (const auto& ev : digest["evidence"]) {
       if (!ev["derived_from"].is_null()) continue;
       fs::path path = locate_evidence(ev, o.evidence_root);
-      json ing{{"evidence", path.string()}, {"exhibit", ev.value("exhibit", "")}, {"label", ev.value("label", "")},
+      json ing{{"evidence", path.string()},
+               {"exhibit", ev.value("exhibit", "")},
+               {"label", ev.value("label", "")},
                {"format", ev.value("source_kind", "")}};
       say(fmt::format("Ingesting {} (exhibit {}) ...", path.string(), ev.value("exhibit", "")));
       int64_t run = s.db.begin_run("ingest", g.command_line, s.examiner.name());
@@ -133,15 +140,18 @@ int cmd_reproduce(const ReproduceOptions& o) {
       }
       s.db.end_run(run, r.status.empty() ? "ok" : r.status);
       json in{{"path", fs::absolute(path).string()}};
-      if (r.container) in.update({{"md5", r.container->md5}, {"sha1", r.container->sha1}, {"sha256", r.container->sha256}});
+      if (r.container)
+        in.update({{"md5", r.container->md5}, {"sha1", r.container->sha1}, {"sha256", r.container->sha256}});
       ing["evidence_id"] = r.evidence_id;
       ing["items"] = r.items;
       s.log({"ingest", r.problems ? "warnings" : "ok", ing, json::array({in}),
-             json::array({json{{"path", fs::relative(r.manifest, s.db.dir()).string()}, {"sha256", r.manifest_sha256}}})});
+             json::array({json{{"path", fs::relative(r.manifest, s.db.dir()).string()},
+                               {"sha256", r.manifest_sha256}}})});
     }
     // 2. The same processing options.
     ProcessOptions popt;
-    for (const auto& id : digest["options"].value("process_parsers", json::array())) popt.only_parsers.push_back(id);
+    for (const auto& id : digest["options"].value("process_parsers", json::array()))
+      popt.only_parsers.push_back(id);
     popt.progress = Progress::wanted(g.quiet);
     if (digest["options"].value("processed", true)) {
       say("Processing ...");
@@ -152,7 +162,9 @@ int cmd_reproduce(const ReproduceOptions& o) {
       s.db.end_run(run, pr.failed_files ? "done_with_failures" : "done");
       pp["run_id"] = run;
       s.log({"process", pr.failed_files ? "warnings" : "ok", pp, json::array(),
-             json::array({json{{"parser_runs", pr.parser_runs}, {"artifacts", pr.artifacts}, {"warnings", pr.warnings},
+             json::array({json{{"parser_runs", pr.parser_runs},
+                               {"artifacts", pr.artifacts},
+                               {"warnings", pr.warnings},
                                {"failed_files", pr.failed_files}}})});
     }
     // 3. Compare.
@@ -162,18 +174,26 @@ int cmd_reproduce(const ReproduceOptions& o) {
     DigestComparison cmp = compare_digests(digest, actual, original ? &original->db : nullptr, s.db);
     json diffs = json::array();
     for (const auto& d : cmp.differences) {
-      diffs.push_back({{"kind", d.kind}, {"subject", d.subject}, {"detail", d.detail}, {"mismatch", d.counts_as_mismatch}});
+      diffs.push_back({{"kind", d.kind},
+                       {"subject", d.subject},
+                       {"detail", d.detail},
+                       {"mismatch", d.counts_as_mismatch}});
       if (!g.json_out)
-        std::cerr << fmt::format("{} {:<9} {}: {}\n", d.counts_as_mismatch ? "DIFF" : "note", d.kind, d.subject, d.detail);
+        std::cerr << fmt::format("{} {:<9} {}: {}\n", d.counts_as_mismatch ? "DIFF" : "note", d.kind,
+                                 d.subject, d.detail);
     }
     bool ok = cmp.reproduced();
     size_t mismatches = 0;
     for (const auto& d : cmp.differences) mismatches += d.counts_as_mismatch;
-    json result{{"reproduced", ok}, {"mismatches", mismatches}, {"scratch_case", fs::absolute(scratch).string()},
+    json result{{"reproduced", ok},
+                {"mismatches", mismatches},
+                {"scratch_case", fs::absolute(scratch).string()},
                 {"differences", diffs}};
     CustodyAction done{"reproduce", ok ? "ok" : "failed", params};
-    done.inputs = json::array({json{{"path", fs::absolute(o.digest).string()}, {"sha256", digest_file.sha256}}});
-    done.outputs = json::array({json{{"reproduced", ok}, {"mismatches", mismatches}, {"differences", diffs}}});
+    done.inputs =
+        json::array({json{{"path", fs::absolute(o.digest).string()}, {"sha256", digest_file.sha256}}});
+    done.outputs =
+        json::array({json{{"reproduced", ok}, {"mismatches", mismatches}, {"differences", diffs}}});
     if (!ok) done.error = fmt::format("{} difference(s) from the digest", mismatches);
     s.log(done);
     if (original) {
@@ -181,9 +201,11 @@ int cmd_reproduce(const ReproduceOptions& o) {
       note.parameters["scratch_case"] = fs::absolute(scratch).string();
       original->log(note);
     }
-    say(ok ? fmt::format("REPRODUCED: every digest matches / 再現を確認しました (scratch case {})", scratch.string())
-           : fmt::format("NOT REPRODUCED: {} difference(s) / 再現できませんでした: 相違 {} 件 (scratch case {})", mismatches,
-                         mismatches, scratch.string()));
+    say(ok ? fmt::format("REPRODUCED: every digest matches / 再現を確認しました (scratch case {})",
+                         scratch.string())
+           : fmt::format(
+                 "NOT REPRODUCED: {} difference(s) / 再現できませんでした: 相違 {} 件 (scratch case {})",
+                 mismatches, mismatches, scratch.string()));
     emit_json(result);
     rc = ok ? 0 : static_cast<int>(ExitCode::verification_failed);
   });
@@ -203,9 +225,11 @@ void register_digest(CLI::App& app, Action& action) {
 
   auto o = std::make_shared<ReproduceOptions>();
   auto* re = app.add_subcommand(
-      "reproduce", "Re-ingest and re-process the evidence of a digest into a scratch case; report every difference");
+      "reproduce",
+      "Re-ingest and re-process the evidence of a digest into a scratch case; report every difference");
   re->add_option("digest", o->digest, "Digest file written by `kanshiki digest`")->required();
-  re->add_option("--evidence-root", o->evidence_root, "Folder holding the evidence (default: the recorded paths)");
+  re->add_option("--evidence-root", o->evidence_root,
+                 "Folder holding the evidence (default: the recorded paths)");
   re->add_option("--case", o->original_case, "The original case: lists differing artifacts one by one");
   re->add_option("--scratch", o->scratch, "Folder for the scratch case (default: beside the digest)");
   re->add_option("--key", o->key_file, "Trusted examiner public key (PEM) the digest must be signed with");

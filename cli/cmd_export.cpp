@@ -60,18 +60,25 @@ int cmd_export(const ExportOptions& o) {
     std::optional<GeoFormat> geo;  // location points only, for mapping tools (report/geo_export.h)
     const std::string& format = o.format;
     bool case_uco = format == "case-uco", xlsx = format == "xlsx";
-    if (format == "csv") f = ExportFormat::csv;
-    else if (format == "jsonl") f = ExportFormat::jsonl;
-    else if (format == "kml") geo = GeoFormat::kml;
-    else if (format == "geojson") geo = GeoFormat::geojson;
-    else if (format == "gpx") geo = GeoFormat::gpx;
+    if (format == "csv")
+      f = ExportFormat::csv;
+    else if (format == "jsonl")
+      f = ExportFormat::jsonl;
+    else if (format == "kml")
+      geo = GeoFormat::kml;
+    else if (format == "geojson")
+      geo = GeoFormat::geojson;
+    else if (format == "gpx")
+      geo = GeoFormat::gpx;
     else if (!case_uco && !xlsx)
       throw Error(ExitCode::usage,
                   "unknown export format " + format + " (csv, jsonl, xlsx, case-uco, kml, geojson, gpx)");
-    if (o.split_by_type && format != "csv") throw Error(ExitCode::usage, "--split-by-type applies to --format csv");
+    if (o.split_by_type && format != "csv")
+      throw Error(ExitCode::usage, "--split-by-type applies to --format csv");
     bool to_stdout = o.output.empty() || o.output == "-";
     if ((xlsx || o.split_by_type) && to_stdout)
-      throw Error(ExitCode::usage, xlsx ? "--format xlsx needs -o FILE.xlsx" : "--split-by-type needs -o DIR");
+      throw Error(ExitCode::usage,
+                  xlsx ? "--format xlsx needs -o FILE.xlsx" : "--split-by-type needs -o DIR");
 
     json outputs = json::array();
     json summary = json::object();
@@ -117,8 +124,9 @@ int cmd_export(const ExportOptions& o) {
       // stdout may be the export itself; chatter goes to stderr unless --quiet.
       if (!g.quiet && !g.json_out) {
         std::cerr << fmt::format("Exported {} artifacts ({}) / {} 件をエクスポートしました\n", n, format, n);
-        for (const auto& out : outputs) std::cerr << fmt::format("  {}  SHA-256 {}\n", out["path"].get<std::string>(),
-                                                                 out["sha256"].get<std::string>());
+        for (const auto& out : outputs)
+          std::cerr << fmt::format("  {}  SHA-256 {}\n", out["path"].get<std::string>(),
+                                   out["sha256"].get<std::string>());
       }
       json j = summary;
       j["outputs"] = outputs;
@@ -132,7 +140,8 @@ int cmd_export(const ExportOptions& o) {
 
 void register_export(CLI::App& app, Action& action) {
   auto o = std::make_shared<ExportOptions>();
-  auto* ex = app.add_subcommand("export", "Export artifacts with provenance (csv, jsonl, xlsx, case-uco, kml, ...)");
+  auto* ex =
+      app.add_subcommand("export", "Export artifacts with provenance (csv, jsonl, xlsx, case-uco, kml, ...)");
   ex->add_option("--case", o->case_dir, "Case folder")->required();
   ex->add_option("--format", o->format, "csv, jsonl, xlsx, case-uco, kml, geojson or gpx")->required();
   ex->add_option("-o,--output", o->output, "Output file (default stdout); a folder with --split-by-type");

@@ -1,22 +1,31 @@
 // CASE/UCO JSON-LD export. Mapping (also in docs/exports.md):
-//   case                      -> investigation:Investigation (+ investigation:Authorization from the legal authority fact)
-//   custody entry             -> investigation:InvestigativeAction (performer = examiner identity:Person,
-//                                instrument = Kanshiki tool:Tool of that version, result = files with SHA-256)
+//   case                      -> investigation:Investigation (+ investigation:Authorization from the legal
+//   authority fact) custody entry             -> investigation:InvestigativeAction (performer = examiner
+//   identity:Person,
+//                                instrument = Kanshiki tool:Tool of that version, result = files with
+//                                SHA-256)
 //   parser run                -> InvestigativeAction "parse" (+ "recover" when it recovered deleted records),
-//                                instrument = the parser as tool:Tool with its version, object = the item File
-//   evidence                  -> investigation:ProvenanceRecord (exhibit number) over an observable:MobileDevice
+//                                instrument = the parser as tool:Tool with its version, object = the item
+//                                File
+//   evidence                  -> investigation:ProvenanceRecord (exhibit number) over an
+//   observable:MobileDevice
 //                                and, for containers, the container observable:File with its hashes
-//   item                      -> observable:File (FileFacet, ContentDataFacet with MD5/SHA1/SHA256 types:Hash)
-//                                Contained_Within its evidence; derived evidence is Decrypted_From its source item
-//   message/thread/participant-> observable:Message (SMSMessage for SMS) / MessageThread + types:Thread / accounts
-//   call, contact, web visit, location, media, account, installed app -> Call, Contact, URLHistory, location:Location,
+//   item                      -> observable:File (FileFacet, ContentDataFacet with MD5/SHA1/SHA256
+//   types:Hash)
+//                                Contained_Within its evidence; derived evidence is Decrypted_From its source
+//                                item
+//   message/thread/participant-> observable:Message (SMSMessage for SMS) / MessageThread + types:Thread /
+//   accounts call, contact, web visit, location, media, account, installed app -> Call, Contact, URLHistory,
+//   location:Location,
 //                                File, ApplicationAccount, Application
 //   every artifact            -> Extracted_From relationship to its item File; core:description carries the
-//                                provenance (table, rowid/offset, parser + version, recovered); core:tag its tags
+//                                provenance (table, rowid/offset, parser + version, recovered); core:tag its
+//                                tags
 //
-// Literal typing follows UCO exactly (VALIDATING.md "Literal typing"): dateTimes, hexBinary hashes and decimal
-// coordinates are typed strings; values that are not valid for their type are left out of the typed property
-// and kept in core:description instead, so nothing is silently dropped and nothing invalid is asserted.
+// Literal typing follows UCO exactly (VALIDATING.md "Literal typing"): dateTimes, hexBinary hashes and
+// decimal coordinates are typed strings; values that are not valid for their type are left out of the typed
+// property and kept in core:description instead, so nothing is silently dropped and nothing invalid is
+// asserted.
 #include "report/case_uco.h"
 
 #include <fmt/format.h>
@@ -137,7 +146,8 @@ class GraphWriter {
     if (nodes_++) out_ << ",\n";
   }
   void check() {
-    if (!out_) throw Error(ExitCode::failure, "cannot write CASE/UCO export: output stream failed (disk full?)");
+    if (!out_)
+      throw Error(ExitCode::failure, "cannot write CASE/UCO export: output stream failed (disk full?)");
   }
   std::ostream& out_;
   size_t nodes_ = 0;
@@ -229,14 +239,16 @@ class Exporter {
     std::string h = sha256_hex(namespace_ + "\x1f" + std::string(kind) + "\x1f" + std::string(key));
     h[12] = '5';
     h[16] = "89ab"[std::stoi(h.substr(16, 1), nullptr, 16) & 3];
-    return fmt::format("kb:{}-{}-{}-{}-{}-{}", kind, h.substr(0, 8), h.substr(8, 4), h.substr(12, 4), h.substr(16, 4),
-                       h.substr(20, 12));
+    return fmt::format("kb:{}-{}-{}-{}-{}-{}", kind, h.substr(0, 8), h.substr(8, 4), h.substr(12, 4),
+                       h.substr(16, 4), h.substr(20, 12));
   }
   std::string iri(std::string_view kind, int64_t id) const { return iri(kind, std::to_string(id)); }
 
   ojson hash_node(const std::string& owner, const char* method, const std::string& value) {
     std::string id = iri("hash", owner + "/" + method);
-    w_.node({{"@id", id}, {"@type", "uco-types:Hash"}, {"uco-types:hashMethod", method},
+    w_.node({{"@id", id},
+             {"@type", "uco-types:Hash"},
+             {"uco-types:hashMethod", method},
              {"uco-types:hashValue", typed("xsd:hexBinary", value)}});
     return id_ref(id);
   }
@@ -265,17 +277,20 @@ class Exporter {
 
   // One account object per distinct identifier: phone numbers are PhoneAccounts shared by every app, other
   // identifiers ApplicationAccounts of their app.
-  std::string account(const std::string& app, const std::string& identifier, const std::string& display_name = "") {
+  std::string account(const std::string& app, const std::string& identifier,
+                      const std::string& display_name = "") {
     if (identifier.empty()) return {};
     bool phone = looks_like_phone_number(identifier);
     std::string key = phone ? "phone\x1f" + identifier : app + "\x1f" + identifier;
     std::string id = iri("account", key);
     if (!written_.insert(id).second) return id;
     ojson facets = ojson::array();
-    facets.push_back({{"@id", iri("account-facet", key)}, {"@type", "uco-observable:AccountFacet"},
+    facets.push_back({{"@id", iri("account-facet", key)},
+                      {"@type", "uco-observable:AccountFacet"},
                       {"uco-observable:accountIdentifier", identifier}});
     if (phone) {
-      facets.push_back({{"@id", iri("phone-account-facet", key)}, {"@type", "uco-observable:PhoneAccountFacet"},
+      facets.push_back({{"@id", iri("phone-account-facet", key)},
+                        {"@type", "uco-observable:PhoneAccountFacet"},
                         {"uco-observable:phoneNumber", identifier}});
     } else if (!app.empty()) {
       facets.push_back({{"@id", iri("application-account-facet", key)},
@@ -283,7 +298,8 @@ class Exporter {
                         {"uco-observable:application", id_ref(application(app))}});
     }
     if (!display_name.empty())
-      facets.push_back({{"@id", iri("digital-account-facet", key)}, {"@type", "uco-observable:DigitalAccountFacet"},
+      facets.push_back({{"@id", iri("digital-account-facet", key)},
+                        {"@type", "uco-observable:DigitalAccountFacet"},
                         {"uco-observable:displayName", display_name}});
     w_.node({{"@id", id},
              {"@type", phone ? "uco-observable:PhoneAccount" : "uco-observable:ApplicationAccount"},
@@ -294,7 +310,10 @@ class Exporter {
   std::string kanshiki_tool(const std::string& version) {
     std::string id = iri("tool", "kanshiki/" + version);
     if (written_.insert(id).second)
-      w_.node({{"@id", id}, {"@type", "uco-tool:Tool"}, {"uco-core:name", kToolName}, {"uco-tool:version", version},
+      w_.node({{"@id", id},
+               {"@type", "uco-tool:Tool"},
+               {"uco-core:name", kToolName},
+               {"uco-tool:version", version},
                {"uco-tool:toolType", "mobile device forensic examination"}});
     return id;
   }
@@ -302,7 +321,10 @@ class Exporter {
   std::string parser_tool(const std::string& parser_id, const std::string& version) {
     std::string id = iri("tool", "parser/" + parser_id + "/" + version);
     if (written_.insert(id).second)
-      w_.node({{"@id", id}, {"@type", "uco-tool:Tool"}, {"uco-core:name", parser_id}, {"uco-tool:version", version},
+      w_.node({{"@id", id},
+               {"@type", "uco-tool:Tool"},
+               {"uco-core:name", parser_id},
+               {"uco-tool:version", version},
                {"uco-tool:toolType", "Kanshiki parser"}});
     return id;
   }
@@ -314,19 +336,24 @@ class Exporter {
       std::string id = iri("examiner", st.text(1));
       examiner_by_fingerprint_[st.text(1)] = id;
       examiner_by_name_.emplace(st.text(0), id);
-      w_.node({{"@id", id}, {"@type", "uco-identity:Person"}, {"uco-core:name", st.text(0)},
-               {"uco-core:description", "Kanshiki examiner; Ed25519 key fingerprint (SHA-256) " + st.text(1)}});
+      w_.node(
+          {{"@id", id},
+           {"@type", "uco-identity:Person"},
+           {"uco-core:name", st.text(0)},
+           {"uco-core:description", "Kanshiki examiner; Ed25519 key fingerprint (SHA-256) " + st.text(1)}});
     }
   }
 
   // Device facts: the examiner's evidence facts first (make/model/serial/IMEI), then what the parsers read
   // from the device itself (device_info artifacts).
   void write_evidence() {
-    sql::Stmt st(db_,
-                 "SELECT e.id, e.exhibit, e.label, e.source_path, e.source_kind, e.container_size, e.container_md5, "
-                 "e.container_sha1, e.container_sha256, e.status, e.ingested_utc, e.derived_from_item, e.derivation, "
-                 "(SELECT s.exhibit FROM items i JOIN evidence s ON s.id = i.evidence_id WHERE i.id = e.derived_from_item) "
-                 "FROM evidence e ORDER BY e.id");
+    sql::Stmt st(
+        db_,
+        "SELECT e.id, e.exhibit, e.label, e.source_path, e.source_kind, e.container_size, e.container_md5, "
+        "e.container_sha1, e.container_sha256, e.status, e.ingested_utc, e.derived_from_item, e.derivation, "
+        "(SELECT s.exhibit FROM items i JOIN evidence s ON s.id = i.evidence_id WHERE i.id = "
+        "e.derived_from_item) "
+        "FROM evidence e ORDER BY e.id");
     while (st.step()) {
       int64_t eid = st.i64(0);
       std::string exhibit = st.text(1), label = st.text(2);
@@ -352,23 +379,24 @@ class Exporter {
                  {"@type", "uco-observable:File"},
                  {"uco-core:name", fmt::format("Exhibit {} ({})", exhibit, st.text(4))},
                  {"uco-core:hasFacet",
-                  {ff, content_facet("evidence/" + std::to_string(eid), st.opt_i64(5), st.text(6), st.text(7), st.text(8))}}});
+                  {ff, content_facet("evidence/" + std::to_string(eid), st.opt_i64(5), st.text(6), st.text(7),
+                                     st.text(8))}}});
         objects.push_back(id_ref(file));
         if (!root.empty()) relationship(file, root, "Extracted_From", true, "extraction of the device");
         root = file;
       }
-      if (derived)
-        relationship(root, iri("file", st.i64(11)), "Decrypted_From", true, st.text(12));
+      if (derived) relationship(root, iri("file", st.i64(11)), "Decrypted_From", true, st.text(12));
       evidence_root_[eid] = root;
-      ojson record{{"@id", iri("provenance-record", eid)},
-                   {"@type", "investigation:ProvenanceRecord"},
-                   {"investigation:exhibitNumber", exhibit},
-                   {"uco-core:name", fmt::format("Exhibit {}", exhibit)},
-                   {"uco-core:description",
-                    fmt::format("Kanshiki evidence E{}: {} ({}), status {}, ingested {}", eid, st.text(3), st.text(4),
-                                st.text(9), st.text(10))},
-                   {"uco-core:object", objects}};
-      if (!label.empty()) record["uco-core:description"] = {record["uco-core:description"], "label: " + label};
+      ojson record{
+          {"@id", iri("provenance-record", eid)},
+          {"@type", "investigation:ProvenanceRecord"},
+          {"investigation:exhibitNumber", exhibit},
+          {"uco-core:name", fmt::format("Exhibit {}", exhibit)},
+          {"uco-core:description", fmt::format("Kanshiki evidence E{}: {} ({}), status {}, ingested {}", eid,
+                                               st.text(3), st.text(4), st.text(9), st.text(10))},
+          {"uco-core:object", objects}};
+      if (!label.empty())
+        record["uco-core:description"] = {record["uco-core:description"], "label: " + label};
       if (derived && !st.is_null(13)) record["investigation:rootExhibitNumber"] = st.text(13);
       w_.node(record);
       provenance_records_.push_back(record["@id"]);
@@ -405,7 +433,8 @@ class Exporter {
     if (auto v = pick("serial", {"SerialNumber", "serial", "ro.serialno"}); !v.empty())
       device_facet["uco-observable:serialNumber"] = v;
     device_facet["uco-observable:deviceType"] = "mobile phone";
-    ojson mobile_facet{{"@id", iri("mobile-device-facet", eid)}, {"@type", "uco-observable:MobileDeviceFacet"}};
+    ojson mobile_facet{{"@id", iri("mobile-device-facet", eid)},
+                       {"@type", "uco-observable:MobileDeviceFacet"}};
     if (auto v = pick("imei", {"IMEI", "imei"}); !v.empty()) mobile_facet["uco-observable:IMEI"] = v;
     ojson node{{"@id", id},
                {"@type", "uco-observable:MobileDevice"},
@@ -431,9 +460,10 @@ class Exporter {
   }
 
   void write_items() {
-    sql::Stmt st(db_,
-                 "SELECT id, evidence_id, path, size, mtime_utc, ctime_utc, atime_utc, btime_utc, md5, sha1, sha256, "
-                 "note, physical FROM items ORDER BY id");
+    sql::Stmt st(
+        db_,
+        "SELECT id, evidence_id, path, size, mtime_utc, ctime_utc, atime_utc, btime_utc, md5, sha1, sha256, "
+        "note, physical FROM items ORDER BY id");
     while (st.step()) {
       int64_t id = st.i64(0);
       std::string key = "item/" + std::to_string(id), path = st.text(2);
@@ -449,9 +479,10 @@ class Exporter {
       for (auto [col, prop] : times)
         if (is_datetime(st.text(col))) ff[prop] = datetime(st.text(col));
       std::string file = iri("file", id);
-      ojson node{{"@id", file},
-                 {"@type", "uco-observable:File"},
-                 {"uco-core:hasFacet", {ff, content_facet(key, st.i64(3), st.text(8), st.text(9), st.text(10))}}};
+      ojson node{
+          {"@id", file},
+          {"@type", "uco-observable:File"},
+          {"uco-core:hasFacet", {ff, content_facet(key, st.i64(3), st.text(8), st.text(9), st.text(10))}}};
       if (!st.text(11).empty()) node["uco-core:description"] = st.text(11);
       w_.node(node);
       if (auto it = evidence_root_.find(st.i64(1)); it != evidence_root_.end())
@@ -460,7 +491,8 @@ class Exporter {
   }
 
   std::string performer_for_fingerprint(const std::string& fingerprint, const std::string& name) {
-    if (auto it = examiner_by_fingerprint_.find(fingerprint); it != examiner_by_fingerprint_.end()) return it->second;
+    if (auto it = examiner_by_fingerprint_.find(fingerprint); it != examiner_by_fingerprint_.end())
+      return it->second;
     std::string id = iri("examiner", fingerprint);
     examiner_by_fingerprint_[fingerprint] = id;
     w_.node({{"@id", id}, {"@type", "uco-identity:Person"}, {"uco-core:name", name}});
@@ -477,7 +509,9 @@ class Exporter {
       if (!f.is_object() || !f.contains("path") || !f["path"].is_string()) continue;
       std::string key = fmt::format("custody/{}/{}/{}", seq, side, i);
       std::string path = f["path"].get<std::string>();
-      auto str = [&](const char* k) { return f.contains(k) && f[k].is_string() ? f[k].get<std::string>() : ""; };
+      auto str = [&](const char* k) {
+        return f.contains(k) && f[k].is_string() ? f[k].get<std::string>() : "";
+      };
       std::optional<int64_t> size;
       if (f.contains("size") && f["size"].is_number_integer()) size = f["size"].get<int64_t>();
       ojson ff{{"@id", iri("file-facet", key)},
@@ -485,9 +519,10 @@ class Exporter {
                {"uco-observable:filePath", path},
                {"uco-observable:fileName", fs::path(path).filename().string()}};
       std::string id = iri("custody-file", key);
-      w_.node({{"@id", id},
-               {"@type", "uco-observable:File"},
-               {"uco-core:hasFacet", {ff, content_facet(key, size, str("md5"), str("sha1"), str("sha256"))}}});
+      w_.node(
+          {{"@id", id},
+           {"@type", "uco-observable:File"},
+           {"uco-core:hasFacet", {ff, content_facet(key, size, str("md5"), str("sha1"), str("sha256"))}}});
       refs.push_back(id_ref(id));
     }
     return refs;
@@ -504,18 +539,20 @@ class Exporter {
               {"uco-action:performer", id_ref(performer_for_fingerprint(e.examiner_fingerprint, e.examiner))},
               {"uco-action:instrument", ojson::array({id_ref(kanshiki_tool(e.tool_version))})}};
       if (is_datetime(e.utc)) a["uco-action:startTime"] = datetime(e.utc);
-      ojson desc = ojson::array({fmt::format("custody log entry {} ({}), host {}, entry hash {}", e.seq, e.status,
-                                             e.host, e.entry_hash),
+      ojson desc = ojson::array({fmt::format("custody log entry {} ({}), host {}, entry hash {}", e.seq,
+                                             e.status, e.host, e.entry_hash),
                                  "parameters: " + e.parameters.dump()});
       if (!e.error.empty()) desc.push_back("error: " + e.error);
       a["uco-core:description"] = desc;
       ojson objects = custody_files(e.seq, "in", e.inputs);
       ojson results = custody_files(e.seq, "out", e.outputs);
       const auto& p = e.parameters;
-      if (e.action == "ingest" && e.status != "started" && p.contains("evidence_id") && p["evidence_id"].is_number())
+      if (e.action == "ingest" && e.status != "started" && p.contains("evidence_id") &&
+          p["evidence_id"].is_number())
         results.push_back(id_ref(iri("provenance-record", p["evidence_id"].get<int64_t>())));
       if (e.action.rfind("decrypt", 0) == 0 && e.status != "started") {
-        if (p.contains("item") && p["item"].is_number()) objects.push_back(id_ref(iri("file", p["item"].get<int64_t>())));
+        if (p.contains("item") && p["item"].is_number())
+          objects.push_back(id_ref(iri("file", p["item"].get<int64_t>())));
         for (const auto& o : e.outputs)
           if (o.is_object() && o.contains("evidence_id") && o["evidence_id"].is_number())
             results.push_back(id_ref(iri("provenance-record", o["evidence_id"].get<int64_t>())));
@@ -531,13 +568,15 @@ class Exporter {
   void write_parser_runs() {
     std::unordered_map<int64_t, int64_t> recovered;
     {
-      sql::Stmt r(db_, "SELECT parser_run_id, count(*) FROM artifacts WHERE recovered = 1 GROUP BY parser_run_id");
+      sql::Stmt r(db_,
+                  "SELECT parser_run_id, count(*) FROM artifacts WHERE recovered = 1 GROUP BY parser_run_id");
       while (r.step()) recovered[r.i64(0)] = r.i64(1);
     }
-    sql::Stmt st(db_,
-                 "SELECT p.id, p.run_id, p.item_id, p.parser_id, p.parser_version, p.status, p.artifact_count, "
-                 "p.warning_count, p.started_utc, p.ended_utc, r.examiner, p.limitations FROM parser_runs p "
-                 "LEFT JOIN runs r ON r.id = p.run_id ORDER BY p.id");
+    sql::Stmt st(
+        db_,
+        "SELECT p.id, p.run_id, p.item_id, p.parser_id, p.parser_version, p.status, p.artifact_count, "
+        "p.warning_count, p.started_utc, p.ended_utc, r.examiner, p.limitations FROM parser_runs p "
+        "LEFT JOIN runs r ON r.id = p.run_id ORDER BY p.id");
     while (st.step()) {
       int64_t id = st.i64(0);
       auto make = [&](const char* name, const std::string& key, const std::string& description) {
@@ -564,17 +603,19 @@ class Exporter {
                        st.text(3), st.text(4), st.text(5), st.i64(6), st.i64(7), st.text(11)));
       if (auto it = recovered.find(id); it != recovered.end())
         make("recover", "parser-run-recover/" + std::to_string(id),
-             fmt::format("deleted-record recovery in parser run {} of {} {}: {} records recovered", id, st.text(3),
-                         st.text(4), it->second));
+             fmt::format("deleted-record recovery in parser run {} of {} {}: {} records recovered", id,
+                         st.text(3), st.text(4), it->second));
     }
   }
 
   // ---- artifacts -----------------------------------------------------------------------------------------
   std::string artifact_select(const char* table) const {
-    std::string tags = has_tags_ ? "(SELECT json_group_array(tag) FROM tags WHERE tags.artifact_id = a.id)" : "NULL";
-    return fmt::format("SELECT a.*, t.*, {} AS kanshiki_tags FROM artifacts a JOIN {} t ON t.artifact_id = a.id "
-                       "ORDER BY a.id",
-                       tags, table);
+    std::string tags =
+        has_tags_ ? "(SELECT json_group_array(tag) FROM tags WHERE tags.artifact_id = a.id)" : "NULL";
+    return fmt::format(
+        "SELECT a.*, t.*, {} AS kanshiki_tags FROM artifacts a JOIN {} t ON t.artifact_id = a.id "
+        "ORDER BY a.id",
+        tags, table);
   }
 
   // Provenance on the object itself (description + tags) and as a relationship to the item it came from.
@@ -585,16 +626,19 @@ class Exporter {
                                                  : std::string("no rowid/offset");
     ojson desc = ojson::array();
     desc.push_back(fmt::format(
-        "Kanshiki artifact {} ({}): evidence E{}, item {} (SHA-256 {}), table {} {}{}, parser {} {}, recovered: {}",
+        "Kanshiki artifact {} ({}): evidence E{}, item {} (SHA-256 {}), table {} {}{}, parser {} {}, "
+        "recovered: {}",
         *r.i64("id"), r.text("type"), *r.i64("evidence_id"), r.text("item_path"), r.text("item_sha256"),
-        r.text("source_table"), where, r.text("source_detail").empty() ? "" : " (" + r.text("source_detail") + ")",
-        r.text("parser_id"), r.text("parser_version"), r.i64("recovered").value_or(0) ? "yes" : "no"));
+        r.text("source_table"), where,
+        r.text("source_detail").empty() ? "" : " (" + r.text("source_detail") + ")", r.text("parser_id"),
+        r.text("parser_version"), r.i64("recovered").value_or(0) ? "yes" : "no"));
     for (auto& n : notes)
       if (!n.empty()) desc.push_back(std::move(n));
     node["uco-core:description"] = desc;
     if (auto tags = json_strings(r.text("kanshiki_tags")); !tags.empty()) node["uco-core:tag"] = tags;
     w_.node(node);
-    relationship(node["@id"].get<std::string>(), iri("file", *r.i64("item_id")), "Extracted_From", observable);
+    relationship(node["@id"].get<std::string>(), iri("file", *r.i64("item_id")), "Extracted_From",
+                 observable);
   }
 
   static std::string time_note(const Row& r, const std::string& base) {
@@ -626,13 +670,14 @@ class Exporter {
       ojson node{{"@id", iri("message", aid)},
                  {"@type", app == "sms" ? "uco-observable:SMSMessage" : "uco-observable:Message"},
                  {"uco-core:hasFacet", {facet}}};
-      finish_artifact(node, r, true,
-                      {fmt::format("direction {}, status {}, thread {}, edited {}, deleted {}", r.text("direction"),
-                                   r.text("status"), r.text("thread_key"), r.text("edited"), r.text("deleted")),
-                       time_note(r, "time"),
-                       r.text("attachments").empty() || r.text("attachments") == "[]"
-                           ? ""
-                           : "attachments: " + r.text("attachments")});
+      finish_artifact(
+          node, r, true,
+          {fmt::format("direction {}, status {}, thread {}, edited {}, deleted {}", r.text("direction"),
+                       r.text("status"), r.text("thread_key"), r.text("edited"), r.text("deleted")),
+           time_note(r, "time"),
+           r.text("attachments").empty() || r.text("attachments") == "[]"
+               ? ""
+               : "attachments: " + r.text("attachments")});
     }
   }
 
@@ -645,9 +690,10 @@ class Exporter {
         "FROM threads t JOIN artifacts ta ON ta.id = t.artifact_id JOIN {0} m ON m.thread_key = t.thread_key "
         "AND m.app IS t.app JOIN artifacts ma ON ma.id = m.artifact_id AND ma.evidence_id = ta.evidence_id "
         "ORDER BY t.artifact_id, m.artifact_id";
-    sql::Stmt messages(db_, "SELECT t.artifact_id, m.artifact_id " + fmt::format(fmt::runtime(member_join), "messages"));
-    sql::Stmt participants(db_, "SELECT t.artifact_id, m.artifact_id " +
-                                    fmt::format(fmt::runtime(member_join), "participants"));
+    sql::Stmt messages(
+        db_, "SELECT t.artifact_id, m.artifact_id " + fmt::format(fmt::runtime(member_join), "messages"));
+    sql::Stmt participants(
+        db_, "SELECT t.artifact_id, m.artifact_id " + fmt::format(fmt::runtime(member_join), "participants"));
     bool have_message = messages.step(), have_participant = participants.step();
     while (threads.step()) {
       int64_t aid = *r.i64("id");
@@ -662,11 +708,13 @@ class Exporter {
         have_participant = participants.step();
       }
       if (!members.empty()) facet["uco-observable:participant"] = members;
-      ojson node{{"@id", iri("thread", aid)}, {"@type", "uco-observable:MessageThread"}, {"uco-core:hasFacet", {facet}}};
+      ojson node{{"@id", iri("thread", aid)},
+                 {"@type", "uco-observable:MessageThread"},
+                 {"uco-core:hasFacet", {facet}}};
       if (r.has("name")) node["uco-core:name"] = r.text("name");
       finish_artifact(node, r, true,
-                      {fmt::format("app {}, account {}, thread key {}, group {}", r.text("app"), r.text("account"),
-                                   r.text("thread_key"), r.text("is_group")),
+                      {fmt::format("app {}, account {}, thread key {}, group {}", r.text("app"),
+                                   r.text("account"), r.text("thread_key"), r.text("is_group")),
                        time_note(r, "last_activity")});
       w_.open_list_node({{"@id", list}, {"@type", "uco-types:Thread"}}, "co:element");
       while (have_message && messages.i64(0) < aid) have_message = messages.step();
@@ -685,22 +733,27 @@ class Exporter {
       bool phone = looks_like_phone_number(identifier);
       ojson facets = ojson::array();
       if (!identifier.empty())
-        facets.push_back({{"@id", iri("account-facet", key)}, {"@type", "uco-observable:AccountFacet"},
+        facets.push_back({{"@id", iri("account-facet", key)},
+                          {"@type", "uco-observable:AccountFacet"},
                           {"uco-observable:accountIdentifier", identifier}});
       if (phone)
-        facets.push_back({{"@id", iri("phone-account-facet", key)}, {"@type", "uco-observable:PhoneAccountFacet"},
+        facets.push_back({{"@id", iri("phone-account-facet", key)},
+                          {"@type", "uco-observable:PhoneAccountFacet"},
                           {"uco-observable:phoneNumber", identifier}});
       else if (auto a = application(app); !a.empty())
         facets.push_back({{"@id", iri("application-account-facet", key)},
-                          {"@type", "uco-observable:ApplicationAccountFacet"}, {"uco-observable:application", id_ref(a)}});
+                          {"@type", "uco-observable:ApplicationAccountFacet"},
+                          {"uco-observable:application", id_ref(a)}});
       if (!p.text("name").empty())
-        facets.push_back({{"@id", iri("digital-account-facet", key)}, {"@type", "uco-observable:DigitalAccountFacet"},
+        facets.push_back({{"@id", iri("digital-account-facet", key)},
+                          {"@type", "uco-observable:DigitalAccountFacet"},
                           {"uco-observable:displayName", p.text("name")}});
       ojson node{{"@id", iri("participant", aid)},
                  {"@type", phone ? "uco-observable:PhoneAccount" : "uco-observable:ApplicationAccount"}};
       if (!facets.empty()) node["uco-core:hasFacet"] = facets;
-      finish_artifact(node, p, true,
-                      {fmt::format("participant of thread {} ({}), role {}", p.text("thread_key"), app, p.text("role"))});
+      finish_artifact(
+          node, p, true,
+          {fmt::format("participant of thread {} ({}), role {}", p.text("thread_key"), app, p.text("role"))});
     }
   }
 
@@ -724,8 +777,8 @@ class Exporter {
       if (!to.empty()) facet["uco-observable:to"] = {id_ref(to)};
       ojson node{{"@id", iri("call", aid)}, {"@type", "uco-observable:Call"}, {"uco-core:hasFacet", {facet}}};
       finish_artifact(node, r, true,
-                      {fmt::format("number as stored {}, name {}, country {}", r.text("number"), r.text("name"),
-                                   r.text("country_iso")),
+                      {fmt::format("number as stored {}, name {}, country {}", r.text("number"),
+                                   r.text("name"), r.text("country_iso")),
                        time_note(r, "time")});
     }
   }
@@ -744,7 +797,8 @@ class Exporter {
       for (size_t i = 0; i < numbers.size(); ++i) {
         std::string id = iri("contact-phone", fmt::format("{}/{}", aid, i));
         ojson cp{{"@id", id}, {"@type", "uco-observable:ContactPhone"}};
-        if (auto acc = account(app, numbers[i]); !acc.empty()) cp["uco-observable:contactPhoneNumber"] = id_ref(acc);
+        if (auto acc = account(app, numbers[i]); !acc.empty())
+          cp["uco-observable:contactPhoneNumber"] = id_ref(acc);
         w_.node(cp);
         phones.push_back(id_ref(id));
       }
@@ -759,7 +813,9 @@ class Exporter {
                       {"@type", "uco-observable:EmailAddressFacet"},
                       {"uco-observable:addressValue", addresses[i]}}}}});
         std::string id = iri("contact-email", fmt::format("{}/{}", aid, i));
-        w_.node({{"@id", id}, {"@type", "uco-observable:ContactEmail"}, {"uco-observable:emailAddress", id_ref(address)}});
+        w_.node({{"@id", id},
+                 {"@type", "uco-observable:ContactEmail"},
+                 {"uco-observable:emailAddress", id_ref(address)}});
         emails.push_back(id_ref(id));
       }
       if (!phones.empty()) facet["uco-observable:contactPhone"] = phones;
@@ -768,7 +824,8 @@ class Exporter {
       if (auto n = r.i64("times_contacted")) facet["uco-observable:numberTimesContacted"] = *n;
       if (is_datetime(r.text("last_contacted_utc")))
         facet["uco-observable:lastTimeContacted"] = datetime(r.text("last_contacted_utc"));
-      ojson node{{"@id", iri("contact", aid)}, {"@type", "uco-observable:Contact"}, {"uco-core:hasFacet", {facet}}};
+      ojson node{
+          {"@id", iri("contact", aid)}, {"@type", "uco-observable:Contact"}, {"uco-core:hasFacet", {facet}}};
       finish_artifact(node, r, true,
                       {r.text("organization").empty() ? "" : "organization: " + r.text("organization"),
                        time_note(r, "last_contacted")});
@@ -784,9 +841,11 @@ class Exporter {
       w_.node({{"@id", url},
                {"@type", "uco-observable:URL"},
                {"uco-core:hasFacet",
-                {{{"@id", iri("url-facet", aid)}, {"@type", "uco-observable:URLFacet"},
+                {{{"@id", iri("url-facet", aid)},
+                  {"@type", "uco-observable:URLFacet"},
                   {"uco-observable:fullValue", r.text("url")}}}}});
-      ojson e{{"@id", entry}, {"@type", "uco-observable:URLHistoryEntry"}, {"uco-observable:url", id_ref(url)}};
+      ojson e{
+          {"@id", entry}, {"@type", "uco-observable:URLHistoryEntry"}, {"uco-observable:url", id_ref(url)}};
       if (r.has("title")) e["uco-observable:pageTitle"] = r.text("title");
       if (is_datetime(r.text("time_utc"))) e["uco-observable:lastVisit"] = datetime(r.text("time_utc"));
       if (auto n = r.i64("visit_count")) e["uco-observable:visitCount"] = *n;
@@ -796,8 +855,11 @@ class Exporter {
       ojson facet{{"@id", iri("url-history-facet", aid)},
                   {"@type", "uco-observable:URLHistoryFacet"},
                   {"uco-observable:urlHistoryEntry", {id_ref(entry)}}};
-      if (auto b = application(r.text("browser")); !b.empty()) facet["uco-observable:browserInformation"] = id_ref(b);
-      ojson node{{"@id", iri("url-history", aid)}, {"@type", "uco-observable:URLHistory"}, {"uco-core:hasFacet", {facet}}};
+      if (auto b = application(r.text("browser")); !b.empty())
+        facet["uco-observable:browserInformation"] = id_ref(b);
+      ojson node{{"@id", iri("url-history", aid)},
+                 {"@type", "uco-observable:URLHistory"},
+                 {"uco-core:hasFacet", {facet}}};
       finish_artifact(node, r, true, {"transition: " + r.text("transition"), time_note(r, "time")});
     }
   }
@@ -811,7 +873,8 @@ class Exporter {
       if (auto v = r.real("latitude"); v && decimal(*v)) facet["uco-location:latitude"] = *decimal(*v);
       if (auto v = r.real("longitude"); v && decimal(*v)) facet["uco-location:longitude"] = *decimal(*v);
       if (auto v = r.real("altitude_m"); v && decimal(*v)) facet["uco-location:altitude"] = *decimal(*v);
-      ojson node{{"@id", iri("location", aid)}, {"@type", "uco-location:Location"}, {"uco-core:hasFacet", {facet}}};
+      ojson node{
+          {"@id", iri("location", aid)}, {"@type", "uco-location:Location"}, {"uco-core:hasFacet", {facet}}};
       if (r.has("label")) node["uco-core:name"] = r.text("label");
       // A Location is not an observable, so its provenance link is a core:Relationship.
       finish_artifact(node, r, false,
@@ -834,14 +897,17 @@ class Exporter {
       if (auto n = r.i64("size")) ff["uco-observable:sizeInBytes"] = *n;
       ojson node{{"@id", iri("media", aid)},
                  {"@type", "uco-observable:File"},
-                 {"uco-core:hasFacet", {ff, content_facet(key, r.i64("size"), "", "", r.text("sha256"), r.text("mime_type"))}}};
+                 {"uco-core:hasFacet",
+                  {ff, content_facet(key, r.i64("size"), "", "", r.text("sha256"), r.text("mime_type"))}}};
       std::string gps = r.has("latitude") && r.has("longitude")
                             ? fmt::format("GPS {}, {}", report::format_real(*r.real("latitude")),
                                           report::format_real(*r.real("longitude")))
                             : "";
-      finish_artifact(node, r, true,
-                      {time_note(r, "captured"),
-                       fmt::format("camera {} {}, software {}", r.text("make"), r.text("model"), r.text("software")), gps});
+      finish_artifact(
+          node, r, true,
+          {time_note(r, "captured"),
+           fmt::format("camera {} {}, software {}", r.text("make"), r.text("model"), r.text("software")),
+           gps});
     }
   }
 
@@ -858,12 +924,14 @@ class Exporter {
       facets.push_back(af);
       if (auto a = application(r.text("app")); !a.empty())
         facets.push_back({{"@id", iri("application-account-facet", key)},
-                          {"@type", "uco-observable:ApplicationAccountFacet"}, {"uco-observable:application", id_ref(a)}});
+                          {"@type", "uco-observable:ApplicationAccountFacet"},
+                          {"uco-observable:application", id_ref(a)}});
       ojson df{{"@id", iri("digital-account-facet", key)}, {"@type", "uco-observable:DigitalAccountFacet"}};
       if (r.has("display_name")) df["uco-observable:displayName"] = r.text("display_name");
       if (r.has("username")) df["uco-observable:accountLogin"] = {r.text("username")};
       facets.push_back(df);
-      ojson node{{"@id", iri("account-artifact", aid)}, {"@type", "uco-observable:ApplicationAccount"},
+      ojson node{{"@id", iri("account-artifact", aid)},
+                 {"@type", "uco-observable:ApplicationAccount"},
                  {"uco-core:hasFacet", facets}};
       finish_artifact(node, r, true);
     }
@@ -891,8 +959,8 @@ class Exporter {
               {"uco-core:name", c_.meta("case_number")},
               {"investigation:investigationForm", "case"}};
     if (is_datetime(c_.meta("created_utc"))) inv["uco-core:startTime"] = datetime(c_.meta("created_utc"));
-    ojson desc = ojson::array({fmt::format("Kanshiki case {}, exported by {} {}", c_.meta("case_number"), kToolName,
-                                           kToolVersion)});
+    ojson desc = ojson::array({fmt::format("Kanshiki case {}, exported by {} {}", c_.meta("case_number"),
+                                           kToolName, kToolVersion)});
     if (db_.table_exists("case_facts")) {
       sql::Stmt f(db_, "SELECT key, value FROM case_facts ORDER BY key");
       while (f.step()) {
@@ -921,7 +989,8 @@ class Exporter {
   std::string namespace_;
   bool has_tags_ = false;
   size_t artifacts_ = 0;
-  std::unordered_set<std::string> written_;  // IRIs of shared nodes (accounts, applications, tools) already written
+  std::unordered_set<std::string>
+      written_;  // IRIs of shared nodes (accounts, applications, tools) already written
   std::unordered_map<std::string, std::string> examiner_by_fingerprint_;
   std::multimap<std::string, std::string> examiner_by_name_;
   std::unordered_map<int64_t, std::string> evidence_root_;

@@ -35,7 +35,9 @@ bool is_utf8(std::string_view s) {
   return true;
 }
 
-std::string to_hex_bytes(std::string_view bytes) { return to_hex(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()); }
+std::string to_hex_bytes(std::string_view bytes) {
+  return to_hex(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+}
 
 // A value as it takes part in the canonical form: text that is not UTF-8 (which JSON cannot carry) and blobs
 // are hex, tagged so they cannot collide with a text value.
@@ -62,7 +64,8 @@ class MultisetDigest {
  public:
   void add(const std::string& sha256_hex_value) {
     std::array<uint8_t, 32> v{};
-    for (size_t i = 0; i < 32; ++i) v[i] = static_cast<uint8_t>(std::stoi(sha256_hex_value.substr(2 * i, 2), nullptr, 16));
+    for (size_t i = 0; i < 32; ++i)
+      v[i] = static_cast<uint8_t>(std::stoi(sha256_hex_value.substr(2 * i, 2), nullptr, 16));
     unsigned carry = 0;
     for (int i = 31; i >= 0; --i) {
       unsigned s = sum_[i] + v[i] + carry;
@@ -89,8 +92,8 @@ struct ArtifactHash {
 
 // Streams every artifact of one type (optionally restricted to one exhibit + item) with its canonical hash.
 template <typename F>
-void for_each_artifact(CaseDb& c, const ArtifactTable& t, const std::optional<std::pair<std::string, std::string>>& only,
-                       F&& callback) {
+void for_each_artifact(CaseDb& c, const ArtifactTable& t,
+                       const std::optional<std::pair<std::string, std::string>>& only, F&& callback) {
   sql::Db& db = c.db();
   std::vector<std::string> columns;
   for (auto& name : db.columns(t.table))
@@ -99,9 +102,10 @@ void for_each_artifact(CaseDb& c, const ArtifactTable& t, const std::optional<st
       "SELECT e.exhibit, a.item_path, a.item_sha256, a.source_table, a.source_rowid, a.source_offset, "
       "a.source_detail, a.parser_id, a.parser_version, a.recovered, a.time_utc_us, a.id";
   for (const auto& col : columns) select += ", t.\"" + col + "\"";
-  select += fmt::format(" FROM artifacts a JOIN evidence e ON e.id = a.evidence_id LEFT JOIN \"{}\" t ON t.artifact_id = a.id "
-                        "WHERE a.type = ?1",
-                        t.table);
+  select += fmt::format(
+      " FROM artifacts a JOIN evidence e ON e.id = a.evidence_id LEFT JOIN \"{}\" t ON t.artifact_id = a.id "
+      "WHERE a.type = ?1",
+      t.table);
   if (only) select += " AND e.exhibit = ?2 AND a.item_path = ?3";
   sql::Stmt st(db, select);
   st.bind(1, t.type);
@@ -114,7 +118,8 @@ void for_each_artifact(CaseDb& c, const ArtifactTable& t, const std::optional<st
     for (int i = 0; i < 11; ++i)
       if (i != 2) row.push_back(canonical_value(st, i));
     json values = json::object();
-    for (size_t k = 0; k < columns.size(); ++k) values[columns[k]] = canonical_value(st, kFirstColumn + static_cast<int>(k));
+    for (size_t k = 0; k < columns.size(); ++k)
+      values[columns[k]] = canonical_value(st, kFirstColumn + static_cast<int>(k));
     row.push_back(std::move(values));
     ArtifactHash a;
     a.exhibit = st.text(0);
@@ -122,10 +127,11 @@ void for_each_artifact(CaseDb& c, const ArtifactTable& t, const std::optional<st
     a.table = std::string(t.table);
     a.hash = sha256_hex(row.dump());
     a.id = st.i64(11);
-    a.locator = fmt::format("{}, {} {}{}", t.type, st.text(3),
-                            st.is_null(4) ? "offset " + (st.is_null(5) ? std::string("-") : std::to_string(st.i64(5)))
-                                          : "rowid " + std::to_string(st.i64(4)),
-                            st.i64(9) ? ", recovered" : "");
+    a.locator =
+        fmt::format("{}, {} {}{}", t.type, st.text(3),
+                    st.is_null(4) ? "offset " + (st.is_null(5) ? std::string("-") : std::to_string(st.i64(5)))
+                                  : "rowid " + std::to_string(st.i64(4)),
+                    st.i64(9) ? ", recovered" : "");
     a.brief = fmt::format("artifact {} ({})", a.id, a.locator);
     callback(a);
   }
@@ -154,15 +160,18 @@ json compute_case_digest(CaseDb& c, const std::string& build_id) {
   json body;
   body["format"] = kDigestFormat;
   body["tool"] = {{"name", kToolName}, {"version", kToolVersion}, {"build_id", build_id}};
-  body["case"] = {{"case_number", c.meta("case_number")}, {"case_dir", fs::absolute(c.dir()).lexically_normal().string()}};
+  body["case"] = {{"case_number", c.meta("case_number")},
+                  {"case_dir", fs::absolute(c.dir()).lexically_normal().string()}};
   body["created_utc"] = now_utc_iso();
 
   json parsers = json::array();
-  for (const auto& e : parser_registry()) parsers.push_back({{"id", e.info().id}, {"version", e.info().version}});
+  for (const auto& e : parser_registry())
+    parsers.push_back({{"id", e.info().id}, {"version", e.info().version}});
   body["parsers"] = parsers;
   json used = json::array();
   {
-    sql::Stmt st(db, "SELECT parser_id, parser_version, count(*) FROM parser_runs GROUP BY 1, 2 ORDER BY 1, 2");
+    sql::Stmt st(db,
+                 "SELECT parser_id, parser_version, count(*) FROM parser_runs GROUP BY 1, 2 ORDER BY 1, 2");
     while (st.step()) used.push_back({{"id", st.text(0)}, {"version", st.text(1)}, {"runs", st.i64(2)}});
   }
   body["parsers_used"] = used;
@@ -187,20 +196,24 @@ json compute_case_digest(CaseDb& c, const std::string& build_id) {
 
   json evidence = json::array();
   {
-    sql::Stmt st(db,
-                 "SELECT e.id, e.exhibit, e.label, e.source_path, e.source_kind, e.container_size, e.container_md5, "
-                 "e.container_sha1, e.container_sha256, e.item_count, e.total_bytes, e.status, e.derivation, "
-                 "s.exhibit, i.path, i.sha256 FROM evidence e LEFT JOIN items i ON i.id = e.derived_from_item "
-                 "LEFT JOIN evidence s ON s.id = i.evidence_id ORDER BY e.id");
+    sql::Stmt st(
+        db,
+        "SELECT e.id, e.exhibit, e.label, e.source_path, e.source_kind, e.container_size, e.container_md5, "
+        "e.container_sha1, e.container_sha256, e.item_count, e.total_bytes, e.status, e.derivation, "
+        "s.exhibit, i.path, i.sha256 FROM evidence e LEFT JOIN items i ON i.id = e.derived_from_item "
+        "LEFT JOIN evidence s ON s.id = i.evidence_id ORDER BY e.id");
     while (st.step()) {
-      json ev{{"exhibit", st.text(1)},         {"label", st.text(2)},        {"source_path", st.text(3)},
-              {"source_kind", st.text(4)},     {"item_count", st.i64(9)},    {"total_bytes", st.i64(10)},
-              {"status", st.text(11)},         {"derivation", st.text(12)}};
-      ev["container"] = st.text(8).empty() ? json(nullptr)
-                                           : json{{"size", st.i64(5)}, {"md5", st.text(6)}, {"sha1", st.text(7)},
-                                                  {"sha256", st.text(8)}};
-      ev["derived_from"] = st.is_null(13) ? json(nullptr)
-                                          : json{{"exhibit", st.text(13)}, {"item_path", st.text(14)}, {"item_sha256", st.text(15)}};
+      json ev{{"exhibit", st.text(1)},     {"label", st.text(2)},      {"source_path", st.text(3)},
+              {"source_kind", st.text(4)}, {"item_count", st.i64(9)},  {"total_bytes", st.i64(10)},
+              {"status", st.text(11)},     {"derivation", st.text(12)}};
+      ev["container"] =
+          st.text(8).empty()
+              ? json(nullptr)
+              : json{{"size", st.i64(5)}, {"md5", st.text(6)}, {"sha1", st.text(7)}, {"sha256", st.text(8)}};
+      ev["derived_from"] =
+          st.is_null(13)
+              ? json(nullptr)
+              : json{{"exhibit", st.text(13)}, {"item_path", st.text(14)}, {"item_sha256", st.text(15)}};
       json items = json::array();
       MultisetDigest all;
       sql::Stmt it(db, "SELECT path, sha256, size FROM items WHERE evidence_id = ?1 ORDER BY path");
@@ -258,7 +271,8 @@ json sign_digest(json body, const Examiner& examiner) {
   return body;
 }
 
-DigestSignatureCheck verify_digest_signature(const json& digest, const std::optional<std::string>& trusted_pem) {
+DigestSignatureCheck verify_digest_signature(const json& digest,
+                                             const std::optional<std::string>& trusted_pem) {
   DigestSignatureCheck r;
   if (!digest.contains("signature") || !digest["signature"].is_object()) {
     r.problem = "the digest is not signed";
@@ -275,14 +289,16 @@ DigestSignatureCheck verify_digest_signature(const json& digest, const std::opti
     return r;
   }
   if (!verify_ed25519(pem, signed_hash, str("value"))) {
-    r.problem = trusted_pem ? "the signature does not verify with the trusted key" : "the signature does not verify";
+    r.problem =
+        trusted_pem ? "the signature does not verify with the trusted key" : "the signature does not verify";
     return r;
   }
   r.ok = true;
   return r;
 }
 
-DigestComparison compare_digests(const json& expected, const json& actual, CaseDb* original, CaseDb& reproduction) {
+DigestComparison compare_digests(const json& expected, const json& actual, CaseDb* original,
+                                 CaseDb& reproduction) {
   DigestComparison out;
   auto add = [&](std::string kind, std::string subject, std::string detail, bool mismatch = true) {
     out.differences.push_back({std::move(kind), std::move(subject), std::move(detail), mismatch});
@@ -293,8 +309,9 @@ DigestComparison compare_digests(const json& expected, const json& actual, CaseD
 
   // Another build or parser version explains differences but is not one itself; the digests decide.
   if (get(expected, "tool") != get(actual, "tool"))
-    add("tool", "Kanshiki", fmt::format("digest made with {}; reproduced with {}", get(expected, "tool").dump(),
-                                        get(actual, "tool").dump()),
+    add("tool", "Kanshiki",
+        fmt::format("digest made with {}; reproduced with {}", get(expected, "tool").dump(),
+                    get(actual, "tool").dump()),
         false);
   std::map<std::string, std::string> registered;
   for (const auto& p : get(actual, "parsers")) registered[p.value("id", "")] = p.value("version", "");
@@ -303,7 +320,8 @@ DigestComparison compare_digests(const json& expected, const json& actual, CaseD
     if (it == registered.end())
       add("parser", p.value("id", ""), "parser used for the digest is not in this build", false);
     else if (it->second != p.value("version", ""))
-      add("parser", p.value("id", ""), fmt::format("version {} in the digest, {} in this build", p.value("version", ""), it->second),
+      add("parser", p.value("id", ""),
+          fmt::format("version {} in the digest, {} in this build", p.value("version", ""), it->second),
           false);
   }
 
@@ -316,7 +334,8 @@ DigestComparison compare_digests(const json& expected, const json& actual, CaseD
     if (!e["derived_from"].is_null()) {
       skipped.insert(exhibit);
       add("skipped", "exhibit " + exhibit,
-          "derived evidence (" + e.value("derivation", "") + ") is not re-derived; its artifacts are not compared",
+          "derived evidence (" + e.value("derivation", "") +
+              ") is not re-derived; its artifacts are not compared",
           false);
       continue;
     }
@@ -328,7 +347,8 @@ DigestComparison compare_digests(const json& expected, const json& actual, CaseD
     const json& a = it->second;
     if (e["container"] != a["container"])
       add("evidence", "exhibit " + exhibit,
-          fmt::format("container hashes differ: digest {} / now {}", e["container"].dump(), a["container"].dump()));
+          fmt::format("container hashes differ: digest {} / now {}", e["container"].dump(),
+                      a["container"].dump()));
     if (e.value("items_digest", "") != a.value("items_digest", "")) {
       std::map<std::string, json> now;
       for (const auto& i : a["items"]) now[i[0].get<std::string>()] = i;
@@ -345,7 +365,8 @@ DigestComparison compare_digests(const json& expected, const json& actual, CaseD
                           i[2].dump(), n->second[1].get<std::string>(), n->second[2].dump()));
         now.erase(n);
       }
-      for (const auto& [path, i] : now) add("item", exhibit + ": " + path, "present now but not in the digest");
+      for (const auto& [path, i] : now)
+        add("item", exhibit + ": " + path, "present now but not in the digest");
     }
   }
 
@@ -373,7 +394,8 @@ DigestComparison compare_digests(const json& expected, const json& actual, CaseD
     add("artifacts",
         fmt::format("{}: {} [{}]", any["exhibit"].get<std::string>(), any["item_path"].get<std::string>(),
                     any["table"].get<std::string>()),
-        fmt::format("{} artifacts in the digest (digest {}), {} now (digest {})", e.is_null() ? json(0).dump() : e["count"].dump(),
+        fmt::format("{} artifacts in the digest (digest {}), {} now (digest {})",
+                    e.is_null() ? json(0).dump() : e["count"].dump(),
                     e.is_null() ? "-" : e["digest"].get<std::string>().substr(0, 16),
                     a.is_null() ? json(0).dump() : a["count"].dump(),
                     a.is_null() ? "-" : a["digest"].get<std::string>().substr(0, 16)));
@@ -394,14 +416,17 @@ DigestComparison compare_digests(const json& expected, const json& actual, CaseD
       for (const auto& t : kArtifactTables)
         if (t.table == g["table"].get<std::string>()) table = &t;
       if (!table) continue;
-      auto scope = std::make_optional(std::make_pair(g["exhibit"].get<std::string>(), g["item_path"].get<std::string>()));
+      auto scope = std::make_optional(
+          std::make_pair(g["exhibit"].get<std::string>(), g["item_path"].get<std::string>()));
       std::unordered_multimap<std::string, ArtifactHash> before;
       for_each_artifact(*original, *table, scope, [&](const ArtifactHash& a) { before.emplace(a.hash, a); });
       std::vector<ArtifactHash> only_now;
       for_each_artifact(reproduction, *table, scope, [&](const ArtifactHash& a) {
         auto it = before.find(a.hash);
-        if (it != before.end()) before.erase(it);
-        else only_now.push_back(a);
+        if (it != before.end())
+          before.erase(it);
+        else
+          only_now.push_back(a);
       });
       // Pair what is left on both sides by location (same table row): those are changed artifacts.
       std::multimap<std::string, ArtifactHash> left;
@@ -413,8 +438,8 @@ DigestComparison compare_digests(const json& expected, const json& actual, CaseD
         if (it != left.end()) {
           if (listed++ < kListLimit)
             add("artifact", subject,
-                fmt::format("changed: original artifact {} differs from reproduction artifact {} ({})", it->second.id,
-                            a.id, a.locator));
+                fmt::format("changed: original artifact {} differs from reproduction artifact {} ({})",
+                            it->second.id, a.id, a.locator));
           left.erase(it);
         } else if (listed++ < kListLimit) {
           add("artifact", subject, "new: reproduction " + a.brief + " is not in the original");
@@ -425,7 +450,8 @@ DigestComparison compare_digests(const json& expected, const json& actual, CaseD
           add("artifact", fmt::format("{}: {}", a.exhibit, a.item_path),
               "missing: original " + a.brief + " is not reproduced");
       if (listed > kListLimit)
-        add("artifact", fmt::format("{}: {}", g["exhibit"].get<std::string>(), g["item_path"].get<std::string>()),
+        add("artifact",
+            fmt::format("{}: {}", g["exhibit"].get<std::string>(), g["item_path"].get<std::string>()),
             fmt::format("{} more differing artifacts not listed", listed - kListLimit));
     }
   }

@@ -5,11 +5,12 @@
 //   every evidence item's hash, and per-table and per-(exhibit, item, table) artifact digests.
 //
 // Artifact digests are canonical and order-independent: each artifact is serialised as a JSON array of its
-// provenance (exhibit, item path, table, rowid/offset, detail, parser id + version, recovered, time; the item's
-// SHA-256 is checked per item in the evidence section instead) and every column of its type table (with column names), hashed with SHA-256; a set of artifacts is
-// digested as SHA-256("kanshiki-multiset-v1", count, sum of the artifact hashes mod 2^256). Addition commutes,
-// so neither processing order nor row ids matter, and it streams (constant memory at any case size). Run ids,
-// artifact/item/evidence row ids, parser-run ids and every timestamp of the run itself are excluded.
+// provenance (exhibit, item path, table, rowid/offset, detail, parser id + version, recovered, time; the
+// item's SHA-256 is checked per item in the evidence section instead) and every column of its type table
+// (with column names), hashed with SHA-256; a set of artifacts is digested as SHA-256("kanshiki-multiset-v1",
+// count, sum of the artifact hashes mod 2^256). Addition commutes, so neither processing order nor row ids
+// matter, and it streams (constant memory at any case size). Run ids, artifact/item/evidence row ids,
+// parser-run ids and every timestamp of the run itself are excluded.
 #include <cstdint>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -38,8 +39,8 @@ struct DigestSignatureCheck {
   std::string fingerprint, examiner, problem;
 };
 // Checks the signature against the embedded key, or against trusted_public_key_pem when given.
-DigestSignatureCheck verify_digest_signature(const nlohmann::json& digest,
-                                             const std::optional<std::string>& trusted_public_key_pem = std::nullopt);
+DigestSignatureCheck verify_digest_signature(
+    const nlohmann::json& digest, const std::optional<std::string>& trusted_public_key_pem = std::nullopt);
 
 struct DigestDifference {
   std::string kind;     // "tool", "parser", "evidence", "item", "table", "artifacts", "artifact", "skipped"
@@ -60,7 +61,7 @@ struct DigestComparison {
 // Compares a recorded digest with the digest of the reproduction. When the original case is available, the
 // artifact groups that differ are compared artifact by artifact and each artifact present on only one side is
 // listed (original artifact ids; reproduction artifact ids).
-DigestComparison compare_digests(const nlohmann::json& expected, const nlohmann::json& actual, CaseDb* original,
-                                 CaseDb& reproduction);
+DigestComparison compare_digests(const nlohmann::json& expected, const nlohmann::json& actual,
+                                 CaseDb* original, CaseDb& reproduction);
 
 }  // namespace kanshiki

@@ -30,17 +30,17 @@ namespace {
 constexpr size_t kExcelCellChars = 32767;
 
 const std::vector<std::string>& provenance_headers() {
-  static const std::vector<std::string> h = {"artifact_id", "evidence_id",   "item_id",       "item_path",
-                                             "item_sha256", "source_table",  "source_rowid",  "source_offset",
-                                             "source_detail", "parser_id",   "parser_version", "recovered"};
+  static const std::vector<std::string> h = {
+      "artifact_id",  "evidence_id",   "item_id",       "item_path", "item_sha256",    "source_table",
+      "source_rowid", "source_offset", "source_detail", "parser_id", "parser_version", "recovered"};
   return h;
 }
 
 // Cursor indexes of the provenance columns, in header order (report_common.h ProvenanceColumn).
-constexpr int kProvenanceIndexes[] = {report::kArtifactId,   report::kEvidenceId,   report::kItemId,
-                                      report::kItemPath,     report::kItemSha256,   report::kSourceTable,
-                                      report::kSourceRowid,  report::kSourceOffset, report::kSourceDetail,
-                                      report::kParserId,     report::kParserVersion, report::kRecovered};
+constexpr int kProvenanceIndexes[] = {report::kArtifactId,  report::kEvidenceId,    report::kItemId,
+                                      report::kItemPath,    report::kItemSha256,    report::kSourceTable,
+                                      report::kSourceRowid, report::kSourceOffset,  report::kSourceDetail,
+                                      report::kParserId,    report::kParserVersion, report::kRecovered};
 
 std::vector<std::string> headers(const ArtifactLayout& layout) {
   std::vector<std::string> h = provenance_headers();
@@ -142,8 +142,8 @@ class Workbook {
     lxw_error e = workbook_close(wb_);
     wb_ = nullptr;
     if (e != LXW_NO_ERROR)
-      throw Error(ExitCode::failure, fmt::format("cannot write workbook {}: {} (disk full?)", path_.string(),
-                                                 lxw_strerror(e)));
+      throw Error(ExitCode::failure,
+                  fmt::format("cannot write workbook {}: {} (disk full?)", path_.string(), lxw_strerror(e)));
   }
   lxw_worksheet* add_sheet(const std::string& name) {
     lxw_worksheet* ws = workbook_add_worksheet(wb_, name.c_str());
@@ -160,7 +160,8 @@ class Workbook {
 };
 
 void check(lxw_error e, const std::string& what) {
-  if (e != LXW_NO_ERROR) throw Error(ExitCode::failure, fmt::format("XLSX export: {}: {}", what, lxw_strerror(e)));
+  if (e != LXW_NO_ERROR)
+    throw Error(ExitCode::failure, fmt::format("XLSX export: {}: {}", what, lxw_strerror(e)));
 }
 
 void write_header(lxw_worksheet* ws, const std::vector<std::string>& h, lxw_format* fmt_header) {
@@ -202,10 +203,12 @@ SheetExportResult export_xlsx(CaseDb& c, const fs::path& output, const XlsxOptio
         {"作成ツール / Tool", fmt::format("{} {}", kToolName, kToolVersion)},
         {"作成日時 (UTC) / Written (UTC)", now_utc_iso()},
         {"内容 / Contents",
-         "成果物の種類ごとに1シート。各行に出所（証拠品・ファイル・テーブル・行・パーサ）を記載。 / One sheet per "
+         "成果物の種類ごとに1シート。各行に出所（証拠品・ファイル・テーブル・行・パーサ）を記載。 / One "
+         "sheet per "
          "artifact type; every row carries its provenance (evidence, item, table, row, parser)."},
         {"注意 / Note",
-         "32,767文字を超えるセルは切り詰め（CSV/JSONLでは全文）。 / Cells over 32,767 characters are truncated "
+         "32,767文字を超えるセルは切り詰め（CSV/JSONLでは全文）。 / Cells over 32,767 characters are "
+         "truncated "
          "(whole in CSV/JSONL)."}};
     lxw_row_t r = 0;
     for (const auto& [k, v] : lines) {
@@ -255,11 +258,14 @@ SheetExportResult export_xlsx(CaseDb& c, const fs::path& output, const XlsxOptio
             case SQLITE_NULL:
               break;
             case SQLITE_INTEGER:
-              // Excel numbers are doubles: integers beyond 2^53 (e.g. raw timestamps in ns) stay exact as text.
+              // Excel numbers are doubles: integers beyond 2^53 (e.g. raw timestamps in ns) stay exact as
+              // text.
               if (int64_t v = st.i64(i); v > (int64_t{1} << 53) || v < -(int64_t{1} << 53))
-                check(worksheet_write_string(sheet.ws, sheet.row, cx, std::to_string(v).c_str(), nullptr), "cell");
+                check(worksheet_write_string(sheet.ws, sheet.row, cx, std::to_string(v).c_str(), nullptr),
+                      "cell");
               else
-                check(worksheet_write_number(sheet.ws, sheet.row, cx, static_cast<double>(v), nullptr), "cell");
+                check(worksheet_write_number(sheet.ws, sheet.row, cx, static_cast<double>(v), nullptr),
+                      "cell");
               break;
             case SQLITE_FLOAT:
               check(worksheet_write_number(sheet.ws, sheet.row, cx, st.real(i), nullptr), "cell");

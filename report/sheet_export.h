@@ -18,8 +18,8 @@ class CaseDb;
 struct SheetExportResult {
   std::vector<std::filesystem::path> files;  // every file written (the workbook, or one CSV per type)
   size_t artifacts = 0;
-  size_t sheets = 0;                // XLSX: worksheets written, continuation sheets included
-  size_t truncated_cells = 0;       // XLSX: text longer than Excel's 32,767-character cell limit (marked)
+  size_t sheets = 0;           // XLSX: worksheets written, continuation sheets included
+  size_t truncated_cells = 0;  // XLSX: text longer than Excel's 32,767-character cell limit (marked)
 };
 
 struct XlsxOptions {
@@ -29,7 +29,8 @@ struct XlsxOptions {
 };
 
 // Writes the workbook at `output` (written as output.tmp, renamed when complete).
-SheetExportResult export_xlsx(CaseDb& c, const std::filesystem::path& output, const XlsxOptions& options = {});
+SheetExportResult export_xlsx(CaseDb& c, const std::filesystem::path& output,
+                              const XlsxOptions& options = {});
 
 // Writes DIR/<type>.csv for every artifact type that has artifacts (UTF-8 with BOM, CRLF, RFC 4180).
 SheetExportResult export_csv_per_type(CaseDb& c, const std::filesystem::path& dir);

@@ -3,7 +3,6 @@
 // sheets, Japanese text), CSV per type, and digest/reproduce (equal on the demo; one altered evidence byte
 // reported as exactly one container, one item, one table and one artifact).
 #include <catch2/catch.hpp>
-
 #include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -65,7 +64,8 @@ json last_custody_entry(const fs::path& case_dir, const std::string& action) {
 
 }  // namespace
 
-TEST_CASE("CASE/UCO export holds the investigation, actions, evidence, files and artifacts", "[exports][case-uco]") {
+TEST_CASE("CASE/UCO export holds the investigation, actions, evidence, files and artifacts",
+          "[exports][case-uco]") {
   DemoCase demo;
   fs::path out = demo.dir / "case.jsonld";
   REQUIRE(test::run_cli("export --case " + q(demo.case_dir) + " --format case-uco -o " + q(out)) == 0);
@@ -102,7 +102,8 @@ TEST_CASE("CASE/UCO export holds the investigation, actions, evidence, files and
   REQUIRE(!hashes.empty());
   for (const auto& h : hashes) {
     CHECK(h["uco-types:hashValue"]["@type"] == "xsd:hexBinary");
-    CHECK(std::set<std::string>{"MD5", "SHA1", "SHA256"}.count(h["uco-types:hashMethod"].get<std::string>()) == 1);
+    CHECK(std::set<std::string>{"MD5", "SHA1", "SHA256"}.count(
+              h["uco-types:hashMethod"].get<std::string>()) == 1);
   }
   std::map<std::string, int> relationships;
   for (const auto& r : nodes_of_type(doc, "uco-observable:ObservableRelationship"))
@@ -115,7 +116,9 @@ TEST_CASE("CASE/UCO export holds the investigation, actions, evidence, files and
   for (const std::string type : {"uco-observable:Message", "uco-observable:SMSMessage"})
     for (const auto& m : nodes_of_type(doc, type)) {
       const auto& facet = m["uco-core:hasFacet"][0];
-      if (facet.value("uco-observable:messageText", "").find("ホワイト案件だから安心して") == std::string::npos) continue;
+      if (facet.value("uco-observable:messageText", "").find("ホワイト案件だから安心して") ==
+          std::string::npos)
+        continue;
       found = true;
       CHECK(facet["uco-observable:sentTime"]["@type"] == "xsd:dateTime");
       CHECK(m["uco-core:description"][0].get<std::string>().find("parser") != std::string::npos);
@@ -133,10 +136,12 @@ TEST_CASE("CASE/UCO export holds the investigation, actions, evidence, files and
   CHECK(entry["outputs"][0]["sha256"] == test::file_sha256(out));
 }
 
-TEST_CASE("CASE/UCO export validates with zero violations; a broken export fails", "[exports][case-uco][shacl]") {
+TEST_CASE("CASE/UCO export validates with zero violations; a broken export fails",
+          "[exports][case-uco][shacl]") {
   fs::path ontology = test::source_dir() / "../shared/case-uco";
   fs::path validator = test::source_dir() / "tools/case-validate";
-  if (!fs::exists(ontology / "monolithic/case-1.4.0.ttl") || !fs::exists(validator / "node_modules/shacl-engine") ||
+  if (!fs::exists(ontology / "monolithic/case-1.4.0.ttl") ||
+      !fs::exists(validator / "node_modules/shacl-engine") ||
       std::system("node --version >/dev/null 2>&1") != 0) {
     std::cout << "KANSHIKI-SKIP: CASE/UCO validation needs ../shared/case-uco, node and `npm ci` in "
                  "tools/case-validate (scripts/test runs it)"
@@ -165,8 +170,8 @@ TEST_CASE("CASE/UCO export validates with zero violations; a broken export fails
   std::ofstream(demo.dir / "bad_hash.jsonld") << bad_hash.dump();
   std::ofstream(demo.dir / "bad_term.jsonld") << bad_term.dump();
 
-  std::string cmd = "node " + q(validator / "validate.mjs") + " --ontology " + q(ontology) + " " + q(good) + " " +
-                    q(demo.dir / "bad_hash.jsonld") + " " + q(demo.dir / "bad_term.jsonld") + " 2>&1";
+  std::string cmd = "node " + q(validator / "validate.mjs") + " --ontology " + q(ontology) + " " + q(good) +
+                    " " + q(demo.dir / "bad_hash.jsonld") + " " + q(demo.dir / "bad_term.jsonld") + " 2>&1";
   FILE* p = ::popen(cmd.c_str(), "r");
   REQUIRE(p);
   std::string out;
@@ -180,15 +185,19 @@ TEST_CASE("CASE/UCO export validates with zero violations; a broken export fails
   CHECK(out.find((demo.dir / "bad_hash.jsonld").string() + ": DOES NOT CONFORM") != std::string::npos);
   CHECK(out.find("DatatypeConstraintComponent") != std::string::npos);
   CHECK(out.find((demo.dir / "bad_term.jsonld").string() + ": DOES NOT CONFORM") != std::string::npos);
-  CHECK(out.find("undefined ontology term <https://ontology.unifiedcyberontology.org/uco/observable/messageTxt>") !=
-        std::string::npos);
+  CHECK(
+      out.find(
+          "undefined ontology term <https://ontology.unifiedcyberontology.org/uco/observable/messageTxt>") !=
+      std::string::npos);
 }
 
-TEST_CASE("XLSX export: one sheet per type, frozen header, autofilter, continuation sheets, Japanese", "[exports][xlsx]") {
+TEST_CASE("XLSX export: one sheet per type, frozen header, autofilter, continuation sheets, Japanese",
+          "[exports][xlsx]") {
   DemoCase demo;
   fs::path xlsx = demo.dir / "case.xlsx";
   // 30 rows per sheet so the 74 demo messages need two continuation sheets.
-  REQUIRE(test::run_cli("export --case " + q(demo.case_dir) + " --format xlsx --xlsx-rows-per-sheet 30 -o " + q(xlsx)) == 0);
+  REQUIRE(test::run_cli("export --case " + q(demo.case_dir) + " --format xlsx --xlsx-rows-per-sheet 30 -o " +
+                        q(xlsx)) == 0);
   REQUIRE(!fs::exists(xlsx.string() + ".tmp"));
   const char* script = R"PY(
 import json, re, sys, zipfile
@@ -207,7 +216,9 @@ print(json.dumps(out, ensure_ascii=False))
 )PY";
   std::ofstream(demo.dir / "inspect.py") << script;
   std::string out;
-  int rc = std::system(("python3 " + q(demo.dir / "inspect.py") + " " + q(xlsx) + " > " + q(demo.dir / "sheets.json")).c_str());
+  int rc = std::system(
+      ("python3 " + q(demo.dir / "inspect.py") + " " + q(xlsx) + " > " + q(demo.dir / "sheets.json"))
+          .c_str());
   REQUIRE(rc == 0);
   json sheets = json::parse(slurp(demo.dir / "sheets.json"));
   INFO(sheets.dump(1));
@@ -225,19 +236,24 @@ print(json.dumps(out, ensure_ascii=False))
     japanese = japanese || sheets[name]["japanese"].get<bool>();
   }
   CHECK(japanese);
-  for (const auto& type : {"call", "contact", "web_visit", "location", "thread"}) CHECK(sheets.contains(type));
+  for (const auto& type : {"call", "contact", "web_visit", "location", "thread"})
+    CHECK(sheets.contains(type));
 
   json entry = last_custody_entry(demo.case_dir, "export");
   CHECK(entry["outputs"][0]["sha256"] == test::file_sha256(xlsx));
   CHECK(entry["outputs"][1]["sheets"] == sheets.size());
 }
 
-TEST_CASE("CSV export split by type writes one file per artifact type with provenance columns", "[exports][csv]") {
+TEST_CASE("CSV export split by type writes one file per artifact type with provenance columns",
+          "[exports][csv]") {
   DemoCase demo;
   fs::path dir = demo.dir / "csv";
-  REQUIRE(test::run_cli("export --case " + q(demo.case_dir) + " --format csv --split-by-type -o " + q(dir)) == 0);
+  REQUIRE(test::run_cli("export --case " + q(demo.case_dir) + " --format csv --split-by-type -o " + q(dir)) ==
+          0);
   std::string messages = slurp(dir / "message.csv");
-  CHECK(messages.rfind("\xEF\xBB\xBF" "artifact_id,evidence_id,item_id,item_path,item_sha256,source_table,", 0) == 0);
+  CHECK(messages.rfind("\xEF\xBB\xBF"
+                       "artifact_id,evidence_id,item_id,item_path,item_sha256,source_table,",
+                       0) == 0);
   CHECK(messages.find("ホワイト案件") != std::string::npos);
   size_t lines = 0;
   for (char c : messages) lines += c == '\n';
@@ -246,10 +262,12 @@ TEST_CASE("CSV export split by type writes one file per artifact type with prove
     CHECK(fs::exists(dir / (std::string(type) + ".csv")));
   json entry = last_custody_entry(demo.case_dir, "export");
   CHECK(entry["outputs"].size() >= 8);  // every file with its SHA-256, then the summary
-  CHECK(test::run_cli("export --case " + q(demo.case_dir) + " --format jsonl --split-by-type -o " + q(dir)) == 2);
+  CHECK(test::run_cli("export --case " + q(demo.case_dir) + " --format jsonl --split-by-type -o " + q(dir)) ==
+        2);
 }
 
-TEST_CASE("reproduce: the demo case reproduces; one altered evidence byte is reported precisely", "[exports][reproduce]") {
+TEST_CASE("reproduce: the demo case reproduces; one altered evidence byte is reported precisely",
+          "[exports][reproduce]") {
   DemoCase demo;
   fs::path digest = demo.dir / "digest.json";
   std::string out;
@@ -272,7 +290,9 @@ TEST_CASE("reproduce: the demo case reproduces; one altered evidence byte is rep
   json tampered = d;
   tampered["evidence"][0]["label"] = "altered";
   std::ofstream(demo.dir / "tampered.json") << tampered.dump();
-  CHECK(test::run_cli("reproduce " + q(demo.dir / "tampered.json") + " --scratch " + q(demo.dir / "scratch-t"), &out) == 6);
+  CHECK(test::run_cli(
+            "reproduce " + q(demo.dir / "tampered.json") + " --scratch " + q(demo.dir / "scratch-t"), &out) ==
+        6);
   CHECK(out.find("changed after signing") != std::string::npos);
 
   // One byte of one live SMS in the Android extraction (inside the tar, so the container hash changes too):
@@ -292,8 +312,8 @@ TEST_CASE("reproduce: the demo case reproduces; one altered evidence byte is rep
     f.seekp(static_cast<std::streamoff>(ho + 2));
     f.put(static_cast<char>(0x9C));
   }
-  rc = test::run_cli("--json reproduce " + q(digest) + " --evidence-root " + q(copy) + " --case " + q(demo.case_dir) +
-                         " --scratch " + q(demo.dir / "scratch2"),
+  rc = test::run_cli("--json reproduce " + q(digest) + " --evidence-root " + q(copy) + " --case " +
+                         q(demo.case_dir) + " --scratch " + q(demo.dir / "scratch2"),
                      &out);
   INFO(out);
   CHECK(rc == 6);
@@ -305,13 +325,15 @@ TEST_CASE("reproduce: the demo case reproduces; one altered evidence byte is rep
   REQUIRE(by_kind["evidence"].size() == 1);  // the tar's container hashes
   CHECK(by_kind["evidence"][0]["subject"] == "exhibit A-1");
   REQUIRE(by_kind["item"].size() == 1);
-  CHECK(by_kind["item"][0]["subject"] == "A-1: data/data/com.android.providers.telephony/databases/mmssms.db");
+  CHECK(by_kind["item"][0]["subject"] ==
+        "A-1: data/data/com.android.providers.telephony/databases/mmssms.db");
   REQUIRE(by_kind["table"].size() == 1);
   CHECK(by_kind["table"][0]["subject"] == "messages");
   REQUIRE(by_kind["artifacts"].size() == 1);
   REQUIRE(by_kind["artifact"].size() == 1);
   CHECK(by_kind["artifact"][0]["detail"].get<std::string>().rfind("changed: original artifact", 0) == 0);
-  CHECK(by_kind["artifact"][0]["detail"].get<std::string>().find("(message, sms rowid 4)") != std::string::npos);
+  CHECK(by_kind["artifact"][0]["detail"].get<std::string>().find("(message, sms rowid 4)") !=
+        std::string::npos);
   CHECK(by_kind.size() == 5);
 
   json logged = last_custody_entry(demo.case_dir, "reproduce");  // logged in the original case too
