@@ -21,8 +21,9 @@ QVector<TypeColumn> type_columns(const QString& type) {
   using K = ColumnKind;
   static const QHash<QString, QVector<TypeColumn>> columns = {
       {"message",
-       {{"app", K::text}, {"account", K::text}, {"thread_key", K::text}, {"sender", K::text}, {"sender_name", K::text},
-        {"recipients", K::text}, {"direction", K::text}, {"text", K::text}, {"attachments", K::text},
+       // Who said what first; recipients and raw values further right.
+       {{"app", K::text}, {"sender_name", K::text}, {"sender", K::text}, {"direction", K::text}, {"text", K::text},
+        {"attachments", K::text}, {"recipients", K::text}, {"account", K::text}, {"thread_key", K::text},
         {"status", K::text}, {"kind", K::text}, {"edited", K::flag}, {"deleted", K::flag},
         {"expires_in_s", K::integer}, {"time_raw", K::text}, {"time_epoch", K::text}}},
       {"thread",
