@@ -65,8 +65,16 @@ struct DeviceRun {
 int run_acquire_android(const AcquireAndroidOptions& o) {
   std::vector<Target> targets;
   for (const auto& t : o.tcp) targets.push_back({false, t});
+  std::string usb_note;
   if (o.all) {
-    for (const auto& d : adb::list_usb_devices()) targets.push_back({true, d.serial});
+    try {
+      for (const auto& d : adb::list_usb_devices()) targets.push_back({true, d.serial});
+    } catch (const adb::AdbError& e) {
+      // No USB access on this machine: with --tcp devices given, acquire those and say why USB was not searched.
+      if (o.tcp.empty()) throw;
+      usb_note = e.what();
+      std::cerr << "note: USB not searched: " << usb_note << "\n";
+    }
   } else if (!o.serial.empty() || o.tcp.empty()) {
     targets.push_back({true, o.serial});
   }
@@ -77,6 +85,7 @@ int run_acquire_android(const AcquireAndroidOptions& o) {
   json where = json::array();
   for (const auto& t : targets) where.push_back((t.usb ? "usb:" : "tcp:") + (t.address.empty() ? "(only device)" : t.address));
   params["devices"] = where;
+  if (!usb_note.empty()) params["usb_not_searched"] = usb_note;
   int rc = 0;
   logged(s, "acquire android", params, [&] {
     fs::path key_dir = o.key_dir.empty() ? examiner_home() / "adb" : fs::path(o.key_dir);
@@ -261,6 +270,28 @@ int run_acquire_android(const AcquireAndroidOptions& o) {
                                    {{"path", (r.container / "manifest.tsv").string()},
                                     {"sha256", hash_file(r.container / "manifest.tsv").sha256}}})};
       log(a);
+      // The adb backup inside the container is also evidence of its own (its tar members become items).
+      fs::path ab = r.container / "backup/backup.ab";
+      std::error_code ec;
+      if (fs::is_regular_file(ab, ec) && fs::file_size(ab, ec) > 0) {
+        IngestOptions bo;
+        bo.evidence = ab;
+        bo.exhibit = r.exhibit + "-AB";
+        bo.label = "adb backup of " + r.exhibit;
+        try {
+          IngestResult br = ingest_evidence(s.db, run, bo);
+          item["backup_evidence_id"] = br.evidence_id;
+          log({"ingest", br.status == "complete" ? "ok" : "failed",
+               {{"evidence", ab.string()}, {"exhibit", bo.exhibit}, {"evidence_id", br.evidence_id}, {"items", br.items}},
+               json::array({{{"path", ab.string()}, {"sha256", br.container ? br.container->sha256 : ""}}}),
+               json::array({{{"path", br.manifest.string()}, {"sha256", br.manifest_sha256}}})});
+        } catch (const Error& e) {
+          // e.g. the user set a backup password on the phone: the file is kept; ingest it with --password.
+          item["backup_note"] = e.what();
+          say(fmt::format("  note: backup/backup.ab not ingested: {} (kanshiki ingest {} --case {} --password ...)",
+                          e.what(), ab.string(), o.case_dir));
+        }
+      }
       say(fmt::format("Acquired {} — {} {} (serial {}, Android {}, patch {}): {} files written, {} already verified, {}; "
                       "ingested as E{}",
                       r.exhibit, res.facts.at("manufacturer"), res.facts.at("model"), res.facts.at("serial"),

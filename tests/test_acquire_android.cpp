@@ -490,3 +490,34 @@ TEST_CASE("kanshiki acquire android: CLI over TCP, incomplete then resumed, inge
                             " \"SELECT count(*) FROM custody WHERE action = 'acquire android: device command'\"");
   CHECK(std::stoi(custody) >= 10);
 }
+
+TEST_CASE("kanshiki acquire android: several devices in parallel, with adb backup", "[adb][acquire][cli]") {
+  test::TempDir dir;
+  fs::path root = make_device_tree(dir / "device");
+  ::setenv("KANSHIKI_HOME", (dir / "home").c_str(), 1);
+  REQUIRE(test::run_cli("examiner init --name '鑑識 太郎'") == 0);
+  fs::path c = dir / "case";
+  REQUIRE(test::run_cli("case create --case " + q(c)) == 0);
+  // The backup the phone streams: a reference-encoder .ab (unencrypted, zlib).
+  std::string gen = "/usr/bin/python3 " + q(test::source_dir() / "tests/fixtures/make_android_backup.py") + " " +
+                    q(dir / "ab") + " > /dev/null";
+  REQUIRE(std::system(gen.c_str()) == 0);
+  auto dev = fake::sample_device(root);
+  dev.backup_file = dir / "ab/zlib_v1.ab";
+  fake::FakeAdbd one(dev), two(dev);
+  std::string out;
+  REQUIRE(test::run_cli("--json acquire android --all --tcp " + one.address() + " --tcp " + two.address() + " --case " +
+                            q(c) + " --exhibit B --backup",
+                        &out) == 0);
+  auto j = nlohmann::json::parse(out.substr(out.find('{')));
+  REQUIRE(j["acquisitions"].size() == 2);
+  for (const auto& a : j["acquisitions"]) {
+    CHECK(a["status"] == "complete");
+    CHECK(a.contains("backup_evidence_id"));
+    fs::path ab = fs::path(a["container"].get<std::string>()) / "backup/backup.ab";
+    CHECK(test::file_sha256(ab) == test::file_sha256(dir / "ab/zlib_v1.ab"));
+  }
+  CHECK(run("sqlite3 " + q(c / "case.db") + " \"SELECT group_concat(exhibit) FROM (SELECT exhibit FROM evidence ORDER BY exhibit)\"") ==
+        "B-1,B-1-AB,B-2,B-2-AB\n");
+  CHECK(test::run_cli("custody verify --case " + q(c)) == 0);
+}
