@@ -8,12 +8,13 @@ void register_all_command_groups(CLI::App& app, Action& action) {
   register_digest(app, action);
   register_image(app, action);
   register_tag(app, action);
-  register_report(app, action);
   register_acquire_android(app, action);
   register_acquire_ios(app, action);
+  register_report(app, action);
   register_scan(app, action);
   register_batch(app, action);
   register_recover(app, action);
+  register_hashset(app, action);
 }
 
 }  // namespace kanshiki::cli

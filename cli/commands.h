@@ -14,6 +14,7 @@ void register_acquire_ios(CLI::App& app, Action& action);  // cli/cmd_acquire_io
 void register_digest(CLI::App& app, Action& action);  // cli/cmd_digest.cpp (digest, reproduce)
 void register_image(CLI::App& app, Action& action);   // cli/cmd_image.cpp (image info)
 void register_recover(CLI::App& app, Action& action);  // cli/cmd_recover.cpp
+void register_hashset(CLI::App& app, Action& action);  // cli/cmd_hashset.cpp
 void register_scan(CLI::App& app, Action& action);  // cli/cmd_scan.cpp (scan, hits)
 void register_batch(CLI::App& app, Action& action);  // cli/cmd_batch.cpp (batch run/resume/status/digest)
 void register_report(CLI::App& app, Action& action);  // cli/cmd_report.cpp (court report, HTML + PDF)

@@ -196,6 +196,28 @@ CREATE TABLE acquisitions(
   device_facts TEXT NOT NULL DEFAULT '{}', container_path TEXT NOT NULL, status TEXT NOT NULL,
   error TEXT NOT NULL DEFAULT '', files INTEGER NOT NULL DEFAULT 0, bytes INTEGER NOT NULL DEFAULT 0,
   started_utc TEXT NOT NULL, ended_utc TEXT, evidence_id INTEGER REFERENCES evidence(id));
+)SQL",
+// Migration 8: known-file hash sets (engine/hashsets.h). A set records where it came from and its SHA-256;
+// small sets are copied into hash_set_entries, NSRL RDSv3 is matched in place. known_file_hits holds the
+// matches (an item may match several sets; each match names its set).
+R"SQL(
+CREATE TABLE hash_sets(
+  id INTEGER PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, format TEXT NOT NULL, source_path TEXT NOT NULL,
+  source_sha256 TEXT NOT NULL, entries INTEGER NOT NULL, imported_utc TEXT NOT NULL);
+CREATE TABLE hash_set_entries(
+  set_id INTEGER NOT NULL REFERENCES hash_sets(id), algo TEXT NOT NULL, hash TEXT NOT NULL,
+  file_name TEXT NOT NULL DEFAULT '', category TEXT NOT NULL DEFAULT '');
+CREATE INDEX hash_set_entries_lookup ON hash_set_entries(set_id, algo, hash);
+CREATE TABLE known_file_hits(
+  item_id INTEGER NOT NULL REFERENCES items(id), set_id INTEGER NOT NULL REFERENCES hash_sets(id),
+  algo TEXT NOT NULL, hash TEXT NOT NULL, file_name TEXT NOT NULL DEFAULT '', category TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY(item_id, set_id));
+)SQL",
+// Migration 9: identifiers the examiner recorded for a seized device (SIM number, IMEI, messenger id), from
+// the batch manifest's owner_ids column (';'-separated). The identity graph (engine/graph/) treats them as the
+// device's own, labelled as examiner-declared, beside identifiers read from the evidence (device_info, accounts).
+R"SQL(
+ALTER TABLE batch_devices ADD COLUMN owner_ids TEXT NOT NULL DEFAULT '';
 )SQL"});
 
 // Artifact type name -> its table (same order as ArtifactData's alternatives).
