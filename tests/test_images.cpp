@@ -238,6 +238,15 @@ TEST_CASE("disk images: the same files, hashes and names through every container
   CHECK(detect_source_kind(f.gpt) == SourceKind::raw_image);
   CHECK(detect_source_kind(f.ext4) == SourceKind::raw_image);
   CHECK(detect_source_kind(f.split_first) == SourceKind::raw_image);
+  CHECK(detect_source_kind(f.mbr) == SourceKind::raw_image);
+  CHECK(detect_source_kind(f.dir.path() / "sd.fat") == SourceKind::raw_image);  // a bare FAT (boot sector)
+  // 55 AA at byte 510 alone is not a disk: arbitrary data there stays unrecognised.
+  test::TempDir work;
+  std::string blob(4096, '\x11');
+  blob[510] = '\x55';
+  blob[511] = '\xAA';
+  std::ofstream(work / "blob.dat", std::ios::binary) << blob;
+  CHECK_THROWS_AS(detect_source_kind(work / "blob.dat"), Error);
 }
 
 TEST_CASE("disk images: a deleted file in ext4 is listed and flagged", "[images]") {

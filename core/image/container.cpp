@@ -168,6 +168,26 @@ uint32_t le32(const unsigned char* p) {
          (static_cast<uint32_t>(p[2]) << 16) | (static_cast<uint32_t>(p[3]) << 24);
 }
 
+// A FAT or NTFS volume boot record: x86 jump (EB xx 90 or E9 xx xx) and a power-of-two sector size at 11.
+bool looks_like_boot_sector(const unsigned char* s) {
+  bool jump = (s[0] == 0xEB && s[2] == 0x90) || s[0] == 0xE9;
+  uint16_t bytes_per_sector = le16(s + 11);
+  return jump && (bytes_per_sector == 512 || bytes_per_sector == 1024 || bytes_per_sector == 2048 ||
+                  bytes_per_sector == 4096);
+}
+
+// A DOS partition table: four 16-byte entries at 446 whose status is 00 or 80, at least one with a type, a
+// start and a length.
+bool looks_like_partition_table(const unsigned char* s) {
+  bool any = false;
+  for (int i = 0; i < 4; ++i) {
+    const unsigned char* e = s + 446 + 16 * i;
+    if (e[0] != 0x00 && e[0] != 0x80) return false;
+    if (e[4] != 0 && le32(e + 8) != 0 && le32(e + 12) != 0) any = true;
+  }
+  return any;
+}
+
 }  // namespace
 
 std::optional<ContainerFormat> sniff_container(const fs::path& path) {
@@ -205,13 +225,19 @@ bool has_media_signature(const fs::path& path) {
     if (std::memcmp(head, m, std::strlen(m)) == 0) return false;
   if (std::memcmp(head + 257, "ustar", 5) == 0) return false;    // a tar header
   if (std::memcmp(head + 512, "EFI PART", 8) == 0) return true;  // GPT header at LBA 1
-  if (le16(head + 1024 + 0x38) == 0xEF53) return true;           // ext2/3/4 superblock magic
-  if (std::memcmp(head + 1024, "H+", 2) == 0 || std::memcmp(head + 1024, "HX", 2) == 0) return true;  // HFS+
+  // ext2/3/4 superblock at 1024: magic 53 EF at 0x38, with a sane block-size exponent and non-zero counts.
+  const unsigned char* sb = head + 1024;
+  if (le16(sb + 0x38) == 0xEF53 && le32(sb + 0x18) <= 6 && le32(sb) != 0 && le32(sb + 0x20) != 0) return true;
+  // HFS+ / HFSX volume header at 1024: signature and its version (4 or 5, big-endian).
+  if ((std::memcmp(sb, "H+", 2) == 0 && sb[2] == 0 && sb[3] == 4) ||
+      (std::memcmp(sb, "HX", 2) == 0 && sb[2] == 0 && sb[3] == 5))
+    return true;
   if (std::memcmp(head + 32, "NXSB", 4) == 0) return true;     // APFS container superblock
   if (std::memcmp(head + 3, "EXFAT   ", 8) == 0) return true;  // exFAT boot sector
-  // MBR or FAT boot sector: the 0x55AA signature; a tar header has zero padding there.
-  if (head[510] == 0x55 && head[511] == 0xAA) return true;
-  return false;
+  // MBR or FAT/NTFS boot sector: the 0x55AA signature alone would match 1 in 65536 arbitrary files, so the
+  // sector must also look like one of them.
+  if (head[510] != 0x55 || head[511] != 0xAA) return false;
+  return looks_like_boot_sector(head) || looks_like_partition_table(head);
 }
 
 std::unique_ptr<ImageContainer> open_container(const fs::path& path, ContainerFormat format) {
