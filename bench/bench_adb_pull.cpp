@@ -80,7 +80,8 @@ int main(int argc, char** argv) {
     Connection c(connect_tcp("127.0.0.1", fake.port()), key);
     SyncSession s(c);
     std::ofstream out(dir / "raw.bin", std::ios::binary);
-    s.recv("/sdcard/big.bin", [&](const char* p, size_t n) { out.write(p, static_cast<std::streamsize>(n)); });
+    s.recv("/sdcard/big.bin",
+           [&](const char* p, size_t n) { out.write(p, static_cast<std::streamsize>(n)); });
     out.close();
     raw = std::min(raw, seconds_since(t));
   }
@@ -99,8 +100,8 @@ int main(int argc, char** argv) {
     std::system((adb + "-s " + fake.address() + " wait-for-device").c_str());
     for (int r = 0; r < rounds; ++r) {
       auto t = Clock::now();
-      int rc = std::system((adb + "-s " + fake.address() + " pull /sdcard/big.bin '" + (dir / "adb.bin").string() +
-                            "' >/dev/null 2>&1")
+      int rc = std::system((adb + "-s " + fake.address() + " pull /sdcard/big.bin '" +
+                            (dir / "adb.bin").string() + "' >/dev/null 2>&1")
                                .c_str());
       double secs = seconds_since(t);
       if (rc != 0 || hash_file(dir / "adb.bin").sha256 != want) {
@@ -114,13 +115,17 @@ int main(int argc, char** argv) {
   }
   double mb = static_cast<double>(mib);
   std::cout << fmt::format("file {} MiB, best of {}\n", mib, rounds);
-  std::cout << fmt::format("kanshiki sync pull (+ SHA-256 + write):          {:.3f} s, {:.0f} MiB/s\n", ours, mb / ours);
-  std::cout << fmt::format("kanshiki sync pull (write only, no hashing):      {:.3f} s, {:.0f} MiB/s\n", raw, mb / raw);
-  std::cout << fmt::format("MD5+SHA-1+SHA-256 of the file alone (hash_file): {:.3f} s, {:.0f} MiB/s\n", hash_only,
-                           mb / hash_only);
+  std::cout << fmt::format("kanshiki sync pull (+ SHA-256 + write):          {:.3f} s, {:.0f} MiB/s\n", ours,
+                           mb / ours);
+  std::cout << fmt::format("kanshiki sync pull (write only, no hashing):      {:.3f} s, {:.0f} MiB/s\n", raw,
+                           mb / raw);
+  std::cout << fmt::format("MD5+SHA-1+SHA-256 of the file alone (hash_file): {:.3f} s, {:.0f} MiB/s\n",
+                           hash_only, mb / hash_only);
   if (have_adb)
-    std::cout << fmt::format("Debian adb pull (adb server in between):        {:.3f} s, {:.0f} MiB/s\nratio (adb time / ours): {:.2f}x with hashing, {:.2f}x protocol only\n",
-                             theirs, mb / theirs, theirs / ours, theirs / raw);
+    std::cout << fmt::format(
+        "Debian adb pull (adb server in between):        {:.3f} s, {:.0f} MiB/s\nratio (adb time / ours): "
+        "{:.2f}x with hashing, {:.2f}x protocol only\n",
+        theirs, mb / theirs, theirs / ours, theirs / raw);
   fs::remove_all(dir);
   return 0;
 }

@@ -70,7 +70,8 @@ int run_acquire_android(const AcquireAndroidOptions& o) {
     try {
       for (const auto& d : adb::list_usb_devices()) targets.push_back({true, d.serial});
     } catch (const adb::AdbError& e) {
-      // No USB access on this machine: with --tcp devices given, acquire those and say why USB was not searched.
+      // No USB access on this machine: with --tcp devices given, acquire those and say why USB was not
+      // searched.
       if (o.tcp.empty()) throw;
       usb_note = e.what();
       std::cerr << "note: USB not searched: " << usb_note << "\n";
@@ -78,12 +79,15 @@ int run_acquire_android(const AcquireAndroidOptions& o) {
   } else if (!o.serial.empty() || o.tcp.empty()) {
     targets.push_back({true, o.serial});
   }
-  if (targets.empty()) throw Error(ExitCode::evidence_unreadable, "no Android device found (USB) / 端末が見つかりません");
+  if (targets.empty())
+    throw Error(ExitCode::evidence_unreadable, "no Android device found (USB) / 端末が見つかりません");
 
   Session s = open_session(o.case_dir);
-  json params{{"exhibit", o.exhibit}, {"sdcard", o.sdcard}, {"backup", o.backup}, {"root", o.root}, {"all", o.all}};
+  json params{
+      {"exhibit", o.exhibit}, {"sdcard", o.sdcard}, {"backup", o.backup}, {"root", o.root}, {"all", o.all}};
   json where = json::array();
-  for (const auto& t : targets) where.push_back((t.usb ? "usb:" : "tcp:") + (t.address.empty() ? "(only device)" : t.address));
+  for (const auto& t : targets)
+    where.push_back((t.usb ? "usb:" : "tcp:") + (t.address.empty() ? "(only device)" : t.address));
   params["devices"] = where;
   if (!usb_note.empty()) params["usb_not_searched"] = usb_note;
   int rc = 0;
@@ -106,15 +110,20 @@ int run_acquire_android(const AcquireAndroidOptions& o) {
       r.exhibit = targets.size() > 1 ? fmt::format("{}-{}", o.exhibit, i + 1) : o.exhibit;
       r.container = fs::absolute(s.db.dir() / "acquisitions" / safe_name(r.exhibit));
       // A re-run continues the unfinished acquisition of the same container.
-      sql::Stmt find(s.db.db(), "SELECT id FROM acquisitions WHERE container_path = ?1 ORDER BY id DESC LIMIT 1");
+      sql::Stmt find(s.db.db(),
+                     "SELECT id FROM acquisitions WHERE container_path = ?1 ORDER BY id DESC LIMIT 1");
       find.bind(1, r.container.string());
       if (find.step()) {
         r.acquisition_id = find.i64(0);
       } else {
-        sql::Stmt ins(s.db.db(),
-                      "INSERT INTO acquisitions(run_id, platform, method, exhibit, transport, container_path, status, "
-                      "started_utc) VALUES(?1, 'android', 'adb logical', ?2, ?3, ?4, 'in_progress', ?5)");
-        ins.bind(1, run).bind(2, r.exhibit).bind(3, where[i].get<std::string>()).bind(4, r.container.string());
+        sql::Stmt ins(
+            s.db.db(),
+            "INSERT INTO acquisitions(run_id, platform, method, exhibit, transport, container_path, status, "
+            "started_utc) VALUES(?1, 'android', 'adb logical', ?2, ?3, ?4, 'in_progress', ?5)");
+        ins.bind(1, run)
+            .bind(2, r.exhibit)
+            .bind(3, where[i].get<std::string>())
+            .bind(4, r.container.string());
         ins.bind(5, now_utc_iso()).run();
         r.acquisition_id = s.db.db().last_insert_rowid();
       }
@@ -132,8 +141,11 @@ int run_acquire_android(const AcquireAndroidOptions& o) {
           std::cerr << who << ": " << m << std::endl;
         };
         adb::Connection c(open_target(r.target, co.io_timeout), key, co);
-        log({"acquire android: connect", "ok",
-             {{"device", who}, {"banner", c.banner()}, {"protocol_version", fmt::format("0x{:08x}", c.version())},
+        log({"acquire android: connect",
+             "ok",
+             {{"device", who},
+              {"banner", c.banner()},
+              {"protocol_version", fmt::format("0x{:08x}", c.version())},
               {"max_payload", c.max_payload()}}});
         adb::AcquireOptions ao;
         ao.container = r.container;
@@ -142,9 +154,17 @@ int run_acquire_android(const AcquireAndroidOptions& o) {
         ao.root = o.root;
         ao.on_command = [&](const adb::DeviceCommand& d) {
           json out = json::array();
-          if (!d.output.empty()) out.push_back({{"path", (r.container / d.output).string()}, {"sha256", d.sha256}, {"bytes", d.bytes}});
-          CustodyAction a{"acquire android: device command", d.status == "ok" ? "ok" : d.status == "failed" ? "failed" : "warnings",
-                          {{"device", who}, {"exhibit", r.exhibit}, {"command", d.command}, {"result", d.status}}, json::array(), out};
+          if (!d.output.empty())
+            out.push_back(
+                {{"path", (r.container / d.output).string()}, {"sha256", d.sha256}, {"bytes", d.bytes}});
+          CustodyAction a{
+              "acquire android: device command",
+              d.status == "ok"       ? "ok"
+              : d.status == "failed" ? "failed"
+                                     : "warnings",
+              {{"device", who}, {"exhibit", r.exhibit}, {"command", d.command}, {"result", d.status}},
+              json::array(),
+              out};
           if (d.exit_code >= 0) a.parameters["exit_code"] = d.exit_code;
           a.error = d.error;
           log(a);
@@ -168,8 +188,8 @@ int run_acquire_android(const AcquireAndroidOptions& o) {
             eta = fmt::format("{}:{:02}", left / 60, left % 60);
           }
           std::lock_guard lock(db_mu);
-          std::cerr << fmt::format("\r{}: files {}/{}  {} / {}  ETA {}   ", r.exhibit, p.files_done, p.files_total,
-                                   human_bytes(p.bytes_done), human_bytes(p.bytes_total), eta)
+          std::cerr << fmt::format("\r{}: files {}/{}  {} / {}  ETA {}   ", r.exhibit, p.files_done,
+                                   p.files_total, human_bytes(p.bytes_done), human_bytes(p.bytes_total), eta)
                     << std::flush;
         };
         r.result = adb::acquire_logical(c, ao);
@@ -198,40 +218,56 @@ int run_acquire_android(const AcquireAndroidOptions& o) {
       all_complete = all_complete && complete;
       json facts = res.facts;
       sql::Stmt up(s.db.db(),
-                   "UPDATE acquisitions SET device_serial = ?1, device_facts = ?2, status = ?3, error = ?4, files = files + ?5, "
+                   "UPDATE acquisitions SET device_serial = ?1, device_facts = ?2, status = ?3, error = ?4, "
+                   "files = files + ?5, "
                    "bytes = bytes + ?6, ended_utc = ?7 WHERE id = ?8");
       up.bind(1, res.facts.count("serial") ? res.facts.at("serial") : std::string()).bind(2, facts.dump());
-      up.bind(3, complete ? "complete" : "incomplete").bind(4, error).bind(5, static_cast<int64_t>(res.files));
+      up.bind(3, complete ? "complete" : "incomplete")
+          .bind(4, error)
+          .bind(5, static_cast<int64_t>(res.files));
       up.bind(6, static_cast<int64_t>(res.bytes)).bind(7, now_utc_iso()).bind(8, r.acquisition_id).run();
-      json item{{"exhibit", r.exhibit}, {"container", r.container.string()}, {"status", complete ? "complete" : "incomplete"},
-                {"files_written", res.files}, {"bytes_written", res.bytes}, {"skipped_verified", res.skipped_verified},
-                {"facts", facts}, {"notes", res.notes}};
+      json item{{"exhibit", r.exhibit},
+                {"container", r.container.string()},
+                {"status", complete ? "complete" : "incomplete"},
+                {"files_written", res.files},
+                {"bytes_written", res.bytes},
+                {"skipped_verified", res.skipped_verified},
+                {"facts", facts},
+                {"notes", res.notes}};
       if (!complete) {
         item["error"] = error;
-        CustodyAction a{"acquire android", "failed",
-                        {{"exhibit", r.exhibit}, {"container", r.container.string()}, {"incomplete", true},
+        CustodyAction a{"acquire android",
+                        "failed",
+                        {{"exhibit", r.exhibit},
+                         {"container", r.container.string()},
+                         {"incomplete", true},
                          {"resume", "run the same command again; verified files are skipped"}},
-                        json::array(), json::array()};
+                        json::array(),
+                        json::array()};
         if (fs::exists(r.container / "manifest.tsv"))
           a.outputs.push_back({{"path", (r.container / "manifest.tsv").string()},
                                {"sha256", hash_file(r.container / "manifest.tsv").sha256}});
         a.error = error;
         log(a);
-        std::cerr << fmt::format("error: acquisition of {} is incomplete: {}\n  container kept at {} (marked incomplete); "
-                                 "re-run the same command to resume / 取得は未完了です。同じコマンドを再実行すると続きから再開します\n",
-                                 r.exhibit, error, r.container.string());
+        std::cerr << fmt::format(
+            "error: acquisition of {} is incomplete: {}\n  container kept at {} (marked incomplete); "
+            "re-run the same command to resume / "
+            "取得は未完了です。同じコマンドを再実行すると続きから再開します\n",
+            r.exhibit, error, r.container.string());
         summary.push_back(item);
         continue;
       }
       IngestOptions io;
       io.evidence = r.container;
       io.exhibit = r.exhibit;
-      io.label = o.label.empty() ? fmt::format("{} {} (serial {}) ADB logical acquisition", res.facts.at("manufacturer"),
-                                               res.facts.at("model"), res.facts.at("serial"))
-                                 : o.label;
+      io.label = o.label.empty()
+                     ? fmt::format("{} {} (serial {}) ADB logical acquisition", res.facts.at("manufacturer"),
+                                   res.facts.at("model"), res.facts.at("serial"))
+                     : o.label;
       io.format = SourceKind::folder;
       IngestResult ir = ingest_evidence(s.db, run, io);
-      // Ingest read every file again (MD5, SHA-1, SHA-256); its SHA-256 must equal the one taken on the way in.
+      // Ingest read every file again (MD5, SHA-1, SHA-256); its SHA-256 must equal the one taken on the way
+      // in.
       uint64_t checked = 0;
       std::vector<std::string> mismatched;
       {
@@ -261,10 +297,16 @@ int run_acquire_android(const AcquireAndroidOptions& o) {
       sql::Stmt link(s.db.db(), "UPDATE acquisitions SET evidence_id = ?1 WHERE id = ?2");
       link.bind(1, ir.evidence_id).bind(2, r.acquisition_id).run();
       item["evidence_id"] = ir.evidence_id;
-      CustodyAction a{"acquire android", res.problems ? "warnings" : "ok",
-                      {{"exhibit", r.exhibit}, {"container", r.container.string()}, {"evidence_id", ir.evidence_id},
-                       {"device_facts", facts}, {"files_written", res.files}, {"skipped_verified", res.skipped_verified},
-                       {"sha256_cross_checked", checked}, {"notes", res.notes}},
+      CustodyAction a{"acquire android",
+                      res.problems ? "warnings" : "ok",
+                      {{"exhibit", r.exhibit},
+                       {"container", r.container.string()},
+                       {"evidence_id", ir.evidence_id},
+                       {"device_facts", facts},
+                       {"files_written", res.files},
+                       {"skipped_verified", res.skipped_verified},
+                       {"sha256_cross_checked", checked},
+                       {"notes", res.notes}},
                       json::array(),
                       json::array({{{"path", ir.manifest.string()}, {"sha256", ir.manifest_sha256}},
                                    {{"path", (r.container / "manifest.tsv").string()},
@@ -281,22 +323,28 @@ int run_acquire_android(const AcquireAndroidOptions& o) {
         try {
           IngestResult br = ingest_evidence(s.db, run, bo);
           item["backup_evidence_id"] = br.evidence_id;
-          log({"ingest", br.status == "complete" ? "ok" : "failed",
-               {{"evidence", ab.string()}, {"exhibit", bo.exhibit}, {"evidence_id", br.evidence_id}, {"items", br.items}},
+          log({"ingest",
+               br.status == "complete" ? "ok" : "failed",
+               {{"evidence", ab.string()},
+                {"exhibit", bo.exhibit},
+                {"evidence_id", br.evidence_id},
+                {"items", br.items}},
                json::array({{{"path", ab.string()}, {"sha256", br.container ? br.container->sha256 : ""}}}),
                json::array({{{"path", br.manifest.string()}, {"sha256", br.manifest_sha256}}})});
         } catch (const Error& e) {
           // e.g. the user set a backup password on the phone: the file is kept; ingest it with --password.
           item["backup_note"] = e.what();
-          say(fmt::format("  note: backup/backup.ab not ingested: {} (kanshiki ingest {} --case {} --password ...)",
-                          e.what(), ab.string(), o.case_dir));
+          say(fmt::format(
+              "  note: backup/backup.ab not ingested: {} (kanshiki ingest {} --case {} --password ...)",
+              e.what(), ab.string(), o.case_dir));
         }
       }
-      say(fmt::format("Acquired {} — {} {} (serial {}, Android {}, patch {}): {} files written, {} already verified, {}; "
-                      "ingested as E{}",
-                      r.exhibit, res.facts.at("manufacturer"), res.facts.at("model"), res.facts.at("serial"),
-                      res.facts.at("android_version"), res.facts.at("security_patch"), res.files, res.skipped_verified,
-                      human_bytes(res.bytes), ir.evidence_id));
+      say(fmt::format(
+          "Acquired {} — {} {} (serial {}, Android {}, patch {}): {} files written, {} already verified, {}; "
+          "ingested as E{}",
+          r.exhibit, res.facts.at("manufacturer"), res.facts.at("model"), res.facts.at("serial"),
+          res.facts.at("android_version"), res.facts.at("security_patch"), res.files, res.skipped_verified,
+          human_bytes(res.bytes), ir.evidence_id));
       for (const auto& n : res.notes) say("  note: " + n);
       summary.push_back(item);
     }
@@ -323,15 +371,19 @@ void register_acquire_android(CLI::App& app, Action& action) {
   }
   auto o = std::make_shared<AcquireAndroidOptions>();
   auto* a = acquire->add_subcommand(
-      "android", "Logical acquisition of Android devices over ADB (USB or TCP) into the case / Android端末の論理取得");
+      "android",
+      "Logical acquisition of Android devices over ADB (USB or TCP) into the case / Android端末の論理取得");
   a->add_option("--case", o->case_dir, "Case folder")->required();
-  a->add_option("--exhibit", o->exhibit, "Exhibit number (with --all or several devices: NO-1, NO-2, ...)")->required();
+  a->add_option("--exhibit", o->exhibit, "Exhibit number (with --all or several devices: NO-1, NO-2, ...)")
+      ->required();
   a->add_option("--serial", o->serial, "USB serial of the device (default: the only one attached)");
   a->add_option("--tcp", o->tcp, "HOST:PORT of a device in `adb tcpip` mode (repeatable)");
   a->add_option("--label", o->label, "Label for the evidence (default: manufacturer, model, serial)");
   a->add_option("--adb-key-dir", o->key_dir, "Folder with adbkey/adbkey.pub (default: $KANSHIKI_HOME/adb)");
-  a->add_option("--timeout", o->timeout_s, "Seconds without an answer before the device counts as gone (default 30)");
-  a->add_option("--prompt-timeout", o->prompt_timeout_s, "Seconds to wait for \"Allow USB debugging?\" (default 60)");
+  a->add_option("--timeout", o->timeout_s,
+                "Seconds without an answer before the device counts as gone (default 30)");
+  a->add_option("--prompt-timeout", o->prompt_timeout_s,
+                "Seconds to wait for \"Allow USB debugging?\" (default 60)");
   a->add_flag("--sdcard", o->sdcard, "Also pull shared storage (/sdcard) file by file");
   a->add_flag("--backup", o->backup, "Also take an `adb backup -all` (.ab) — confirm on the phone");
   a->add_flag("--root", o->root, "On a rooted device, also a `su -c tar` of /data");

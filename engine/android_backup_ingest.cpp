@@ -1,6 +1,6 @@
 // Ingest of an encrypted Android backup. Later steps (process, verify) run without the password, so the
-// tar inside is decrypted once, here, into CASE/derived/D<n>/<name>.tar (streamed, hashed on the way) and that
-// tar is ingested as evidence whose derivation names the .ab it came from with the .ab's own hashes.
+// tar inside is decrypted once, here, into CASE/derived/D<n>/<name>.tar (streamed, hashed on the way) and
+// that tar is ingested as evidence whose derivation names the .ab it came from with the .ab's own hashes.
 // Unencrypted backups need none of this: they are read in place by the android-backup source.
 #include <fmt/format.h>
 
@@ -69,7 +69,8 @@ IngestResult ingest_encrypted_android_backup(CaseDb& c, int64_t run_id, const In
     std::vector<char> buf(1 << 20);
     while (size_t n = stream.read(buf.data(), buf.size())) {
       out.write(buf.data(), static_cast<std::streamsize>(n));
-      if (!out) throw Error(ExitCode::disk_full, "cannot write " + (partial / name).string() + " (disk full?)");
+      if (!out)
+        throw Error(ExitCode::disk_full, "cannot write " + (partial / name).string() + " (disk full?)");
     }
     out.close();
     if (out.fail()) throw Error(ExitCode::disk_full, "cannot write " + (partial / name).string());

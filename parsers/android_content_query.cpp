@@ -1,9 +1,9 @@
-// Output grammar: aosp-mirror/platform_frameworks_base cmds/content/src/com/android/commands/content/Content.java
-// (QueryCommand.onExecute): "Row: <i> <col>=<val>, <col>=<val>, ..."; NULL prints as "NULL", blobs as "BLOB".
-// The acquisition always passes an explicit colon-separated --projection, so the column order is known and the
-// ambiguous text is split by looking for ", <next column>=" in that order (formats-and-protocols.md 1.6).
-// Old devices printed INTEGER columns with getInt: millisecond dates are then truncated to 32 bits; such times
-// are flagged with a warning.
+// Output grammar: aosp-mirror/platform_frameworks_base
+// cmds/content/src/com/android/commands/content/Content.java (QueryCommand.onExecute): "Row: <i> <col>=<val>,
+// <col>=<val>, ..."; NULL prints as "NULL", blobs as "BLOB". The acquisition always passes an explicit
+// colon-separated --projection, so the column order is known and the ambiguous text is split by looking for
+// ", <next column>=" in that order (formats-and-protocols.md 1.6). Old devices printed INTEGER columns with
+// getInt: millisecond dates are then truncated to 32 bits; such times are flagged with a warning.
 #include "parsers/android_content_query.h"
 
 #include <fmt/format.h>
@@ -17,8 +17,10 @@
 namespace kanshiki::parsers::android_content_query {
 namespace {
 
-const std::vector<std::string> kSmsColumns = {"_id", "thread_id", "address", "date", "date_sent", "type", "read", "body"};
-const std::vector<std::string> kCallColumns = {"_id", "number", "date", "duration", "type", "name", "countryiso"};
+const std::vector<std::string> kSmsColumns = {"_id",       "thread_id", "address", "date",
+                                              "date_sent", "type",      "read",    "body"};
+const std::vector<std::string> kCallColumns = {"_id",  "number", "date",      "duration",
+                                               "type", "name",   "countryiso"};
 const std::vector<std::string> kPhoneColumns = {"_id", "raw_contact_id", "display_name", "data1"};
 
 std::optional<int64_t> as_int(const std::optional<std::string>& v) {
@@ -46,8 +48,9 @@ Timestamp ms_time(const PrintedRow& r, const std::string& col, FileEmitter& out)
   auto v = as_int(value(r, col));
   if (!v) return {};
   if (*v != 0 && *v > -2147483649LL && *v < 2147483648LL)
-    out.warn(fmt::format("row {}: {}={} looks truncated to 32 bits (old Android printed INTEGER columns with getInt)",
-                         r.index, col, *v));
+    out.warn(fmt::format(
+        "row {}: {}={} looks truncated to 32 bits (old Android printed INTEGER columns with getInt)", r.index,
+        col, *v));
   return Timestamp::from_int(*v, EpochKind::unix_ms);
 }
 
@@ -98,10 +101,14 @@ class ContentQueryParser final : public Parser {
     std::string name = std::filesystem::path(in.item_path).filename().string();
     const std::vector<std::string>* cols = nullptr;
     std::string table;
-    if (name == "content_sms.txt") cols = &kSmsColumns, table = "content://sms";
-    else if (name == "content_call_log.txt") cols = &kCallColumns, table = "content://call_log/calls";
-    else if (name == "content_contacts.txt") cols = &kPhoneColumns, table = "content://com.android.contacts/data/phones";
-    else return;  // mms/calendar outputs are kept as evidence files; not turned into artifacts (limitation)
+    if (name == "content_sms.txt")
+      cols = &kSmsColumns, table = "content://sms";
+    else if (name == "content_call_log.txt")
+      cols = &kCallColumns, table = "content://call_log/calls";
+    else if (name == "content_contacts.txt")
+      cols = &kPhoneColumns, table = "content://com.android.contacts/data/phones";
+    else
+      return;  // mms/calendar outputs are kept as evidence files; not turned into artifacts (limitation)
     std::ifstream f(in.working_copy, std::ios::binary);
     if (!f) throw Error(ExitCode::evidence_unreadable, "cannot read " + in.item_path);
     std::string data((std::istreambuf_iterator<char>(f)), {});
@@ -125,14 +132,17 @@ class ContentQueryParser final : public Parser {
         m.text = text(r, "body");
         m.status = sms_status(type, as_int(value(r, "read")));
         std::string address = text(r, "address");
-        if (m.direction == Direction::incoming) m.sender = address;
-        else if (!address.empty()) m.recipients.push_back(address);
+        if (m.direction == Direction::incoming)
+          m.sender = address;
+        else if (!address.empty())
+          m.recipients.push_back(address);
         out.emit(std::move(m), detail, static_cast<int64_t>(r.offset));
       } else if (cols == &kCallColumns) {
         Call c;
         c.app = "phone";
         c.number = text(r, "number");
-        c.number_e164 = normalize_phone_e164(c.number, text(r, "countryiso").empty() ? "JP" : text(r, "countryiso"));
+        c.number_e164 =
+            normalize_phone_e164(c.number, text(r, "countryiso").empty() ? "JP" : text(r, "countryiso"));
         c.name = text(r, "name");
         c.direction = call_direction(as_int(value(r, "type")).value_or(-1));
         c.time = ms_time(r, "date", out);
@@ -150,7 +160,8 @@ class ContentQueryParser final : public Parser {
     }
     for (auto& [key, c] : contacts) {
       auto [index, offset] = contact_where[key];
-      out.emit(std::move(c), fmt::format("raw_contact_id={} (first Row: {})", key, index), static_cast<int64_t>(offset));
+      out.emit(std::move(c), fmt::format("raw_contact_id={} (first Row: {})", key, index),
+               static_cast<int64_t>(offset));
     }
   }
 };
@@ -176,7 +187,8 @@ std::vector<PrintedRow> parse_rows(const std::string& text, const std::vector<st
       while (d < line.size() && line[d] >= '0' && line[d] <= '9') ++d;
       if (d > 5 && d < line.size() && line[d] == ' ') {
         starts_row = true;
-        raws.push_back({std::stoll(std::string(line.substr(5, d - 5))), pos, std::string(line.substr(d + 1))});
+        raws.push_back(
+            {std::stoll(std::string(line.substr(5, d - 5))), pos, std::string(line.substr(d + 1))});
       }
     }
     if (!starts_row && !raws.empty()) {
@@ -213,8 +225,10 @@ std::vector<PrintedRow> parse_rows(const std::string& text, const std::vector<st
         }
       }
       std::string v = b.substr(start, stop - start);
-      if (v == "NULL") r.values[columns[i]] = std::nullopt;
-      else r.values[columns[i]] = v;
+      if (v == "NULL")
+        r.values[columns[i]] = std::nullopt;
+      else
+        r.values[columns[i]] = v;
       at = stop + 2;
       if (stop == b.size()) break;
     }
@@ -224,21 +238,22 @@ std::vector<PrintedRow> parse_rows(const std::string& text, const std::vector<st
 }
 
 const ParserInfo& info() {
-  static const ParserInfo i{"android.content_query",
-                            "1.0.0",
-                            Platform::android,
-                            "Android content providers (adb logical)",
-                            "SMS, call log and contact phones from `content query` output saved by `kanshiki acquire "
-                            "android` (logical/content_*.txt)",
-                            {Locator{"**/logical/content_sms.txt"}, Locator{"**/logical/content_call_log.txt"},
-                             Locator{"**/logical/content_contacts.txt"}},
-                            {
-                                "Text output: a body containing \", <next column>=\" cannot be told apart from a "
-                                "column boundary; such rows are split at the first occurrence.",
-                                "BLOB values print as the literal BLOB; their bytes are not available.",
-                                "MMS and calendar outputs are kept as files but not turned into artifacts.",
-                                "Deleted records are not available through content providers.",
-                            }};
+  static const ParserInfo i{
+      "android.content_query",
+      "1.0.0",
+      Platform::android,
+      "Android content providers (adb logical)",
+      "SMS, call log and contact phones from `content query` output saved by `kanshiki acquire "
+      "android` (logical/content_*.txt)",
+      {Locator{"**/logical/content_sms.txt"}, Locator{"**/logical/content_call_log.txt"},
+       Locator{"**/logical/content_contacts.txt"}},
+      {
+          "Text output: a body containing \", <next column>=\" cannot be told apart from a "
+          "column boundary; such rows are split at the first occurrence.",
+          "BLOB values print as the literal BLOB; their bytes are not available.",
+          "MMS and calendar outputs are kept as files but not turned into artifacts.",
+          "Deleted records are not available through content providers.",
+      }};
   return i;
 }
 

@@ -1,11 +1,10 @@
 // Android acquisition over ADB, without a phone: protocol unit tests, the fake adbd checked against Debian's
 // real `adb` (fidelity), and our client against the fake with every switch that matters.
-#include <catch2/catch.hpp>
-
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -112,7 +111,8 @@ TEST_CASE("adb: key files, token signature and the Android public key blob", "[a
     if (rc == 0) {
       AdbKey theirs = AdbKey::load(dir / "debian_adbkey");
       std::string pub = file_bytes(dir / "debian_adbkey.pub");
-      CHECK(pub.substr(0, pub.find(' ')) == theirs.public_key_line().substr(0, theirs.public_key_line().find(' ')));
+      CHECK(pub.substr(0, pub.find(' ')) ==
+            theirs.public_key_line().substr(0, theirs.public_key_line().find(' ')));
     }
   }
 }
@@ -129,7 +129,8 @@ TEST_CASE("adb fidelity: Debian's adb connects to the fake, runs shell and pull"
   fake::FakeAdbd fake(fake::sample_device(root), opt);
   uint16_t server_port = free_port();
   fs::create_directories(dir / "home");
-  std::string env = "HOME=" + q(dir / "home") + " ADB_VENDOR_KEYS= timeout 60 adb -P " + std::to_string(server_port);
+  std::string env =
+      "HOME=" + q(dir / "home") + " ADB_VENDOR_KEYS= timeout 60 adb -P " + std::to_string(server_port);
   std::string serial = fake.address();
   struct KillServer {  // the adb server this test started never outlives it
     std::string cmd;
@@ -173,7 +174,11 @@ TEST_CASE("adb client: handshake, shell v2, sync against the fake with every pro
     std::vector<std::string> features;
   };
   std::vector<Variant> variants = {
-      {"new, 1 MiB, v2 features", kVersionSkipChecksum, kMaxPayload, 0, {"shell_v2", "cmd", "stat_v2", "ls_v2"}},
+      {"new, 1 MiB, v2 features",
+       kVersionSkipChecksum,
+       kMaxPayload,
+       0,
+       {"shell_v2", "cmd", "stat_v2", "ls_v2"}},
       {"old protocol with checksums, 4 KiB", kVersionMin, kMaxPayloadV1, 0, {}},
       {"256 KiB, split WRTEs", kVersionSkipChecksum, 256 * 1024, 7, {"shell_v2", "stat_v2", "ls_v2"}},
   };
@@ -362,12 +367,14 @@ TEST_CASE("content query parser: the sample device's SMS, calls and contacts", "
   CHECK(m1.text == "了解。\n二行目の本文 = 注意");
   CHECK(m1.direction == Direction::outgoing);
   CHECK(sms.records[0].provenance.source_detail == "Row: 0 (_id=1)");
-  auto calls = test::run_parser("android.content_query", write("content_call_log"), "A-1/logical/content_call_log.txt");
+  auto calls = test::run_parser("android.content_query", write("content_call_log"),
+                                "A-1/logical/content_call_log.txt");
   REQUIRE(calls.records.size() == 2);
   CHECK(std::get<Call>(calls.records[0].data).name == "田中 一郎");
   CHECK(std::get<Call>(calls.records[0].data).duration_s == 125);
   CHECK(std::get<Call>(calls.records[1].data).direction == CallDirection::missed);
-  auto contacts = test::run_parser("android.content_query", write("content_contacts"), "A-1/logical/content_contacts.txt");
+  auto contacts = test::run_parser("android.content_query", write("content_contacts"),
+                                   "A-1/logical/content_contacts.txt");
   REQUIRE(contacts.records.size() == 2);
   CHECK(std::get<Contact>(contacts.records[1].data).name == "鈴木, 花子");
 }
@@ -386,8 +393,9 @@ std::map<std::string, std::string> tree_hashes(const fs::path& root, const std::
 
 }  // namespace
 
-TEST_CASE("acquisition: full logical extraction from the fake is byte-exact; a drop is incomplete, then resumes",
-          "[adb][acquire]") {
+TEST_CASE(
+    "acquisition: full logical extraction from the fake is byte-exact; a drop is incomplete, then resumes",
+    "[adb][acquire]") {
   test::TempDir dir;
   fs::path root = make_device_tree(dir / "device");
   AdbKey key = AdbKey::load_or_create(dir / "key");
@@ -486,8 +494,9 @@ TEST_CASE("kanshiki acquire android: CLI over TCP, incomplete then resumed, inge
             " \"SELECT count(*) FROM artifacts WHERE parser_id = 'android.content_query'\"") == "7\n");
   CHECK(test::run_cli("verify --case " + q(c)) == 0);
   CHECK(test::run_cli("custody verify --case " + q(c)) == 0);
-  std::string custody = run("sqlite3 " + q(c / "case.db") +
-                            " \"SELECT count(*) FROM custody WHERE action = 'acquire android: device command'\"");
+  std::string custody =
+      run("sqlite3 " + q(c / "case.db") +
+          " \"SELECT count(*) FROM custody WHERE action = 'acquire android: device command'\"");
   CHECK(std::stoi(custody) >= 10);
 }
 
@@ -499,15 +508,15 @@ TEST_CASE("kanshiki acquire android: several devices in parallel, with adb backu
   fs::path c = dir / "case";
   REQUIRE(test::run_cli("case create --case " + q(c)) == 0);
   // The backup the phone streams: a reference-encoder .ab (unencrypted, zlib).
-  std::string gen = "/usr/bin/python3 " + q(test::source_dir() / "tests/fixtures/make_android_backup.py") + " " +
-                    q(dir / "ab") + " > /dev/null";
+  std::string gen = "/usr/bin/python3 " + q(test::source_dir() / "tests/fixtures/make_android_backup.py") +
+                    " " + q(dir / "ab") + " > /dev/null";
   REQUIRE(std::system(gen.c_str()) == 0);
   auto dev = fake::sample_device(root);
   dev.backup_file = dir / "ab/zlib_v1.ab";
   fake::FakeAdbd one(dev), two(dev);
   std::string out;
-  REQUIRE(test::run_cli("--json acquire android --all --tcp " + one.address() + " --tcp " + two.address() + " --case " +
-                            q(c) + " --exhibit B --backup",
+  REQUIRE(test::run_cli("--json acquire android --all --tcp " + one.address() + " --tcp " + two.address() +
+                            " --case " + q(c) + " --exhibit B --backup",
                         &out) == 0);
   auto j = nlohmann::json::parse(out.substr(out.find('{')));
   REQUIRE(j["acquisitions"].size() == 2);
@@ -517,7 +526,8 @@ TEST_CASE("kanshiki acquire android: several devices in parallel, with adb backu
     fs::path ab = fs::path(a["container"].get<std::string>()) / "backup/backup.ab";
     CHECK(test::file_sha256(ab) == test::file_sha256(dir / "ab/zlib_v1.ab"));
   }
-  CHECK(run("sqlite3 " + q(c / "case.db") + " \"SELECT group_concat(exhibit) FROM (SELECT exhibit FROM evidence ORDER BY exhibit)\"") ==
+  CHECK(run("sqlite3 " + q(c / "case.db") +
+            " \"SELECT group_concat(exhibit) FROM (SELECT exhibit FROM evidence ORDER BY exhibit)\"") ==
         "B-1,B-1-AB,B-2,B-2-AB\n");
   CHECK(test::run_cli("custody verify --case " + q(c)) == 0);
 }

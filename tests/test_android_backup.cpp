@@ -2,7 +2,6 @@
 // (tests/fixtures/make_android_backup.py) covering v1/v2/v5, zlib, AES-256 with master keys whose bytes are
 // >= 0x80 (the Java UTF-8 checksum quirk), wrong/missing passwords and truncation.
 #include <catch2/catch.hpp>
-
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -24,7 +23,8 @@ namespace {
 std::string q(const fs::path& p) { return "'" + p.string() + "'"; }
 
 // Path -> SHA-256 of every item the source visits.
-std::map<std::string, std::string> item_hashes(EvidenceSource& src, std::vector<std::string>* problems = nullptr) {
+std::map<std::string, std::string> item_hashes(EvidenceSource& src,
+                                               std::vector<std::string>* problems = nullptr) {
   std::map<std::string, std::string> out;
   src.for_each_file(
       nullptr, [&](const EvidenceEntry& e, ByteReader& r) { out[e.path] = hash_stream(r).sha256; },
@@ -35,8 +35,8 @@ std::map<std::string, std::string> item_hashes(EvidenceSource& src, std::vector<
 }
 
 json generate_vectors(const fs::path& dir) {
-  std::string cmd = "/usr/bin/python3 " + q(test::source_dir() / "tests/fixtures/make_android_backup.py") + " " +
-                    q(dir) + " > " + q(dir / "vectors.json");
+  std::string cmd = "/usr/bin/python3 " + q(test::source_dir() / "tests/fixtures/make_android_backup.py") +
+                    " " + q(dir) + " > " + q(dir / "vectors.json");
   REQUIRE(std::system(cmd.c_str()) == 0);
   std::ifstream in(dir / "vectors.json");
   return json::parse(in);
@@ -46,7 +46,8 @@ json generate_vectors(const fs::path& dir) {
 
 TEST_CASE(".ab: Java UTF-8 of sign-extended bytes", "[android_backup]") {
   auto out = android_backup::java_utf8_of_signed_bytes({0x41, 0x80, 0xBF, 0xC0, 0xFF, 0x00});
-  std::vector<unsigned char> want{0x41, 0xEF, 0xBE, 0x80, 0xEF, 0xBE, 0xBF, 0xEF, 0xBF, 0x80, 0xEF, 0xBF, 0xBF, 0x00};
+  std::vector<unsigned char> want{0x41, 0xEF, 0xBE, 0x80, 0xEF, 0xBE, 0xBF,
+                                  0xEF, 0xBF, 0x80, 0xEF, 0xBF, 0xBF, 0x00};
   CHECK(out == want);
 }
 
@@ -134,11 +135,12 @@ TEST_CASE(".ab: kanshiki ingest --password records the decrypted view", "[androi
   fs::path c = dir / "case";
   REQUIRE(test::run_cli("case create --case " + q(c)) == 0);
   std::string out;
-  CHECK(test::run_cli("ingest " + q(dir / "aes_v5_zlib.ab") + " --case " + q(c) + " --password nope", &out) == 3);
+  CHECK(test::run_cli("ingest " + q(dir / "aes_v5_zlib.ab") + " --case " + q(c) + " --password nope", &out) ==
+        3);
   CHECK(out.find("wrong password") != std::string::npos);
   std::ofstream(dir / "pw.txt") << "123456\n";
-  REQUIRE(test::run_cli("--json ingest " + q(dir / "aes_v5_zlib.ab") + " --case " + q(c) + " --password-file " +
-                            q(dir / "pw.txt"),
+  REQUIRE(test::run_cli("--json ingest " + q(dir / "aes_v5_zlib.ab") + " --case " + q(c) +
+                            " --password-file " + q(dir / "pw.txt"),
                         &out) == 0);
   auto j = json::parse(out.substr(out.find('{')));
   CHECK(j["kind"] == "android-backup");

@@ -15,16 +15,21 @@ namespace fs = std::filesystem;
 using json = nlohmann::json;
 
 const std::vector<std::pair<std::string, std::string>>& content_queries() {
-  // Explicit, colon-separated projections (Content.java splits on ':'), so the output parser knows the columns.
+  // Explicit, colon-separated projections (Content.java splits on ':'), so the output parser knows the
+  // columns.
   static const std::vector<std::pair<std::string, std::string>> q = {
-      {"content_sms", "content query --uri content://sms --projection _id:thread_id:address:date:date_sent:type:read:body"},
+      {"content_sms",
+       "content query --uri content://sms --projection _id:thread_id:address:date:date_sent:type:read:body"},
       {"content_mms", "content query --uri content://mms --projection _id:thread_id:date:msg_box:sub"},
       {"content_call_log",
-       "content query --uri content://call_log/calls --projection _id:number:date:duration:type:name:countryiso"},
+       "content query --uri content://call_log/calls --projection "
+       "_id:number:date:duration:type:name:countryiso"},
       {"content_contacts",
-       "content query --uri content://com.android.contacts/data/phones --projection _id:raw_contact_id:display_name:data1"},
+       "content query --uri content://com.android.contacts/data/phones --projection "
+       "_id:raw_contact_id:display_name:data1"},
       {"content_calendar",
-       "content query --uri content://com.android.calendar/events --projection _id:title:dtstart:dtend:eventLocation"},
+       "content query --uri content://com.android.calendar/events --projection "
+       "_id:title:dtstart:dtend:eventLocation"},
   };
   return q;
 }
@@ -47,10 +52,14 @@ namespace {
 std::string tsv_escape(std::string_view s) {
   std::string out;
   for (char ch : s) {
-    if (ch == '\t') out += "\\t";
-    else if (ch == '\n') out += "\\n";
-    else if (ch == '\\') out += "\\\\";
-    else out += ch;
+    if (ch == '\t')
+      out += "\\t";
+    else if (ch == '\n')
+      out += "\\n";
+    else if (ch == '\\')
+      out += "\\\\";
+    else
+      out += ch;
   }
   return out;
 }
@@ -102,18 +111,22 @@ class Container {
     if (!manifest_) throw Error(ExitCode::case_error, "cannot write " + m.string());
     if (!existed)
       manifest_ << "# Kanshiki Android acquisition manifest (hashes computed while receiving)\n"
-                << "path\tsize\tsha256\tdevice_path\tdevice_mtime\tsource\n" << std::flush;
+                << "path\tsize\tsha256\tdevice_path\tdevice_mtime\tsource\n"
+                << std::flush;
   }
   const fs::path& dir() const { return dir_; }
 
-  // True when rel is in the manifest, matches the device's size/mtime, and its bytes on disk still hash right.
-  bool verified(const std::string& rel, std::optional<uint64_t> size = {}, std::optional<int64_t> mtime = {}) {
+  // True when rel is in the manifest, matches the device's size/mtime, and its bytes on disk still hash
+  // right.
+  bool verified(const std::string& rel, std::optional<uint64_t> size = {},
+                std::optional<int64_t> mtime = {}) {
     auto it = entries_.find(rel);
     if (it == entries_.end()) return false;
     if (size && *size != it->second.size) return false;
     if (mtime && *mtime != it->second.device_mtime) return false;
     std::error_code ec;
-    if (!fs::is_regular_file(dir_ / rel, ec) || fs::file_size(dir_ / rel, ec) != it->second.size) return false;
+    if (!fs::is_regular_file(dir_ / rel, ec) || fs::file_size(dir_ / rel, ec) != it->second.size)
+      return false;
     return hash_file(dir_ / rel).sha256 == it->second.sha256;
   }
 
@@ -142,8 +155,9 @@ class Container {
       d.size = size_;
       fs::rename(partial_, c_.dir_ / rel_);
       c_.manifest_ << tsv_escape(rel_) << '\t' << d.size << '\t' << d.sha256 << '\t'
-                   << tsv_escape(device_path) << '\t' << (device_mtime >= 0 ? std::to_string(device_mtime) : "") << '\t'
-                   << tsv_escape(source) << '\n'
+                   << tsv_escape(device_path) << '\t'
+                   << (device_mtime >= 0 ? std::to_string(device_mtime) : "") << '\t' << tsv_escape(source)
+                   << '\n'
                    << std::flush;
       c_.entries_[rel_] = ManifestEntry{d.size, d.sha256, device_path, source, device_mtime};
       committed_ = true;
@@ -244,7 +258,8 @@ class Acquirer {
   }
 
   // Runs a shell command into logical/<name>.txt (stdout; stderr and exit code go to the custody entry).
-  ShellResult logical_command(const std::string& name, const std::string& command, bool keep_existing = true) {
+  ShellResult logical_command(const std::string& name, const std::string& command,
+                              bool keep_existing = true) {
     std::string rel = "logical/" + name + ".txt";
     if (keep_existing && box_.verified(rel)) {
       ++res_.skipped_verified;
@@ -300,12 +315,14 @@ class Acquirer {
     f["build_fingerprint"] = pick({"ro.build.fingerprint"});
     f["timezone"] = pick({"persist.sys.timezone"});
     f["encryption_state"] = pick({"ro.crypto.state"});
-    ShellResult imei = logical_command("imei_iphonesubinfo", "service call iphonesubinfo 1 s16 com.android.shell");
+    ShellResult imei =
+        logical_command("imei_iphonesubinfo", "service call iphonesubinfo 1 s16 com.android.shell");
     f["imei"] = imei_from_parcel(imei.out);
     if (f["imei"].empty()) {
       f["imei"] = "not readable over adb shell on this device";
-      res_.notes.push_back("IMEI not readable: `service call iphonesubinfo` is refused to the shell user on modern "
-                           "Android; read it from the device label or *#06#");
+      res_.notes.push_back(
+          "IMEI not readable: `service call iphonesubinfo` is refused to the shell user on modern "
+          "Android; read it from the device label or *#06#");
     }
     status_["facts"] = f;
     write_status(box_.dir(), status_);
@@ -330,10 +347,13 @@ class Acquirer {
     }
     for (auto& e : s.list(dir + "/")) {
       std::string p = dir + "/" + e.name;
-      if (e.stat.is_dir()) walk(s, p, out, depth + 1);
-      else if (e.stat.is_regular()) out.push_back({p, e.stat});
+      if (e.stat.is_dir())
+        walk(s, p, out, depth + 1);
+      else if (e.stat.is_regular())
+        out.push_back({p, e.stat});
       else {
-        res_.notes.push_back(fmt::format("not pulled ({}): {}", e.stat.is_link() ? "symbolic link" : "special file", p));
+        res_.notes.push_back(
+            fmt::format("not pulled ({}): {}", e.stat.is_link() ? "symbolic link" : "special file", p));
         ++res_.problems;
       }
     }
@@ -371,8 +391,8 @@ class Acquirer {
         ++pulled;
         pulled_bytes += d.size;
         if (d.size != f.st.size) {
-          res_.notes.push_back(fmt::format("{}: {} bytes received, {} listed (file changed while pulled?)", f.path,
-                                           d.size, f.st.size));
+          res_.notes.push_back(fmt::format("{}: {} bytes received, {} listed (file changed while pulled?)",
+                                           f.path, d.size, f.st.size));
           ++res_.problems;
         }
       } catch (const AdbError& e) {
@@ -389,8 +409,8 @@ class Acquirer {
       ++prog_.files_done;
       progress(f.path);
     }
-    record({fmt::format("sync: LIS2/RECV of {} ({} files listed, {} pulled, {} already verified)", root, files.size(),
-                        pulled, files.size() - pulled),
+    record({fmt::format("sync: LIS2/RECV of {} ({} files listed, {} pulled, {} already verified)", root,
+                        files.size(), pulled, files.size() - pulled),
             "ok", "manifest.tsv", "", pulled_bytes, -1, ""});
   }
 
@@ -429,8 +449,9 @@ class Acquirer {
 
   void backup() {
     if (o_.on_message)
-      o_.on_message("Confirm the backup on the phone (\"Back up my data\"); leave the password empty or note it / "
-                    "端末で「データをバックアップ」をタップしてください");
+      o_.on_message(
+          "Confirm the backup on the phone (\"Back up my data\"); leave the password empty or note it / "
+          "端末で「データをバックアップ」をタップしてください");
     c_.set_timeout(std::chrono::minutes(10));
     stream_to("backup/backup.ab", "backup:" + o_.backup_args, "adb backup");
     c_.set_timeout(std::chrono::seconds(30));
@@ -439,7 +460,8 @@ class Acquirer {
   void root_tar() {
     ShellResult id = logical_command("su_id", "su -c id", false);
     if (id.out.find("uid=0") == std::string::npos) {
-      res_.notes.push_back("--root: the device is not rooted (`su -c id` did not give uid 0); /data not acquired");
+      res_.notes.push_back(
+          "--root: the device is not rooted (`su -c id` did not give uid 0); /data not acquired");
       ++res_.problems;
       return;
     }
@@ -456,6 +478,8 @@ class Acquirer {
 
 }  // namespace
 
-AcquireResult acquire_logical(Connection& c, const AcquireOptions& options) { return Acquirer(c, options).run(); }
+AcquireResult acquire_logical(Connection& c, const AcquireOptions& options) {
+  return Acquirer(c, options).run();
+}
 
 }  // namespace kanshiki::adb

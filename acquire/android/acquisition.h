@@ -25,9 +25,9 @@
 namespace kanshiki::adb {
 
 struct DeviceCommand {
-  std::string command;      // the service/command as sent, e.g. "shell,v2,raw:getprop" or "sync: RECV /sdcard/x"
-  std::string status;       // "ok", "failed", "unavailable" (e.g. permission denial), "skipped (verified)"
-  std::string output;       // container-relative path written, if any
+  std::string command;  // the service/command as sent, e.g. "shell,v2,raw:getprop" or "sync: RECV /sdcard/x"
+  std::string status;   // "ok", "failed", "unavailable" (e.g. permission denial), "skipped (verified)"
+  std::string output;   // container-relative path written, if any
   std::string sha256;
   uint64_t bytes = 0;
   int exit_code = -1;
@@ -44,14 +44,14 @@ struct AcquireOptions {
   bool sdcard = false, backup = false, root = false;
   std::vector<std::string> sdcard_roots = {"/sdcard"};
   std::string backup_args = "-all";
-  std::function<void(const DeviceCommand&)> on_command;     // one custody entry per device command
+  std::function<void(const DeviceCommand&)> on_command;  // one custody entry per device command
   std::function<void(const AcquireProgress&)> on_progress;
-  std::function<void(const std::string&)> on_message;       // e.g. "confirm the backup on the phone"
+  std::function<void(const std::string&)> on_message;  // e.g. "confirm the backup on the phone"
 };
 
 struct AcquireResult {
   bool complete = false;
-  std::string error;              // why it is incomplete (names the failure)
+  std::string error;  // why it is incomplete (names the failure)
   std::optional<Failure> failure;
   std::map<std::string, std::string> facts;  // model, serial, android_version, security_patch, imei, ...
   uint64_t files = 0, bytes = 0, skipped_verified = 0, problems = 0;

@@ -3,8 +3,8 @@
 #include <fcntl.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
-#include <openssl/param_build.h>
 #include <openssl/evp.h>
+#include <openssl/param_build.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 #include <sys/stat.h>
@@ -109,13 +109,15 @@ AdbKey AdbKey::load(const fs::path& private_pem) {
   EVP_PKEY* pkey = PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr);
   if (!pkey || EVP_PKEY_get_base_id(pkey) != EVP_PKEY_RSA) {
     EVP_PKEY_free(pkey);
-    throw Error(ExitCode::no_examiner, "the ADB key " + private_pem.string() + " is not an RSA private key in PEM");
+    throw Error(ExitCode::no_examiner,
+                "the ADB key " + private_pem.string() + " is not an RSA private key in PEM");
   }
   AdbKey k;
   k.pkey_ = pkey;
   std::ifstream pub(private_pem.string() + ".pub");
   std::string line;
-  if (pub && std::getline(pub, line) && line.find(' ') != std::string::npos) k.comment_ = line.substr(line.find(' ') + 1);
+  if (pub && std::getline(pub, line) && line.find(' ') != std::string::npos)
+    k.comment_ = line.substr(line.find(' ') + 1);
   if (k.comment_.empty()) k.comment_ = "kanshiki@examiner";
   return k;
 }
@@ -126,8 +128,8 @@ AdbKey AdbKey::load_or_create(const fs::path& dir, const std::string& comment) {
   fs::create_directories(dir);
   std::unique_ptr<EVP_PKEY_CTX, PkeyCtxDeleter> ctx(EVP_PKEY_CTX_new_id(EVP_PKEY_RSA, nullptr));
   EVP_PKEY* pkey = nullptr;
-  if (!ctx || EVP_PKEY_keygen_init(ctx.get()) <= 0 || EVP_PKEY_CTX_set_rsa_keygen_bits(ctx.get(), 2048) <= 0 ||
-      EVP_PKEY_keygen(ctx.get(), &pkey) <= 0)
+  if (!ctx || EVP_PKEY_keygen_init(ctx.get()) <= 0 ||
+      EVP_PKEY_CTX_set_rsa_keygen_bits(ctx.get(), 2048) <= 0 || EVP_PKEY_keygen(ctx.get(), &pkey) <= 0)
     throw Error(ExitCode::failure, "cannot generate the ADB RSA key");
   AdbKey k;
   k.pkey_ = pkey;
@@ -148,9 +150,11 @@ std::string AdbKey::sign_token(std::string_view token) const {
   std::unique_ptr<EVP_PKEY_CTX, PkeyCtxDeleter> ctx(EVP_PKEY_CTX_new(static_cast<EVP_PKEY*>(pkey_), nullptr));
   // The token is used as the SHA-1 digest itself (not hashed again): EVP_PKEY_sign, not EVP_DigestSign.
   size_t len = 0;
-  if (!ctx || EVP_PKEY_sign_init(ctx.get()) <= 0 || EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) <= 0 ||
+  if (!ctx || EVP_PKEY_sign_init(ctx.get()) <= 0 ||
+      EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) <= 0 ||
       EVP_PKEY_CTX_set_signature_md(ctx.get(), EVP_sha1()) <= 0 ||
-      EVP_PKEY_sign(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char*>(token.data()), token.size()) <= 0)
+      EVP_PKEY_sign(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char*>(token.data()),
+                    token.size()) <= 0)
     throw AdbError(Failure::protocol, "cannot sign the device's AUTH token (it must be 20 bytes)");
   std::string sig(len, '\0');
   if (EVP_PKEY_sign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &len,
@@ -160,13 +164,12 @@ std::string AdbKey::sign_token(std::string_view token) const {
   return sig;
 }
 
-std::string AdbKey::public_key_line() const {
-  return base64(android_pubkey_blob(pkey_)) + " " + comment_;
-}
+std::string AdbKey::public_key_line() const { return base64(android_pubkey_blob(pkey_)) + " " + comment_; }
 
 std::string AdbKey::fingerprint() const { return sha256_hex(android_pubkey_blob(pkey_)); }
 
-bool verify_token_signature(const std::string& public_key_line, std::string_view token, std::string_view signature) {
+bool verify_token_signature(const std::string& public_key_line, std::string_view token,
+                            std::string_view signature) {
   std::string b64 = public_key_line.substr(0, public_key_line.find_first_of(" \0", 0, 2));
   std::string blob = unbase64(b64);
   if (blob.size() != 12 + 2 * kModulusBytes) return false;
@@ -191,7 +194,8 @@ bool verify_token_signature(const std::string& public_key_line, std::string_view
   OSSL_PARAM_BLD_free(bld);
   if (!ok) return false;
   std::unique_ptr<EVP_PKEY_CTX, PkeyCtxDeleter> vctx(EVP_PKEY_CTX_new(pkey, nullptr));
-  ok = vctx && EVP_PKEY_verify_init(vctx.get()) > 0 && EVP_PKEY_CTX_set_rsa_padding(vctx.get(), RSA_PKCS1_PADDING) > 0 &&
+  ok = vctx && EVP_PKEY_verify_init(vctx.get()) > 0 &&
+       EVP_PKEY_CTX_set_rsa_padding(vctx.get(), RSA_PKCS1_PADDING) > 0 &&
        EVP_PKEY_CTX_set_signature_md(vctx.get(), EVP_sha1()) > 0 &&
        EVP_PKEY_verify(vctx.get(), reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
                        reinterpret_cast<const unsigned char*>(token.data()), token.size()) == 1;

@@ -65,7 +65,8 @@ void encode_header(const Message& m, unsigned char out[kHeaderSize], bool with_c
 }
 
 Header decode_header(const unsigned char in[kHeaderSize]) {
-  return Header{get_u32(in), get_u32(in + 4), get_u32(in + 8), get_u32(in + 12), get_u32(in + 16), get_u32(in + 20)};
+  return Header{get_u32(in),      get_u32(in + 4),  get_u32(in + 8),
+                get_u32(in + 12), get_u32(in + 16), get_u32(in + 20)};
 }
 
 // ---------------------------------------------------------------- TCP
@@ -128,11 +129,13 @@ class TcpTransport final : public Transport {
         n -= static_cast<size_t>(quick);
         continue;
       }
-      if (quick == 0) throw AdbError(Failure::disconnected, description_ + ": the device closed the connection");
+      if (quick == 0)
+        throw AdbError(Failure::disconnected, description_ + ": the device closed the connection");
       pollfd pfd{fd_, POLLIN, 0};
       int pr = ::poll(&pfd, 1, static_cast<int>(timeout_.count()));
       if (pr == 0)
-        throw AdbError(Failure::timeout, fmt::format("{}: no data for {} s", description_, timeout_.count() / 1000.0));
+        throw AdbError(Failure::timeout,
+                       fmt::format("{}: no data for {} s", description_, timeout_.count() / 1000.0));
       if (pr < 0) {
         if (errno == EINTR) continue;
         throw AdbError(Failure::disconnected, description_ + ": " + std::strerror(errno));
@@ -159,7 +162,8 @@ std::unique_ptr<Transport> tcp_from_fd(int fd, std::string description) {
   return std::make_unique<TcpTransport>(fd, std::move(description));
 }
 
-std::unique_ptr<Transport> connect_tcp(const std::string& host, uint16_t port, std::chrono::milliseconds timeout) {
+std::unique_ptr<Transport> connect_tcp(const std::string& host, uint16_t port,
+                                       std::chrono::milliseconds timeout) {
   std::string where = fmt::format("tcp {}:{}", host, port);
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
@@ -207,19 +211,22 @@ Message Connection::receive() {
   transport_->receive_header(raw);
   Header h = decode_header(raw);
   if (h.magic != (h.command ^ 0xFFFFFFFFu))
-    throw AdbError(Failure::protocol, fmt::format("{}: bad message magic for {} (not an ADB device, or corrupted data)",
-                                                  describe(), command_name(h.command)));
+    throw AdbError(Failure::protocol,
+                   fmt::format("{}: bad message magic for {} (not an ADB device, or corrupted data)",
+                               describe(), command_name(h.command)));
   // Before CNXN the limit is unknown: accept up to the largest any device uses.
   uint32_t limit = banner_.empty() ? kMaxPayload : std::max(max_payload_, kMaxPayloadV1);
   if (h.length > limit)
-    throw AdbError(Failure::protocol, fmt::format("{}: {} payload of {} bytes exceeds the negotiated maximum {}",
-                                                  describe(), command_name(h.command), h.length, limit));
+    throw AdbError(Failure::protocol,
+                   fmt::format("{}: {} payload of {} bytes exceeds the negotiated maximum {}", describe(),
+                               command_name(h.command), h.length, limit));
   Message m{h.command, h.arg0, h.arg1, {}};
   transport_->receive_payload(m.payload, h.length);
   if (version_ < kVersionSkipChecksum && !banner_.empty() && payload_checksum(m.payload) != h.check)
-    throw AdbError(Failure::protocol,
-                   fmt::format("{}: checksum mismatch on {} (sum {} but header says {}): data corrupted in transit",
-                               describe(), command_name(h.command), payload_checksum(m.payload), h.check));
+    throw AdbError(
+        Failure::protocol,
+        fmt::format("{}: checksum mismatch on {} (sum {} but header says {}): data corrupted in transit",
+                    describe(), command_name(h.command), payload_checksum(m.payload), h.check));
   return m;
 }
 
@@ -242,10 +249,12 @@ void Connection::handshake(const AdbKey& key) {
       m = receive();
     } catch (const AdbError& e) {
       if (sent_public_key && e.failure() == Failure::timeout)
-        throw AdbError(Failure::auth_refused,
-                       describe() + ": nobody accepted the \"Allow USB debugging?\" prompt on the phone in time");
+        throw AdbError(
+            Failure::auth_refused,
+            describe() + ": nobody accepted the \"Allow USB debugging?\" prompt on the phone in time");
       if (sent_public_key && e.failure() == Failure::disconnected)
-        throw AdbError(Failure::auth_refused, describe() + ": the phone refused this computer's key (prompt denied)");
+        throw AdbError(Failure::auth_refused,
+                       describe() + ": the phone refused this computer's key (prompt denied)");
       throw;
     }
     if (m.command == kCnxn) {
@@ -276,9 +285,9 @@ void Connection::handshake(const AdbKey& key) {
         line.push_back('\0');
         send(kAuth, kAuthRsaPublicKey, 0, line);
         if (options_.on_prompt)
-          options_.on_prompt(
-              "Unlock the phone and accept \"Allow USB debugging?\" for this computer (key " +
-              key.fingerprint().substr(0, 16) + ") / 端末のロックを解除し「USBデバッグを許可しますか？」で許可してください");
+          options_.on_prompt("Unlock the phone and accept \"Allow USB debugging?\" for this computer (key " +
+                             key.fingerprint().substr(0, 16) +
+                             ") / 端末のロックを解除し「USBデバッグを許可しますか？」で許可してください");
         transport_->set_timeout(options_.prompt_timeout);
       } else {
         throw AdbError(Failure::auth_refused, describe() + ": the phone rejected this computer's key");
@@ -286,7 +295,8 @@ void Connection::handshake(const AdbKey& key) {
       continue;
     }
     if (m.command == kStls)
-      throw AdbError(Failure::protocol, describe() + ": the device wants TLS (wireless debugging pairing), not supported");
+      throw AdbError(Failure::protocol,
+                     describe() + ": the device wants TLS (wireless debugging pairing), not supported");
     // Anything else before CNXN is ignored, as adbd does.
   }
 }
@@ -297,7 +307,8 @@ Message Connection::receive_for(uint32_t local_id) {
     if ((m.command == kWrte || m.command == kOkay || m.command == kClse) && m.arg1 == local_id) return m;
     if (m.command == kWrte) send(kClse, m.arg1, m.arg0);  // a stream we do not know: close it
     if (m.command == kCnxn)
-      throw AdbError(Failure::disconnected, describe() + ": the device restarted its connection (re-sent CNXN)");
+      throw AdbError(Failure::disconnected,
+                     describe() + ": the device restarted its connection (re-sent CNXN)");
   }
 }
 
@@ -309,7 +320,8 @@ std::unique_ptr<AdbStream> Connection::open(const std::string& service) {
   for (;;) {
     Message m = receive_for(id);
     if (m.command == kOkay) return std::make_unique<AdbStream>(*this, id, m.arg0);
-    if (m.command == kClse) throw AdbError(Failure::device_error, describe() + ": the device refused service '" + service + "'");
+    if (m.command == kClse)
+      throw AdbError(Failure::device_error, describe() + ": the device refused service '" + service + "'");
   }
 }
 
@@ -345,7 +357,8 @@ void AdbStream::read_exact(void* buffer, size_t n) {
   char* p = static_cast<char*>(buffer);
   while (n) {
     size_t r = read(p, n);
-    if (r == 0) throw AdbError(Failure::disconnected, c_.describe() + ": the device closed the stream mid-message");
+    if (r == 0)
+      throw AdbError(Failure::disconnected, c_.describe() + ": the device closed the stream mid-message");
     p += r;
     n -= r;
   }
@@ -363,7 +376,8 @@ void AdbStream::write(std::string_view data) {
       if (m.command == kOkay) break;
       if (m.command == kClse) {
         closed_ = true;
-        throw AdbError(Failure::disconnected, c_.describe() + ": the device closed the stream during a write");
+        throw AdbError(Failure::disconnected,
+                       c_.describe() + ": the device closed the stream during a write");
       }
       if (m.command == kWrte) {
         pending_.erase(0, pending_pos_);

@@ -7,11 +7,11 @@
 #include <cstdint>
 #include <deque>
 #include <filesystem>
-#include <string_view>
 #include <functional>
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.h"
@@ -55,7 +55,7 @@ struct Message {
 };
 
 uint32_t payload_checksum(std::string_view payload);  // the unsigned byte sum (not a CRC)
-std::string command_name(uint32_t command);          // "CNXN", ... or hex
+std::string command_name(uint32_t command);           // "CNXN", ... or hex
 void encode_header(const Message& m, unsigned char out[kHeaderSize], bool with_checksum = true);
 struct Header {
   uint32_t command, arg0, arg1, length, check, magic;
@@ -93,7 +93,8 @@ std::unique_ptr<Transport> open_usb(const std::string& serial);  // empty serial
 class AdbKey {
  public:
   // Loads DIR/adbkey (PEM, PKCS#8 or PKCS#1), creating the pair (RSA-2048, mode 0600) when absent.
-  static AdbKey load_or_create(const std::filesystem::path& dir, const std::string& comment = "kanshiki@examiner");
+  static AdbKey load_or_create(const std::filesystem::path& dir,
+                               const std::string& comment = "kanshiki@examiner");
   static AdbKey load(const std::filesystem::path& private_pem);
   AdbKey(AdbKey&&) noexcept;
   AdbKey& operator=(AdbKey&&) noexcept;
@@ -111,7 +112,8 @@ class AdbKey {
 };
 
 // Decodes an adbkey.pub line and verifies a token signature with it (the fake device uses this).
-bool verify_token_signature(const std::string& public_key_line, std::string_view token, std::string_view signature);
+bool verify_token_signature(const std::string& public_key_line, std::string_view token,
+                            std::string_view signature);
 // Encodes an RSA public key (n, e) as the Android blob; exposed for tests.
 std::string android_pubkey_blob(const void* evp_pkey);
 
@@ -120,7 +122,7 @@ struct ConnectOptions {
   uint32_t max_payload = kMaxPayload;
   std::chrono::milliseconds io_timeout = std::chrono::seconds(30);
   std::chrono::milliseconds prompt_timeout = std::chrono::seconds(60);  // waiting for "Allow USB debugging?"
-  std::function<void(const std::string&)> on_prompt;                   // tells the examiner to look at the phone
+  std::function<void(const std::string&)> on_prompt;  // tells the examiner to look at the phone
 };
 
 class AdbStream;
@@ -162,7 +164,8 @@ class Connection {
 
 class AdbStream {
  public:
-  AdbStream(Connection& c, uint32_t local_id, uint32_t remote_id) : c_(c), local_(local_id), remote_(remote_id) {}
+  AdbStream(Connection& c, uint32_t local_id, uint32_t remote_id)
+      : c_(c), local_(local_id), remote_(remote_id) {}
   ~AdbStream();
   // Reads up to n bytes; 0 when the device closed the stream.
   size_t read(void* buffer, size_t n);

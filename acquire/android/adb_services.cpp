@@ -17,7 +17,8 @@ std::string u32le(uint32_t v) {
   return s;
 }
 
-// stat_v2 fields after the 4-byte id: error, dev, ino, mode, nlink, uid, gid, size, atime, mtime, ctime (68 bytes).
+// stat_v2 fields after the 4-byte id: error, dev, ino, mode, nlink, uid, gid, size, atime, mtime, ctime (68
+// bytes).
 FileStat parse_stat_v2(const unsigned char* p) {
   FileStat st;
   st.error = le32(p);
@@ -46,9 +47,12 @@ ShellResult shell(Connection& c, const std::string& command) {
       uint32_t len = le32(head + 1);
       std::string data(len, '\0');
       if (len) s->read_exact(data.data(), len);
-      if (head[0] == 1) r.out += data;
-      else if (head[0] == 2) r.err += data;
-      else if (head[0] == 3 && !data.empty()) r.exit_code = static_cast<unsigned char>(data[0]);
+      if (head[0] == 1)
+        r.out += data;
+      else if (head[0] == 2)
+        r.err += data;
+      else if (head[0] == 3 && !data.empty())
+        r.exit_code = static_cast<unsigned char>(data[0]);
       if (head[0] == 3) break;
     }
     return r;
@@ -59,7 +63,8 @@ ShellResult shell(Connection& c, const std::string& command) {
   return r;
 }
 
-uint64_t exec_stream(Connection& c, const std::string& command, const std::function<void(const char*, size_t)>& sink) {
+uint64_t exec_stream(Connection& c, const std::string& command,
+                     const std::function<void(const char*, size_t)>& sink) {
   auto s = c.open("exec:" + command);
   std::vector<char> buf(256 * 1024);
   uint64_t total = 0;

@@ -1,7 +1,7 @@
 #pragma once
-// ADB services used for acquisition: shell (v2 with exit code and separate stderr, or v1), sync (STAT/LIST/RECV
-// and their v2 forms) and backup. Byte framing inside a stream is parsed from a reassembly buffer (AdbStream),
-// so frames split across or packed into WRTE payloads are handled.
+// ADB services used for acquisition: shell (v2 with exit code and separate stderr, or v1), sync
+// (STAT/LIST/RECV and their v2 forms) and backup. Byte framing inside a stream is parsed from a reassembly
+// buffer (AdbStream), so frames split across or packed into WRTE payloads are handled.
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -20,7 +20,8 @@ struct ShellResult {
 // Runs a command. Uses shell v2 when the device supports it (exit code, stderr apart), else `shell:` v1.
 ShellResult shell(Connection& c, const std::string& command);
 // Streams stdout of a command (exec: — binary-safe, no pty) to `sink`; returns the byte count.
-uint64_t exec_stream(Connection& c, const std::string& command, const std::function<void(const char*, size_t)>& sink);
+uint64_t exec_stream(Connection& c, const std::string& command,
+                     const std::function<void(const char*, size_t)>& sink);
 
 struct FileStat {
   bool exists = false;
@@ -43,7 +44,7 @@ class SyncSession {
  public:
   explicit SyncSession(Connection& c);
   ~SyncSession();
-  FileStat stat(const std::string& path);   // lstat: STA2/LST2 when supported, else STAT (32-bit size)
+  FileStat stat(const std::string& path);  // lstat: STA2/LST2 when supported, else STAT (32-bit size)
   std::vector<DirEntry> list(const std::string& path);  // LIS2 or LIST, without "." and ".."
   // RECV: streams the file to sink; returns bytes received. Throws AdbError(device_error) on FAIL.
   uint64_t recv(const std::string& path, const std::function<void(const char*, size_t)>& sink);

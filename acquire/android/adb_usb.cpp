@@ -1,8 +1,8 @@
 // ADB over USB with libusb-1.0: finds the ADB interface (class 0xFF, subclass 0x42, protocol 0x01) with one
 // bulk IN and one bulk OUT endpoint, sends header and payload as separate bulk transfers with a zero-length
-// packet after a payload that is a multiple of wMaxPacketSize, and reads payloads into buffers rounded up to the
-// packet size (libusb's overflow rule). Compiled and structurally complete; no phone is attached in CI, so the
-// shared protocol code is tested over TCP against the fake device.
+// packet after a payload that is a multiple of wMaxPacketSize, and reads payloads into buffers rounded up to
+// the packet size (libusb's overflow rule). Compiled and structurally complete; no phone is attached in CI,
+// so the shared protocol code is tested over TCP against the fake device.
 #include <fmt/format.h>
 #include <libusb.h>
 
@@ -22,7 +22,8 @@ libusb_context* usb_context() {
   std::call_once(once, [] {
     if (libusb_init(&ctx) != 0) ctx = nullptr;
   });
-  if (!ctx) throw AdbError(Failure::offline, "libusb could not be initialised (no USB access on this machine?)");
+  if (!ctx)
+    throw AdbError(Failure::offline, "libusb could not be initialised (no USB access on this machine?)");
   return ctx;
 }
 
@@ -40,7 +41,8 @@ std::optional<AdbInterface> find_adb_interface(libusb_device* dev) {
     const libusb_interface& itf = cfg->interface[i];
     if (itf.num_altsetting != 1) continue;
     const libusb_interface_descriptor& d = itf.altsetting[0];
-    if (d.bInterfaceClass != kAdbClass || d.bInterfaceSubClass != kAdbSubclass || d.bInterfaceProtocol != kAdbProtocol)
+    if (d.bInterfaceClass != kAdbClass || d.bInterfaceSubClass != kAdbSubclass ||
+        d.bInterfaceProtocol != kAdbProtocol)
       continue;
     AdbInterface a;
     a.number = d.bInterfaceNumber;
@@ -97,9 +99,11 @@ class UsbTransport final : public Transport {
     size_t rounded = (length + itf_.packet_size - 1) / itf_.packet_size * itf_.packet_size;
     payload.resize(rounded);
     size_t got = 0;
-    while (got < length) got += bulk_in(reinterpret_cast<unsigned char*>(payload.data()) + got, rounded - got);
+    while (got < length)
+      got += bulk_in(reinterpret_cast<unsigned char*>(payload.data()) + got, rounded - got);
     if (got != length)
-      throw AdbError(Failure::protocol, fmt::format("{}: payload of {} bytes where {} were announced", description_, got, length));
+      throw AdbError(Failure::protocol, fmt::format("{}: payload of {} bytes where {} were announced",
+                                                    description_, got, length));
     payload.resize(length);
   }
   std::string describe() const override { return description_; }
@@ -114,17 +118,20 @@ class UsbTransport final : public Transport {
  private:
   [[noreturn]] void fail(int rc) {
     if (rc == LIBUSB_ERROR_TIMEOUT)
-      throw AdbError(Failure::timeout, fmt::format("{}: no answer within {} s", description_, timeout_ms_ / 1000.0));
+      throw AdbError(Failure::timeout,
+                     fmt::format("{}: no answer within {} s", description_, timeout_ms_ / 1000.0));
     if (rc == LIBUSB_ERROR_NO_DEVICE || rc == LIBUSB_ERROR_IO || rc == LIBUSB_ERROR_PIPE)
-      throw AdbError(Failure::disconnected, description_ + ": the phone was unplugged or reset (" +
-                                                libusb_error_name(rc) + ")");
+      throw AdbError(Failure::disconnected,
+                     description_ + ": the phone was unplugged or reset (" + libusb_error_name(rc) + ")");
     throw AdbError(Failure::protocol, description_ + ": USB error " + libusb_error_name(rc));
   }
   void bulk_out(const unsigned char* data, size_t n) {
     int done = 0;
-    int rc = libusb_bulk_transfer(h_, itf_.out, const_cast<unsigned char*>(data), static_cast<int>(n), &done, timeout_ms_);
+    int rc = libusb_bulk_transfer(h_, itf_.out, const_cast<unsigned char*>(data), static_cast<int>(n), &done,
+                                  timeout_ms_);
     if (rc != 0) fail(rc);
-    if (static_cast<size_t>(done) != n) throw AdbError(Failure::disconnected, description_ + ": short USB write");
+    if (static_cast<size_t>(done) != n)
+      throw AdbError(Failure::disconnected, description_ + ": short USB write");
   }
   size_t bulk_in(unsigned char* data, size_t n) {
     int done = 0;
@@ -144,7 +151,9 @@ template <typename F>
 void for_each_adb_device(F&& f) {
   libusb_device** list = nullptr;
   ssize_t n = libusb_get_device_list(usb_context(), &list);
-  if (n < 0) throw AdbError(Failure::offline, std::string("cannot list USB devices: ") + libusb_error_name(static_cast<int>(n)));
+  if (n < 0)
+    throw AdbError(Failure::offline,
+                   std::string("cannot list USB devices: ") + libusb_error_name(static_cast<int>(n)));
   for (ssize_t i = 0; i < n; ++i) {
     auto itf = find_adb_interface(list[i]);
     if (!itf) continue;
@@ -152,8 +161,9 @@ void for_each_adb_device(F&& f) {
     if (libusb_open(list[i], &h) != 0) continue;  // no permission: udev rules missing (plugdev group)
     libusb_device_descriptor desc{};
     libusb_get_device_descriptor(list[i], &desc);
-    std::string description = fmt::format("usb bus {} address {} ({:04x}:{:04x})", libusb_get_bus_number(list[i]),
-                                          libusb_get_device_address(list[i]), desc.idVendor, desc.idProduct);
+    std::string description =
+        fmt::format("usb bus {} address {} ({:04x}:{:04x})", libusb_get_bus_number(list[i]),
+                    libusb_get_device_address(list[i]), desc.idVendor, desc.idProduct);
     if (!f(list[i], h, *itf, description)) libusb_close(h);
   }
   libusb_free_device_list(list, 1);
@@ -163,33 +173,36 @@ void for_each_adb_device(F&& f) {
 
 std::vector<UsbDeviceInfo> list_usb_devices() {
   std::vector<UsbDeviceInfo> out;
-  for_each_adb_device([&](libusb_device* dev, libusb_device_handle* h, const AdbInterface&, const std::string& d) {
-    out.push_back({serial_of(h, dev), d, libusb_get_bus_number(dev), libusb_get_device_address(dev)});
-    return false;
-  });
+  for_each_adb_device(
+      [&](libusb_device* dev, libusb_device_handle* h, const AdbInterface&, const std::string& d) {
+        out.push_back({serial_of(h, dev), d, libusb_get_bus_number(dev), libusb_get_device_address(dev)});
+        return false;
+      });
   return out;
 }
 
 std::unique_ptr<Transport> open_usb(const std::string& serial) {
   std::unique_ptr<Transport> chosen;
   int candidates = 0;
-  for_each_adb_device([&](libusb_device* dev, libusb_device_handle* h, const AdbInterface& itf, const std::string& d) {
-    std::string s = serial_of(h, dev);
-    if (!serial.empty() && s != serial) return false;
-    ++candidates;
-    if (chosen) return false;
-    // Vendor-class interface: no kernel driver to detach.
-    if (int rc = libusb_claim_interface(h, itf.number); rc != 0)
-      throw AdbError(Failure::offline, d + ": cannot claim the ADB interface (" + libusb_error_name(rc) +
-                                           "); is another adb server running? try `adb kill-server`");
-    chosen = std::make_unique<UsbTransport>(h, itf, d + " serial " + s);
-    return true;
-  });
+  for_each_adb_device(
+      [&](libusb_device* dev, libusb_device_handle* h, const AdbInterface& itf, const std::string& d) {
+        std::string s = serial_of(h, dev);
+        if (!serial.empty() && s != serial) return false;
+        ++candidates;
+        if (chosen) return false;
+        // Vendor-class interface: no kernel driver to detach.
+        if (int rc = libusb_claim_interface(h, itf.number); rc != 0)
+          throw AdbError(Failure::offline, d + ": cannot claim the ADB interface (" + libusb_error_name(rc) +
+                                               "); is another adb server running? try `adb kill-server`");
+        chosen = std::make_unique<UsbTransport>(h, itf, d + " serial " + s);
+        return true;
+      });
   if (!chosen)
     throw AdbError(Failure::offline, serial.empty() ? "no Android device with USB debugging found on USB"
                                                     : "no Android device with serial " + serial + " on USB");
   if (serial.empty() && candidates > 1)
-    throw AdbError(Failure::offline, "several Android devices are attached: choose one with --serial, or use --all");
+    throw AdbError(Failure::offline,
+                   "several Android devices are attached: choose one with --serial, or use --all");
   return chosen;
 }
 

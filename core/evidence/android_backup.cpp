@@ -26,7 +26,9 @@ class LineReader {
     for (;;) {
       if (pos_ == len_) {
         ssize_t r = ::read(fd_, buf_, sizeof buf_);
-        if (r < 0) throw Error(ExitCode::evidence_unreadable, "cannot read " + path_.string() + ": " + std::strerror(errno));
+        if (r < 0)
+          throw Error(ExitCode::evidence_unreadable,
+                      "cannot read " + path_.string() + ": " + std::strerror(errno));
         if (r == 0) return std::nullopt;
         len_ = static_cast<size_t>(r);
         pos_ = 0;
@@ -70,7 +72,8 @@ std::vector<unsigned char> from_hex(const std::string& hex, const fs::path& file
     return -1;
   };
   if (hex.size() % 2)
-    throw Error(ExitCode::corrupt_input, "damaged Android backup header in " + file.string() + ": " + field + " is not hex");
+    throw Error(ExitCode::corrupt_input,
+                "damaged Android backup header in " + file.string() + ": " + field + " is not hex");
   std::vector<unsigned char> out(hex.size() / 2);
   for (size_t i = 0; i < out.size(); ++i) {
     int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
@@ -82,8 +85,8 @@ std::vector<unsigned char> from_hex(const std::string& hex, const fs::path& file
   return out;
 }
 
-std::vector<unsigned char> pbkdf2_sha1(const unsigned char* pass, size_t pass_len, const std::vector<unsigned char>& salt,
-                                       int rounds) {
+std::vector<unsigned char> pbkdf2_sha1(const unsigned char* pass, size_t pass_len,
+                                       const std::vector<unsigned char>& salt, int rounds) {
   std::vector<unsigned char> key(32);
   if (PKCS5_PBKDF2_HMAC(reinterpret_cast<const char*>(pass), static_cast<int>(pass_len), salt.data(),
                         static_cast<int>(salt.size()), rounds, EVP_sha1(), 32, key.data()) != 1)
@@ -105,7 +108,8 @@ std::optional<std::vector<unsigned char>> aes_cbc_decrypt_small(const std::vecto
   std::vector<unsigned char> out(data.size() + 32);
   int n1 = 0, n2 = 0;
   if (EVP_DecryptInit_ex(c.ctx, EVP_aes_256_cbc(), nullptr, key.data(), iv.data()) != 1) return std::nullopt;
-  if (EVP_DecryptUpdate(c.ctx, out.data(), &n1, data.data(), static_cast<int>(data.size())) != 1) return std::nullopt;
+  if (EVP_DecryptUpdate(c.ctx, out.data(), &n1, data.data(), static_cast<int>(data.size())) != 1)
+    return std::nullopt;
   if (EVP_DecryptFinal_ex(c.ctx, out.data() + n1, &n2) != 1) return std::nullopt;
   out.resize(static_cast<size_t>(n1 + n2));
   return out;
@@ -137,7 +141,8 @@ static Header parse_header(int fd, const fs::path& file) {
   };
   auto magic = lines.line();
   if (!magic || *magic != "ANDROID BACKUP")
-    throw Error(ExitCode::unknown_format, file.string() + " is not an Android backup (no 'ANDROID BACKUP' line)");
+    throw Error(ExitCode::unknown_format,
+                file.string() + " is not an Android backup (no 'ANDROID BACKUP' line)");
   Header h;
   std::string version = need("format version");
   try {
@@ -146,8 +151,8 @@ static Header parse_header(int fd, const fs::path& file) {
     h.version = 0;
   }
   if (h.version < 1 || h.version > 5)
-    throw Error(ExitCode::unknown_format,
-                "Android backup " + file.string() + " has format version '" + version + "'; versions 1-5 are known");
+    throw Error(ExitCode::unknown_format, "Android backup " + file.string() + " has format version '" +
+                                              version + "'; versions 1-5 are known");
   std::string compressed = need("compressed flag");
   if (compressed != "0" && compressed != "1")
     throw Error(ExitCode::corrupt_input, "damaged Android backup header in " + file.string() +
@@ -169,10 +174,11 @@ static Header parse_header(int fd, const fs::path& file) {
     h.user_iv = from_hex(need("user key IV"), file, "user key IV");
     h.master_key_blob = from_hex(need("master key blob"), file, "master key blob");
     if (h.user_iv.size() != 16)
-      throw Error(ExitCode::corrupt_input, "damaged Android backup header in " + file.string() + ": IV is not 16 bytes");
+      throw Error(ExitCode::corrupt_input,
+                  "damaged Android backup header in " + file.string() + ": IV is not 16 bytes");
   } else if (h.encryption != "none") {
-    throw Error(ExitCode::unknown_format, "Android backup " + file.string() + " uses encryption '" + h.encryption +
-                                              "'; only 'none' and 'AES-256' are known");
+    throw Error(ExitCode::unknown_format, "Android backup " + file.string() + " uses encryption '" +
+                                              h.encryption + "'; only 'none' and 'AES-256' are known");
   }
   h.payload_offset = lines.consumed();
   return h;
@@ -222,7 +228,8 @@ struct TarStream::Impl {
   }
 
   [[noreturn]] void corrupt(const std::string& what) {
-    throw Error(ExitCode::corrupt_input, "damaged or truncated Android backup " + file.string() + ": " + what);
+    throw Error(ExitCode::corrupt_input,
+                "damaged or truncated Android backup " + file.string() + ": " + what);
   }
 
   // Refills `plain` from the file (decrypting when needed). Returns false at the end of the payload.
@@ -241,7 +248,9 @@ struct TarStream::Impl {
         return false;
       }
       ssize_t r = ::read(fd.fd, raw.data(), raw.size());
-      if (r < 0) throw Error(ExitCode::evidence_unreadable, "cannot read " + file.string() + ": " + std::strerror(errno));
+      if (r < 0)
+        throw Error(ExitCode::evidence_unreadable,
+                    "cannot read " + file.string() + ": " + std::strerror(errno));
       if (r == 0) {
         file_eof = true;
         continue;
@@ -284,7 +293,8 @@ struct TarStream::Impl {
         z_end = true;
         break;
       }
-      if (rc != Z_OK && rc != Z_BUF_ERROR) corrupt(std::string("zlib: ") + (z.msg ? z.msg : "inflate failed"));
+      if (rc != Z_OK && rc != Z_BUF_ERROR)
+        corrupt(std::string("zlib: ") + (z.msg ? z.msg : "inflate failed"));
     }
     return n - z.avail_out;
   }
@@ -297,13 +307,15 @@ TarStream::TarStream(const fs::path& file, const std::optional<std::string>& pas
   m.fd.fd = open_read_only(file);
   m.header = parse_header(m.fd.fd, file);
   if (::lseek(m.fd.fd, static_cast<off_t>(m.header.payload_offset), SEEK_SET) < 0)
-    throw Error(ExitCode::evidence_unreadable, "cannot seek in " + file.string() + ": " + std::strerror(errno));
+    throw Error(ExitCode::evidence_unreadable,
+                "cannot seek in " + file.string() + ": " + std::strerror(errno));
   const Header& h = m.header;
   if (h.encrypted()) {
     if (!password)
-      throw Error(ExitCode::usage, "Android backup " + file.string() +
-                                       " is encrypted (AES-256): give the backup password with --password or "
-                                       "--password-file / 暗号化されたバックアップです。パスワードを指定してください");
+      throw Error(ExitCode::usage,
+                  "Android backup " + file.string() +
+                      " is encrypted (AES-256): give the backup password with --password or "
+                      "--password-file / 暗号化されたバックアップです。パスワードを指定してください");
     auto user_key = pbkdf2_sha1(reinterpret_cast<const unsigned char*>(password->data()), password->size(),
                                 h.user_salt, h.rounds);
     auto blob = aes_cbc_decrypt_small(user_key, h.user_iv, h.master_key_blob);
@@ -326,7 +338,8 @@ TarStream::TarStream(const fs::path& file, const std::optional<std::string>& pas
     auto wrong_password = [&] {
       throw Error(ExitCode::evidence_unreadable,
                   "wrong password for the encrypted Android backup " + file.string() +
-                      " (the master-key checksum does not match) / パスワードが違います（マスターキーの検査値が一致しません）");
+                      " (the master-key checksum does not match) / "
+                      "パスワードが違います（マスターキーの検査値が一致しません）");
     };
     if (!parsed) wrong_password();
     // Version 1 hashes the raw key bytes; version >= 2 the Java UTF-8 form. Try the expected one first and
@@ -345,7 +358,8 @@ TarStream::TarStream(const fs::path& file, const std::optional<std::string>& pas
     } else {
       wrong_password();
     }
-    if (!m.cipher.ctx || EVP_DecryptInit_ex(m.cipher.ctx, EVP_aes_256_cbc(), nullptr, mk.data(), mk_iv.data()) != 1)
+    if (!m.cipher.ctx ||
+        EVP_DecryptInit_ex(m.cipher.ctx, EVP_aes_256_cbc(), nullptr, mk.data(), mk_iv.data()) != 1)
       throw Error(ExitCode::failure, "OpenSSL AES init failed");
     OPENSSL_cleanse(mk.data(), mk.size());
     OPENSSL_cleanse(user_key.data(), user_key.size());

@@ -26,7 +26,8 @@ class AndroidBackupSource final : public EvidenceSource {
   SourceKind kind() const override { return SourceKind::android_backup; }
   const fs::path& root() const override { return file_; }
 
-  void for_each_file(const Filter& filter, const FileHandler& on_file, const ProblemHandler& on_problem) override {
+  void for_each_file(const Filter& filter, const FileHandler& on_file,
+                     const ProblemHandler& on_problem) override {
     derivation_.clear();
     inner_->for_each_file(filter, on_file, on_problem);
     // libarchive stops at the tar end marker; read the rest so the view's hashes cover the whole decoded

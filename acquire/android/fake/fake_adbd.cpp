@@ -6,11 +6,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cstring>
 #include <algorithm>
+#include <cstring>
 #include <deque>
-#include <optional>
 #include <fstream>
+#include <optional>
 #include <random>
 
 namespace kanshiki::adb::fake {
@@ -22,7 +22,9 @@ std::string u32le(uint32_t v) {
   for (int i = 0; i < 4; ++i) s[static_cast<size_t>(i)] = static_cast<char>(v >> (8 * i));
   return s;
 }
-std::string u64le(uint64_t v) { return u32le(static_cast<uint32_t>(v)) + u32le(static_cast<uint32_t>(v >> 32)); }
+std::string u64le(uint64_t v) {
+  return u32le(static_cast<uint32_t>(v)) + u32le(static_cast<uint32_t>(v >> 32));
+}
 uint32_t le32(const char* p) {
   auto u = reinterpret_cast<const unsigned char*>(p);
   return uint32_t(u[0]) | uint32_t(u[1]) << 8 | uint32_t(u[2]) << 16 | uint32_t(u[3]) << 24;
@@ -70,7 +72,8 @@ class DeviceConnection {
     Message m{h.command, h.arg0, h.arg1, {}};
     t_->receive_payload(m.payload, h.length);
     // The old protocol checks sums both ways.
-    if (connected_ && version_ < kVersionSkipChecksum && payload_checksum(m.payload) != h.check) throw Dropped{};
+    if (connected_ && version_ < kVersionSkipChecksum && payload_checksum(m.payload) != h.check)
+      throw Dropped{};
     return m;
   }
   // Next message: queued ones first (OPENs that arrived while a stream was busy).
@@ -229,7 +232,8 @@ class DeviceConnection {
       return ShellReply{it == dev_.props.end() ? "\n" : it->second + "\n", "", 0};
     }
     if (command.rfind("echo ", 0) == 0) return ShellReply{command.substr(5) + "\n", "", 0};
-    if (command == "id") return ShellReply{"uid=2000(shell) gid=2000(shell) groups=2000(shell) context=u:r:shell:s0\n", "", 0};
+    if (command == "id")
+      return ShellReply{"uid=2000(shell) gid=2000(shell) groups=2000(shell) context=u:r:shell:s0\n", "", 0};
     std::string first = command.substr(0, command.find(' '));
     return ShellReply{"", "/system/bin/sh: " + first + ": inaccessible or not found\n", 127};
   }
@@ -241,15 +245,15 @@ class DeviceConnection {
     return dev_.root / rel;
   }
   static std::string stat_v2_fields(const std::optional<fs::path>& p, uint32_t* err_out = nullptr) {
-    struct stat st{};
+    struct stat st {};
     uint32_t err = 0;
     if (!p || ::lstat(p->c_str(), &st) != 0) err = p ? errno : ENOENT;
     if (err_out) *err_out = err;
     if (err) return u32le(err) + std::string(64, '\0');
-    return u32le(0) + u64le(st.st_dev) + u64le(st.st_ino) + u32le(st.st_mode) + u32le(static_cast<uint32_t>(st.st_nlink)) +
-           u32le(st.st_uid) + u32le(st.st_gid) + u64le(static_cast<uint64_t>(st.st_size)) +
-           u64le(static_cast<uint64_t>(st.st_atime)) + u64le(static_cast<uint64_t>(st.st_mtime)) +
-           u64le(static_cast<uint64_t>(st.st_ctime));
+    return u32le(0) + u64le(st.st_dev) + u64le(st.st_ino) + u32le(st.st_mode) +
+           u32le(static_cast<uint32_t>(st.st_nlink)) + u32le(st.st_uid) + u32le(st.st_gid) +
+           u64le(static_cast<uint64_t>(st.st_size)) + u64le(static_cast<uint64_t>(st.st_atime)) +
+           u64le(static_cast<uint64_t>(st.st_mtime)) + u64le(static_cast<uint64_t>(st.st_ctime));
   }
 
   void serve_sync(Stream& s) {
@@ -263,9 +267,10 @@ class DeviceConnection {
       if (!read(s, len, path)) return;
       auto p = local_path(path);
       if (id == "STAT") {
-        struct stat st{};
+        struct stat st {};
         if (!p || ::lstat(p->c_str(), &st) != 0) st = {};
-        write(s, "STAT" + u32le(st.st_mode) + u32le(static_cast<uint32_t>(st.st_size)) + u32le(static_cast<uint32_t>(st.st_mtime)));
+        write(s, "STAT" + u32le(st.st_mode) + u32le(static_cast<uint32_t>(st.st_size)) +
+                     u32le(static_cast<uint32_t>(st.st_mtime)));
       } else if (id == "STA2" || id == "LST2") {
         write(s, id + stat_v2_fields(p));
       } else if (id == "LIST" || id == "LIS2") {
@@ -280,7 +285,7 @@ class DeviceConnection {
           if (id == "LIS2") {
             out += "DNT2" + stat_v2_fields(full) + u32le(static_cast<uint32_t>(n.size())) + n;
           } else {
-            struct stat st{};
+            struct stat st {};
             ::lstat(full.c_str(), &st);
             out += "DENT" + u32le(st.st_mode) + u32le(static_cast<uint32_t>(st.st_size)) +
                    u32le(static_cast<uint32_t>(st.st_mtime)) + u32le(static_cast<uint32_t>(n.size())) + n;
@@ -304,8 +309,10 @@ class DeviceConnection {
           in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
           size_t n = static_cast<size_t>(in.gcount());
           if (n == 0) break;
-          if (opt_.drop_after_file_bytes >= 0 && sent_file_bytes_ + static_cast<int64_t>(n) > opt_.drop_after_file_bytes) {
-            size_t part = static_cast<size_t>(std::max<int64_t>(0, opt_.drop_after_file_bytes - sent_file_bytes_));
+          if (opt_.drop_after_file_bytes >= 0 &&
+              sent_file_bytes_ + static_cast<int64_t>(n) > opt_.drop_after_file_bytes) {
+            size_t part =
+                static_cast<size_t>(std::max<int64_t>(0, opt_.drop_after_file_bytes - sent_file_bytes_));
             write(s, out + "DATA" + u32le(static_cast<uint32_t>(n)) + chunk.substr(0, part));
             ::shutdown(fd_of_transport(), SHUT_RDWR);
             throw Dropped{};
@@ -346,7 +353,8 @@ class DeviceConnection {
 
 }  // namespace
 
-FakeAdbd::FakeAdbd(FakeDevice device, FakeOptions options) : device_(std::move(device)), options_(std::move(options)) {
+FakeAdbd::FakeAdbd(FakeDevice device, FakeOptions options)
+    : device_(std::move(device)), options_(std::move(options)) {
   listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   int one = 1;
   ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -354,7 +362,8 @@ FakeAdbd::FakeAdbd(FakeDevice device, FakeOptions options) : device_(std::move(d
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   addr.sin_port = 0;
-  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(listen_fd_, 16) != 0)
+  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::listen(listen_fd_, 16) != 0)
     throw Error(ExitCode::failure, std::string("fake adbd: cannot listen: ") + std::strerror(errno));
   socklen_t len = sizeof addr;
   ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);

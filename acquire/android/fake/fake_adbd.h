@@ -25,18 +25,18 @@ struct ShellReply {
 };
 
 struct FakeDevice {
-  std::filesystem::path root;                   // the device's "/" (an extracted sample tree)
-  std::map<std::string, std::string> props;     // getprop
-  std::map<std::string, ShellReply> commands;   // exact command line -> reply
-  std::filesystem::path backup_file;            // streamed for backup:... (empty: the service is refused)
+  std::filesystem::path root;                  // the device's "/" (an extracted sample tree)
+  std::map<std::string, std::string> props;    // getprop
+  std::map<std::string, ShellReply> commands;  // exact command line -> reply
+  std::filesystem::path backup_file;           // streamed for backup:... (empty: the service is refused)
   std::string product = "kanshiki_fake", model = "Pixel 7", device = "panther";
 };
 
 enum class AuthMode {
-  none,         // ro.adb.secure=0: CNXN right away
-  known_keys,   // signature checked against known_keys; an unknown key is offered and the user accepts it
-  reject,       // the user denies the prompt: the connection is closed after RSAPUBLICKEY
-  no_answer,    // the prompt is never answered (the host should time out)
+  none,        // ro.adb.secure=0: CNXN right away
+  known_keys,  // signature checked against known_keys; an unknown key is offered and the user accepts it
+  reject,      // the user denies the prompt: the connection is closed after RSAPUBLICKEY
+  no_answer,   // the prompt is never answered (the host should time out)
 };
 
 struct FakeOptions {
@@ -45,10 +45,10 @@ struct FakeOptions {
   AuthMode auth = AuthMode::none;
   std::vector<std::string> known_keys;  // adbkey.pub lines
   std::vector<std::string> features = {"shell_v2", "cmd", "stat_v2", "ls_v2"};
-  size_t split_writes = 0;              // > 0: WRTE payloads cut into pseudo-random pieces of at most this size
-  int64_t drop_after_file_bytes = -1;   // >= 0: close the connection after sending that many RECV bytes
-  bool bad_checksum = false;            // corrupt data_check on every message (matters on version 0x01000000)
-  std::chrono::milliseconds delay{0};   // sleep before every message sent (a slow device)
+  size_t split_writes = 0;  // > 0: WRTE payloads cut into pseudo-random pieces of at most this size
+  int64_t drop_after_file_bytes = -1;  // >= 0: close the connection after sending that many RECV bytes
+  bool bad_checksum = false;           // corrupt data_check on every message (matters on version 0x01000000)
+  std::chrono::milliseconds delay{0};  // sleep before every message sent (a slow device)
 };
 
 class FakeAdbd {

@@ -14,7 +14,8 @@ using namespace kanshiki::adb;
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::cerr << "usage: kanshiki-fake-adbd ROOT [--port-file F] [--auth none|keys|reject|no-answer] [--version old|new]\n"
+    std::cerr << "usage: kanshiki-fake-adbd ROOT [--port-file F] [--auth none|keys|reject|no-answer] "
+                 "[--version old|new]\n"
                  "       [--max-payload N] [--split N] [--drop-after BYTES] [--delay-ms N] [--backup FILE]\n";
     return 2;
   }
@@ -23,15 +24,25 @@ int main(int argc, char** argv) {
   std::string port_file;
   for (int i = 2; i + 1 < argc; i += 2) {
     std::string k = argv[i], v = argv[i + 1];
-    if (k == "--port-file") port_file = v;
-    else if (k == "--auth") opt.auth = v == "keys" ? fake::AuthMode::known_keys : v == "reject" ? fake::AuthMode::reject
-                                       : v == "no-answer" ? fake::AuthMode::no_answer : fake::AuthMode::none;
-    else if (k == "--version") opt.version = v == "old" ? kVersionMin : kVersionSkipChecksum;
-    else if (k == "--max-payload") opt.max_payload = static_cast<uint32_t>(std::stoul(v));
-    else if (k == "--split") opt.split_writes = std::stoul(v);
-    else if (k == "--drop-after") opt.drop_after_file_bytes = std::stoll(v);
-    else if (k == "--delay-ms") opt.delay = std::chrono::milliseconds(std::stoll(v));
-    else if (k == "--backup") dev.backup_file = v;
+    if (k == "--port-file")
+      port_file = v;
+    else if (k == "--auth")
+      opt.auth = v == "keys"        ? fake::AuthMode::known_keys
+                 : v == "reject"    ? fake::AuthMode::reject
+                 : v == "no-answer" ? fake::AuthMode::no_answer
+                                    : fake::AuthMode::none;
+    else if (k == "--version")
+      opt.version = v == "old" ? kVersionMin : kVersionSkipChecksum;
+    else if (k == "--max-payload")
+      opt.max_payload = static_cast<uint32_t>(std::stoul(v));
+    else if (k == "--split")
+      opt.split_writes = std::stoul(v);
+    else if (k == "--drop-after")
+      opt.drop_after_file_bytes = std::stoll(v);
+    else if (k == "--delay-ms")
+      opt.delay = std::chrono::milliseconds(std::stoll(v));
+    else if (k == "--backup")
+      dev.backup_file = v;
     else {
       std::cerr << "unknown option " << k << "\n";
       return 2;

@@ -1,6 +1,6 @@
 // The simulated phone behind the fake adbd: properties, package list, account facts and content-provider
-// rows (printed exactly as `content query` prints them, Content.java QueryCommand), with Japanese text and the
-// awkward cases the parser must survive: values containing ", ", "=" and newlines, NULL and BLOB.
+// rows (printed exactly as `content query` prints them, Content.java QueryCommand), with Japanese text and
+// the awkward cases the parser must survive: values containing ", ", "=" and newlines, NULL and BLOB.
 #include <algorithm>
 #include <system_error>
 
@@ -31,39 +31,53 @@ FakeDevice sample_device(const fs::path& root) {
   std::error_code ec;
   std::vector<std::string> names;
   if (fs::is_directory(root / "data/data", ec))
-    for (const auto& e : fs::directory_iterator(root / "data/data", ec)) names.push_back(e.path().filename().string());
+    for (const auto& e : fs::directory_iterator(root / "data/data", ec))
+      names.push_back(e.path().filename().string());
   if (names.empty()) names = {"com.whatsapp", "jp.naver.line.android", "org.telegram.messenger"};
   std::sort(names.begin(), names.end());
   for (const auto& n : names) packages += "package:/data/app/~~fake==/" + n + "-1/base.apk=" + n + "\n";
   d.commands["pm list packages -f"] = {packages, "", 0};
-  d.commands["dumpsys account"] =
-      {"Accounts: 2\n  Account {name=sato.taro.k@gmail.com, type=com.google}\n"
-       "  Account {name=佐藤太郎, type=jp.naver.line.android}\n",
-       "", 0};
+  d.commands["dumpsys account"] = {
+      "Accounts: 2\n  Account {name=sato.taro.k@gmail.com, type=com.google}\n"
+      "  Account {name=佐藤太郎, type=jp.naver.line.android}\n",
+      "", 0};
   d.commands["dumpsys package packages"] = {
-      "Packages:\n  Package [jp.naver.line.android] (fake):\n    versionName=13.20.0\n    firstInstallTime=2023-04-01 10:00:00\n",
+      "Packages:\n  Package [jp.naver.line.android] (fake):\n    versionName=13.20.0\n    "
+      "firstInstallTime=2023-04-01 10:00:00\n",
       "", 0};
   d.commands["service call iphonesubinfo 1 s16 com.android.shell"] = {
       "Result: Parcel(ffffffff ffffffff '........')\n", "", 0};  // modern Android refuses the shell
-  d.commands["content query --uri content://sms --projection _id:thread_id:address:date:date_sent:type:read:body"] = {
-      "Row: 0 _id=1, thread_id=1, address=+819012345678, date=1700000000000, date_sent=1699999999000, type=1, "
-      "read=1, body=本日は即日即金です。受け子は駅前で待機, address=どこ?\n"
-      "Row: 1 _id=2, thread_id=1, address=+819012345678, date=1700000060000, date_sent=0, type=2, read=1, "
-      "body=了解。\n二行目の本文 = 注意\n"
-      "Row: 2 _id=3, thread_id=2, address=090-8765-4321, date=1700000120000, date_sent=NULL, type=1, read=0, body=NULL\n",
-      "", 0};
-  d.commands["content query --uri content://call_log/calls --projection _id:number:date:duration:type:name:countryiso"] = {
-      "Row: 0 _id=1, number=+819012345678, date=1700000300000, duration=125, type=2, name=田中 一郎, countryiso=JP\n"
+  d.commands
+      ["content query --uri content://sms --projection _id:thread_id:address:date:date_sent:type:read:body"] =
+      {"Row: 0 _id=1, thread_id=1, address=+819012345678, date=1700000000000, date_sent=1699999999000, "
+       "type=1, "
+       "read=1, body=本日は即日即金です。受け子は駅前で待機, address=どこ?\n"
+       "Row: 1 _id=2, thread_id=1, address=+819012345678, date=1700000060000, date_sent=0, type=2, read=1, "
+       "body=了解。\n二行目の本文 = 注意\n"
+       "Row: 2 _id=3, thread_id=2, address=090-8765-4321, date=1700000120000, date_sent=NULL, type=1, "
+       "read=0, body=NULL\n",
+       "", 0};
+  d.commands
+      ["content query --uri content://call_log/calls --projection "
+       "_id:number:date:duration:type:name:countryiso"] = {
+      "Row: 0 _id=1, number=+819012345678, date=1700000300000, duration=125, type=2, name=田中 一郎, "
+      "countryiso=JP\n"
       "Row: 1 _id=2, number=0312345678, date=1700000400000, duration=0, type=3, name=NULL, countryiso=JP\n",
       "", 0};
-  d.commands["content query --uri content://com.android.contacts/data/phones --projection "
-             "_id:raw_contact_id:display_name:data1"] = {
+  d.commands
+      ["content query --uri content://com.android.contacts/data/phones --projection "
+       "_id:raw_contact_id:display_name:data1"] = {
       "Row: 0 _id=1, raw_contact_id=1, display_name=田中 一郎, data1=+81 90-1234-5678\n"
       "Row: 1 _id=2, raw_contact_id=2, display_name=鈴木, 花子, data1=080-1111-2222\n",
       "", 0};
-  d.commands["content query --uri content://mms --projection _id:thread_id:date:msg_box:sub"] = {"No result found.\n", "", 0};
-  d.commands["content query --uri content://com.android.calendar/events --projection _id:title:dtstart:dtend:eventLocation"] = {
-      "", "Error while accessing provider:com.android.calendar\njava.lang.SecurityException: Permission Denial\n", 1};
+  d.commands["content query --uri content://mms --projection _id:thread_id:date:msg_box:sub"] = {
+      "No result found.\n", "", 0};
+  d.commands
+      ["content query --uri content://com.android.calendar/events --projection "
+       "_id:title:dtstart:dtend:eventLocation"] = {
+      "",
+      "Error while accessing provider:com.android.calendar\njava.lang.SecurityException: Permission Denial\n",
+      1};
   return d;
 }
 
