@@ -31,7 +31,9 @@ int cmd_report(const ReportOptions& o) {
   const FindingScope scope = o.all ? FindingScope::all : FindingScope::tagged;
   const bool ja = o.lang == "ja";
   Session s = open_session(o.case_dir);
-  json params{{"format", o.format}, {"lang", o.lang}, {"output", o.output},
+  json params{{"format", o.format},
+              {"lang", o.lang},
+              {"output", o.output},
               {"scope", scope == FindingScope::all ? "all" : "tagged"}};
   logged(s, "report", params, [&] {
     // The integrity section states that the originals were not modified: prove it now, not at ingest.
@@ -39,17 +41,27 @@ int cmd_report(const ReportOptions& o) {
            : "Re-verifying evidence (re-hashing every item) ...");
     VerifyResult verify = verify_evidence(s.db, Progress::wanted(g.quiet));
     CustodyAction va{"verify", verify.ok() ? "ok" : "failed", json{{"purpose", "report"}}};
-    va.outputs = json::array({json{{"items_checked", verify.items_checked}, {"issues", verify.issues.size()}}});
-    if (!verify.ok()) va.error = fmt::format("{} issue(s): evidence differs from what was ingested", verify.issues.size());
+    va.outputs =
+        json::array({json{{"items_checked", verify.items_checked}, {"issues", verify.issues.size()}}});
+    if (scope == FindingScope::tagged && court.tagged_artifacts == 0)
+      say(ja ? "注意：タグ付けされた所見がないため、検査結果の節は空です（kanshiki tag で選択、または "
+               "--all）。"
+             : "Note: no finding is tagged, so the results section is empty (tag findings with `kanshiki "
+               "tag`, "
+               "or use --all).");
+    if (!verify.ok())
+      va.error = fmt::format("{} issue(s): evidence differs from what was ingested", verify.issues.size());
     s.log(va);
 
-    const CourtReport court = gather_court_report(s.db, ja, scope, 540, verify, s.examiner.name(), s.examiner.fingerprint());
+    const CourtReport court =
+        gather_court_report(s.db, ja, scope, 540, verify, s.examiner.name(), s.examiner.fingerprint());
     std::vector<fs::path> files;
     fs::path main_file;
     size_t pages = 0;
     if (o.format == "html") {
       HtmlReportOptions opt;
-      opt.output = o.output.empty() ? s.db.reports_dir() / (ja ? "report.html" : "report_en.html") : fs::path(o.output);
+      opt.output = o.output.empty() ? s.db.reports_dir() / (ja ? "report.html" : "report_en.html")
+                                    : fs::path(o.output);
       opt.lang = o.lang;
       opt.rows_per_page = o.rows_per_page;
       opt.court = &court;
@@ -59,7 +71,8 @@ int cmd_report(const ReportOptions& o) {
       pages = r.files.size();
     } else {
       PdfReportOptions opt;
-      opt.output = o.output.empty() ? s.db.reports_dir() / (ja ? "report_ja.pdf" : "report_en.pdf") : fs::path(o.output);
+      opt.output = o.output.empty() ? s.db.reports_dir() / (ja ? "report_ja.pdf" : "report_en.pdf")
+                                    : fs::path(o.output);
       opt.lang = o.lang;
       opt.scope = scope;
       say(ja ? "PDF を作成しています（2 パス：レイアウト計測と描画）... / Writing the PDF ..."
@@ -87,9 +100,13 @@ int cmd_report(const ReportOptions& o) {
                     court.findings_in_scope, ja ? "件の所見" : "findings"));
     if (!verify.ok())
       std::cerr << "warning: evidence verification FAILED; the report states it (integrity section)\n";
-    emit_json({{"path", fs::absolute(main_file).string()}, {"index", fs::absolute(main_file).string()},
-               {"sha256", main_sha}, {"files", files.size()}, {"pages", pages},
-               {"findings", court.findings_in_scope}, {"verify_ok", verify.ok()}});
+    emit_json({{"path", fs::absolute(main_file).string()},
+               {"index", fs::absolute(main_file).string()},
+               {"sha256", main_sha},
+               {"files", files.size()},
+               {"pages", pages},
+               {"findings", court.findings_in_scope},
+               {"verify_ok", verify.ok()}});
   });
   return 0;
 }
@@ -101,8 +118,9 @@ void register_report(CLI::App& app, Action& action) {
   auto* re = app.add_subcommand("report", "Write the court report (HTML or PDF; Japanese or English)");
   re->add_option("--case", o->case_dir, "Case folder")->required();
   re->add_option("--format", o->format, "html or pdf")->required()->check(CLI::IsMember({"html", "pdf"}));
-  re->add_option("-o,--output", o->output,
-                 "Report file (default CASE/reports/report.html, report_en.html, report_ja.pdf or report_en.pdf)");
+  re->add_option(
+      "-o,--output", o->output,
+      "Report file (default CASE/reports/report.html, report_en.html, report_ja.pdf or report_en.pdf)");
   re->add_option("--lang", o->lang, "ja or en")->check(CLI::IsMember({"ja", "en"}));
   auto* tagged = re->add_flag("--tagged-only", o->tagged_only, "Only tagged findings (the default)");
   re->add_flag("--all", o->all, "All findings")->excludes(tagged);

@@ -15,8 +15,8 @@ int cmd_tag(const fs::path& case_dir, int64_t artifact_id, const std::string& ta
   json params{{"artifact_id", artifact_id}, {"tag", tag}, {"note", note}};
   int64_t id = 0;
   logged(s, "tag", params, [&] { id = add_tag(s.db, s.examiner, artifact_id, tag, note); });
-  say(fmt::format("Tagged artifact {} as \"{}\" (tag id {}) / 所見 {} にタグ「{}」を付けました", artifact_id, tag, id,
-                  artifact_id, tag));
+  say(fmt::format("Tagged artifact {} as \"{}\" (tag id {}) / 所見 {} にタグ「{}」を付けました", artifact_id,
+                  tag, id, artifact_id, tag));
   emit_json({{"tag_id", id}, {"artifact_id", artifact_id}, {"tag", tag}, {"note", note}});
   return 0;
 }
@@ -34,10 +34,14 @@ int cmd_tags(const fs::path& case_dir) {
   json arr = json::array();
   auto tags = all_tags(s.db);
   for (const auto& t : tags) {
-    say(fmt::format("#{:<5} artifact {:<8} {:<20} {}  [{} {}]", t.id, t.artifact_id, t.tag, t.note, t.examiner,
-                    t.created_utc));
-    arr.push_back({{"id", t.id}, {"artifact_id", t.artifact_id}, {"tag", t.tag}, {"note", t.note},
-                   {"examiner", t.examiner}, {"created_utc", t.created_utc}});
+    say(fmt::format("#{:<5} artifact {:<8} {:<20} {}  [{} {}]", t.id, t.artifact_id, t.tag, t.note,
+                    t.examiner, t.created_utc));
+    arr.push_back({{"id", t.id},
+                   {"artifact_id", t.artifact_id},
+                   {"tag", t.tag},
+                   {"note", t.note},
+                   {"examiner", t.examiner},
+                   {"created_utc", t.created_utc}});
   }
   say(fmt::format("{} tag(s) / タグ {} 件", tags.size(), tags.size()));
   emit_json(arr);
@@ -47,7 +51,8 @@ int cmd_tags(const fs::path& case_dir) {
 int cmd_case_set(const fs::path& case_dir, const std::vector<std::string>& assignments) {
   Session s = open_session(case_dir);
   json params{{"assignments", assignments}};
-  logged(s, "case set", params, [&] { set_case_facts(s.db, s.examiner, parse_fact_assignments(assignments)); });
+  logged(s, "case set", params,
+         [&] { set_case_facts(s.db, s.examiner, parse_fact_assignments(assignments)); });
   auto facts = case_facts(s.db);
   for (const auto& k : kCaseFactKeys)
     if (auto it = facts.find(std::string(k.key)); it != facts.end())
@@ -56,7 +61,8 @@ int cmd_case_set(const fs::path& case_dir, const std::vector<std::string>& assig
   return 0;
 }
 
-int cmd_evidence_set(const fs::path& case_dir, const std::string& exhibit, const std::vector<std::string>& assignments) {
+int cmd_evidence_set(const fs::path& case_dir, const std::string& exhibit,
+                     const std::vector<std::string>& assignments) {
   Session s = open_session(case_dir);
   json params{{"exhibit", exhibit}, {"assignments", assignments}};
   logged(s, "evidence set", params,
@@ -75,7 +81,8 @@ int cmd_evidence_set(const fs::path& case_dir, const std::string& exhibit, const
   return 0;
 }
 
-// The `case` group is defined in main.cpp; `evidence` may be defined by another group. Reuse them when present.
+// The `case` group is defined in main.cpp; `evidence` may be defined by another group. Reuse them when
+// present.
 CLI::App* group(CLI::App& app, const std::string& name, const std::string& description) {
   auto found = app.get_subcommands([&](CLI::App* sub) { return sub->get_name() == name; });
   if (!found.empty()) return found.front();
@@ -105,7 +112,8 @@ void register_tag(CLI::App& app, Action& action) {
   tag->add_option("--artifact", o->artifact, "Artifact id (see `search`, reports, exports)")->required();
   tag->add_option("--tag", o->tag, "Tag name, e.g. 重要 or key-evidence")->required();
   tag->add_option("--note", o->note, "Examiner's note shown with the finding");
-  tag->callback([o, &action] { action = [o] { return cmd_tag(o->case_dir, o->artifact, o->tag, o->note); }; });
+  tag->callback(
+      [o, &action] { action = [o] { return cmd_tag(o->case_dir, o->artifact, o->tag, o->note); }; });
 
   auto* untag = app.add_subcommand("untag", "Remove a tag (custody-logged)");
   untag->add_option("--case", o->case_dir, "Case folder")->required();
@@ -117,17 +125,20 @@ void register_tag(CLI::App& app, Action& action) {
   tags->callback([o, &action] { action = [o] { return cmd_tags(o->case_dir); }; });
 
   auto* kase = group(app, "case", "Case management");
-  auto* cset = kase->add_subcommand("set", "Set administrative case facts for the report: KEY=VALUE ... (empty value clears)");
+  auto* cset = kase->add_subcommand(
+      "set", "Set administrative case facts for the report: KEY=VALUE ... (empty value clears)");
   cset->add_option("--case", o->case_dir, "Case folder")->required();
   cset->add_option("facts", o->assignments, "KEY=VALUE; keys: " + key_help(kCaseFactKeys))->required();
   cset->callback([o, &action] { action = [o] { return cmd_case_set(o->case_dir, o->assignments); }; });
 
   auto* ev = group(app, "evidence", "Evidence items");
-  auto* eset = ev->add_subcommand("set", "Set facts of one evidence item for the report: KEY=VALUE ... (empty value clears)");
+  auto* eset = ev->add_subcommand(
+      "set", "Set facts of one evidence item for the report: KEY=VALUE ... (empty value clears)");
   eset->add_option("--case", o->case_dir, "Case folder")->required();
   eset->add_option("--exhibit", o->exhibit, "Exhibit number, e.g. A-1")->required();
   eset->add_option("facts", o->assignments, "KEY=VALUE; keys: " + key_help(kEvidenceFactKeys))->required();
-  eset->callback([o, &action] { action = [o] { return cmd_evidence_set(o->case_dir, o->exhibit, o->assignments); }; });
+  eset->callback(
+      [o, &action] { action = [o] { return cmd_evidence_set(o->case_dir, o->exhibit, o->assignments); }; });
 }
 
 }  // namespace kanshiki::cli

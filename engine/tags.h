@@ -29,7 +29,8 @@ struct Tag {
   std::string created_utc;
 };
 
-// Adds a tag to an artifact and appends a signed custody entry ("tag"); throws Error(usage) for an unknown artifact.
+// Adds a tag to an artifact and appends a signed custody entry ("tag"); throws Error(usage) for an unknown
+// artifact.
 int64_t add_tag(CaseDb& db, const Examiner& examiner, int64_t artifact_id, const std::string& tag,
                 const std::string& note = "");
 // Removes a tag (custody entry "untag").
@@ -55,7 +56,8 @@ inline constexpr std::array<FactKey, 18> kCaseFactKeys = {{
     {"legal_authority", "Legal authority", "法的根拠（令状等）"},
     {"purpose", "Purpose of examination", "鑑定事項"},
     {"report_date", "Date of report", "報告日"},
-    {"supplemental", "Supplemental report (yes/no; which report it supplements)", "補充報告（有無・対象報告）"},
+    {"supplemental", "Supplemental report (yes/no; which report it supplements)",
+     "補充報告（有無・対象報告）"},
     {"extraction_type", "Extraction type", "抽出の種類"},
     {"deviations", "Deviations from standard procedure", "標準手順からの逸脱"},
     {"time_zone", "Time-zone statement", "タイムゾーンに関する記載"},
@@ -88,7 +90,8 @@ const FactKey* find_evidence_fact_key(std::string_view key);
 // Sets (or, with an empty value, clears) case facts in one transaction and one custody entry ("case set").
 // Throws Error(usage) naming the valid keys when a key is not in kCaseFactKeys.
 void set_case_facts(CaseDb& db, const Examiner& examiner, const std::map<std::string, std::string>& facts);
-// Same for one evidence item, found by exhibit number ("evidence set"); throws Error(usage) for an unknown exhibit.
+// Same for one evidence item, found by exhibit number ("evidence set"); throws Error(usage) for an unknown
+// exhibit.
 void set_evidence_facts(CaseDb& db, const Examiner& examiner, const std::string& exhibit,
                         const std::map<std::string, std::string>& facts);
 std::map<std::string, std::string> case_facts(CaseDb& db);

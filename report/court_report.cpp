@@ -17,7 +17,8 @@ namespace kanshiki {
 namespace {
 
 using json = nlohmann::json;
-constexpr size_t kMaxFailuresListed = 200;  // the full list is in the case (warnings table) and the HTML report
+constexpr size_t kMaxFailuresListed =
+    200;  // the full list is in the case (warnings table) and the HTML report
 
 constexpr CourtText kJa{
     "デジタル・フォレンジック解析報告書",
@@ -43,7 +44,8 @@ constexpr CourtText kJa{
     "本報告書の作成時に全証拠品を再計算したハッシュ値は、取り込み時に記録した値と全て一致した。原本証拠は"
     "変更されていない。",
     "本報告書の作成時の再検証で、取り込み時の記録と一致しない証拠品があった（下記）。",
-    "時刻は UTC（協定世界時）と日本標準時（UTC+09:00）で表示する。アプリが保存した元の値とその基準（エポック）は"
+    "時刻は "
+    "UTC（協定世界時）と日本標準時（UTC+09:00）で表示する。アプリが保存した元の値とその基準（エポック）は"
     "事件データベースに保存されている。端末の時刻設定の誤差は検証していない。",
     "証拠は読み取り専用で開き、全ファイルのハッシュ値（MD5・SHA-1・SHA-256）を取り込み時に記録した。SQLite "
     "データベースは照合済みの作業用コピー（-wal/-journal を含む）から解析した。各操作は署名付きの保管記録に"
@@ -79,13 +81,15 @@ constexpr CourtText kEn{
     "Appendix: hash manifest",
     "OK: hash chain and every signature verified",
     "FAILED: the custody log did not verify",
-    "At the time of this report every evidence item was hashed again and every hash matched the value recorded "
+    "At the time of this report every evidence item was hashed again and every hash matched the value "
+    "recorded "
     "at ingest. The original evidence was not modified.",
     "At the time of this report a fresh verification found evidence that differs from the ingest record "
     "(listed below).",
     "Times are given in UTC and in Japan Standard Time (UTC+09:00). The raw value stored by each app and its "
     "epoch are kept in the case database. The accuracy of the device clock was not verified.",
-    "Evidence was opened read-only and every file was hashed (MD5, SHA-1, SHA-256) at ingest. SQLite databases "
+    "Evidence was opened read-only and every file was hashed (MD5, SHA-1, SHA-256) at ingest. SQLite "
+    "databases "
     "were parsed from verified working copies (with their -wal/-journal). Every action is recorded in the "
     "signed chain-of-custody log.",
     "No findings in scope.",
@@ -102,34 +106,76 @@ struct Label {
   std::string_view name, ja, en;
 };
 constexpr Label kTypeLabels[] = {
-    {"message", "メッセージ", "Messages"},      {"thread", "会話スレッド", "Threads"},
-    {"participant", "参加者", "Participants"},  {"call", "通話履歴", "Calls"},
-    {"contact", "連絡先", "Contacts"},          {"web_visit", "ウェブ閲覧履歴", "Web visits"},
-    {"location", "位置情報", "Locations"},      {"media", "メディア", "Media"},
-    {"account", "アカウント", "Accounts"},      {"installed_app", "インストール済みアプリ", "Installed apps"},
+    {"message", "メッセージ", "Messages"},
+    {"thread", "会話スレッド", "Threads"},
+    {"participant", "参加者", "Participants"},
+    {"call", "通話履歴", "Calls"},
+    {"contact", "連絡先", "Contacts"},
+    {"web_visit", "ウェブ閲覧履歴", "Web visits"},
+    {"location", "位置情報", "Locations"},
+    {"media", "メディア", "Media"},
+    {"account", "アカウント", "Accounts"},
+    {"installed_app", "インストール済みアプリ", "Installed apps"},
     {"device_info", "端末情報", "Device information"},
 };
 constexpr Label kColumnLabels[] = {
-    {"app", "アプリ", "App"}, {"account", "アカウント", "Account"}, {"thread_key", "スレッドキー", "Thread key"},
-    {"sender", "送信者", "Sender"}, {"sender_name", "送信者名", "Sender name"}, {"recipients", "受信者", "Recipients"},
-    {"direction", "方向", "Direction"}, {"time", "日時", "Time"}, {"text", "本文", "Text"}, {"status", "状態", "Status"},
-    {"kind", "種別", "Kind"}, {"edited", "編集済み", "Edited"}, {"deleted", "削除表示", "Deleted"},
-    {"expires_in_s", "消去タイマー（秒）", "Expires in (s)"}, {"attachments", "添付", "Attachments"},
-    {"name", "名前", "Name"}, {"is_group", "グループ", "Group"}, {"last_activity", "最終活動日時", "Last activity"},
-    {"identifier", "識別子", "Identifier"}, {"role", "役割", "Role"}, {"number", "番号", "Number"},
-    {"number_e164", "番号（E.164）", "Number (E.164)"}, {"duration_s", "通話時間（秒）", "Duration (s)"},
-    {"video", "ビデオ", "Video"}, {"country_iso", "国", "Country"}, {"phones", "電話番号", "Phones"},
-    {"emails", "メールアドレス", "E-mails"}, {"organization", "所属", "Organization"}, {"note", "メモ", "Note"},
-    {"last_contacted", "最終連絡日時", "Last contacted"}, {"times_contacted", "連絡回数", "Times contacted"},
-    {"browser", "ブラウザ", "Browser"}, {"url", "URL", "URL"}, {"title", "タイトル", "Title"},
-    {"visit_count", "訪問回数", "Visits"}, {"typed_count", "入力回数", "Typed"}, {"transition", "遷移", "Transition"},
-    {"latitude", "緯度", "Latitude"}, {"longitude", "経度", "Longitude"}, {"accuracy_m", "精度（m）", "Accuracy (m)"},
-    {"altitude_m", "高度（m）", "Altitude (m)"}, {"source", "情報源", "Source"}, {"label", "ラベル", "Label"},
-    {"path", "パス", "Path"}, {"sha256", "SHA-256", "SHA-256"}, {"mime_type", "MIME タイプ", "MIME type"},
-    {"size", "サイズ（バイト）", "Size (bytes)"}, {"captured", "撮影日時", "Captured"}, {"make", "メーカー", "Make"},
-    {"model", "機種", "Model"}, {"software", "ソフトウェア", "Software"}, {"username", "ユーザー名", "User name"},
-    {"display_name", "表示名", "Display name"}, {"version", "バージョン", "Version"},
-    {"installed", "インストール日時", "Installed"}, {"key", "項目", "Key"}, {"value", "値", "Value"},
+    {"app", "アプリ", "App"},
+    {"account", "アカウント", "Account"},
+    {"thread_key", "スレッドキー", "Thread key"},
+    {"sender", "送信者", "Sender"},
+    {"sender_name", "送信者名", "Sender name"},
+    {"recipients", "受信者", "Recipients"},
+    {"direction", "方向", "Direction"},
+    {"time", "日時", "Time"},
+    {"text", "本文", "Text"},
+    {"status", "状態", "Status"},
+    {"kind", "種別", "Kind"},
+    {"edited", "編集済み", "Edited"},
+    {"deleted", "削除表示", "Deleted"},
+    {"expires_in_s", "消去タイマー（秒）", "Expires in (s)"},
+    {"attachments", "添付", "Attachments"},
+    {"name", "名前", "Name"},
+    {"is_group", "グループ", "Group"},
+    {"last_activity", "最終活動日時", "Last activity"},
+    {"identifier", "識別子", "Identifier"},
+    {"role", "役割", "Role"},
+    {"number", "番号", "Number"},
+    {"number_e164", "番号（E.164）", "Number (E.164)"},
+    {"duration_s", "通話時間（秒）", "Duration (s)"},
+    {"video", "ビデオ", "Video"},
+    {"country_iso", "国", "Country"},
+    {"phones", "電話番号", "Phones"},
+    {"emails", "メールアドレス", "E-mails"},
+    {"organization", "所属", "Organization"},
+    {"note", "メモ", "Note"},
+    {"last_contacted", "最終連絡日時", "Last contacted"},
+    {"times_contacted", "連絡回数", "Times contacted"},
+    {"browser", "ブラウザ", "Browser"},
+    {"url", "URL", "URL"},
+    {"title", "タイトル", "Title"},
+    {"visit_count", "訪問回数", "Visits"},
+    {"typed_count", "入力回数", "Typed"},
+    {"transition", "遷移", "Transition"},
+    {"latitude", "緯度", "Latitude"},
+    {"longitude", "経度", "Longitude"},
+    {"accuracy_m", "精度（m）", "Accuracy (m)"},
+    {"altitude_m", "高度（m）", "Altitude (m)"},
+    {"source", "情報源", "Source"},
+    {"label", "ラベル", "Label"},
+    {"path", "パス", "Path"},
+    {"sha256", "SHA-256", "SHA-256"},
+    {"mime_type", "MIME タイプ", "MIME type"},
+    {"size", "サイズ（バイト）", "Size (bytes)"},
+    {"captured", "撮影日時", "Captured"},
+    {"make", "メーカー", "Make"},
+    {"model", "機種", "Model"},
+    {"software", "ソフトウェア", "Software"},
+    {"username", "ユーザー名", "User name"},
+    {"display_name", "表示名", "Display name"},
+    {"version", "バージョン", "Version"},
+    {"installed", "インストール日時", "Installed"},
+    {"key", "項目", "Key"},
+    {"value", "値", "Value"},
 };
 
 std::string_view find_label(const auto& table, std::string_view name, bool ja) {
@@ -151,7 +197,9 @@ std::string json_list_text(std::string_view text) {
       for (const auto& [k, v] : e.items()) {
         if (v.is_null() || (v.is_string() && v.get_ref<const std::string&>().empty())) continue;
         if (!part.empty()) part += " ";
-        part += k + "=" + (v.is_string() ? v.get<std::string>() : v.dump(-1, ' ', false, json::error_handler_t::replace));
+        part +=
+            k + "=" +
+            (v.is_string() ? v.get<std::string>() : v.dump(-1, ' ', false, json::error_handler_t::replace));
       }
       out += part;
     } else {
@@ -170,7 +218,8 @@ std::string custody_detail(const CustodyEntry& e) {
           (v.is_array() && v.empty()) || (v.is_object() && v.empty()))
         continue;
       if (!out.empty()) out += "; ";
-      out += k + "=" + (v.is_string() ? v.get<std::string>() : v.dump(-1, ' ', false, json::error_handler_t::replace));
+      out += k + "=" +
+             (v.is_string() ? v.get<std::string>() : v.dump(-1, ' ', false, json::error_handler_t::replace));
     }
   auto files = [&](const json& arr, std::string_view arrow) {
     if (!arr.is_array()) return;
@@ -187,10 +236,31 @@ std::string custody_detail(const CustodyEntry& e) {
   return out;
 }
 
+// "受信 (incoming)": the Japanese reading first, the stored value kept beside it.
+std::string direction_ja(std::string_view type, const std::string& d) {
+  const bool call = type == "call";
+  std::string_view ja;
+  if (d == "incoming")
+    ja = call ? "着信" : "受信";
+  else if (d == "outgoing")
+    ja = call ? "発信" : "送信";
+  else if (d == "missed")
+    ja = "不在着信";
+  else if (d == "rejected")
+    ja = "拒否";
+  else if (d == "blocked")
+    ja = "ブロック";
+  else if (d == "unknown")
+    ja = "不明";
+  return ja.empty() ? d : std::string(ja) + " (" + d + ")";
+}
+
 }  // namespace
 
 const CourtText& court_text(bool ja) { return ja ? kJa : kEn; }
-std::string_view artifact_type_label(std::string_view type, bool ja) { return find_label(kTypeLabels, type, ja); }
+std::string_view artifact_type_label(std::string_view type, bool ja) {
+  return find_label(kTypeLabels, type, ja);
+}
 std::string_view artifact_column_label(std::string_view column, bool ja) {
   return find_label(kColumnLabels, column, ja);
 }
@@ -235,7 +305,8 @@ CourtReport gather_court_report(CaseDb& c, bool ja, FindingScope scope, int offs
         k.key.starts_with("reviewer") || k.key == "review_date" || k.key == "examiner_title")
       continue;  // printed in the method and sign-off sections
     const std::string v = fact(k.key);
-    r.admin.emplace_back(std::string(ja ? k.label_ja : k.label_en), v.empty() ? std::string(t.not_stated) : v);
+    r.admin.emplace_back(std::string(ja ? k.label_ja : k.label_en),
+                         v.empty() ? std::string(t.not_stated) : v);
   }
   r.admin.emplace_back(ja ? "事件番号（Kanshiki）" : "Case number (Kanshiki)", r.case_number);
   r.admin.emplace_back(ja ? "報告書作成日時 (UTC)" : "Report generated (UTC)", r.generated_utc);
@@ -245,10 +316,11 @@ CourtReport gather_court_report(CaseDb& c, bool ja, FindingScope scope, int offs
   r.review_date = fact("review_date");
 
   {
-    sql::Stmt st(db,
-                 "SELECT id, exhibit, label, source_path, source_kind, coalesce(container_md5,''), "
-                 "coalesce(container_sha1,''), coalesce(container_sha256,''), item_count, total_bytes, status, "
-                 "ingested_utc, problems, manifest_path, manifest_sha256, derivation FROM evidence ORDER BY id");
+    sql::Stmt st(
+        db,
+        "SELECT id, exhibit, label, source_path, source_kind, coalesce(container_md5,''), "
+        "coalesce(container_sha1,''), coalesce(container_sha256,''), item_count, total_bytes, status, "
+        "ingested_utc, problems, manifest_path, manifest_sha256, derivation FROM evidence ORDER BY id");
     while (st.step()) {
       CourtEvidenceItem e;
       e.id = st.i64(0);
@@ -282,7 +354,8 @@ CourtReport gather_court_report(CaseDb& c, bool ja, FindingScope scope, int offs
       for (const auto& f : e.outputs)
         if (f.is_object() && f.contains("path") && f["path"].is_string() && f.contains("sha256") &&
             f["sha256"].is_string())
-          r.exported_files.push_back({e.seq, e.action, e.utc, f["path"].get<std::string>(), f["sha256"].get<std::string>()});
+          r.exported_files.push_back(
+              {e.seq, e.action, e.utc, f["path"].get<std::string>(), f["sha256"].get<std::string>()});
   }
 
   // Method.
@@ -301,7 +374,8 @@ CourtReport gather_court_report(CaseDb& c, bool ja, FindingScope scope, int offs
   r.method.emplace_back(ja ? "標準手順からの逸脱" : "Deviations from standard procedure",
                         deviations.empty() ? std::string(ja ? "なし" : "None") : deviations);
   const std::string tz = fact("time_zone");
-  r.method.emplace_back(ja ? "タイムゾーン" : "Time zone", tz.empty() ? std::string(t.tz_statement_default) : tz);
+  r.method.emplace_back(ja ? "タイムゾーン" : "Time zone",
+                        tz.empty() ? std::string(t.tz_statement_default) : tz);
   r.method.emplace_back(ja ? "手順" : "Procedure", std::string(t.method_intro));
 
   {
@@ -313,10 +387,11 @@ CourtReport gather_court_report(CaseDb& c, bool ja, FindingScope scope, int offs
       if (j.is_array())
         for (const auto& e : j) set.insert(e.is_string() ? e.get<std::string>() : e.dump());
     }
-    sql::Stmt st(db,
-                 "SELECT parser_id, parser_version, COUNT(*), SUM(artifact_count), SUM(warning_count), "
-                 "SUM(status != 'ok') FROM parser_runs GROUP BY parser_id, parser_version ORDER BY parser_id, "
-                 "parser_version");
+    sql::Stmt st(
+        db,
+        "SELECT parser_id, parser_version, COUNT(*), SUM(artifact_count), SUM(warning_count), "
+        "SUM(status != 'ok') FROM parser_runs GROUP BY parser_id, parser_version ORDER BY parser_id, "
+        "parser_version");
     while (st.step()) {
       CourtParserUse p{st.text(0), st.text(1), st.i64(2), st.i64(3), st.i64(4), st.i64(5), {}};
       const auto& set = limitations[{p.id, p.version}];
@@ -355,11 +430,12 @@ CourtReport gather_court_report(CaseDb& c, bool ja, FindingScope scope, int offs
                     "SELECT (SELECT COUNT(*) FROM parser_runs WHERE status != 'ok') + "
                     "(SELECT COUNT(*) FROM warnings WHERE severity IN ('error', 'fatal'))");
     if (count.step()) r.failures_total = count.i64(0);
-    sql::Stmt st(db,
-                 "SELECT 'E' || p.evidence_id || ' ' || i.path || ' — ' || p.parser_id || ' ' || p.parser_version "
-                 "|| ': ' || p.status FROM parser_runs p JOIN items i ON i.id = p.item_id WHERE p.status != 'ok' "
-                 "UNION ALL SELECT coalesce('E' || evidence_id || ' ', '') || item_path || ' — ' || parser_id || "
-                 "': ' || message FROM warnings WHERE severity IN ('error', 'fatal') LIMIT ?1");
+    sql::Stmt st(
+        db,
+        "SELECT 'E' || p.evidence_id || ' ' || i.path || ' — ' || p.parser_id || ' ' || p.parser_version "
+        "|| ': ' || p.status FROM parser_runs p JOIN items i ON i.id = p.item_id WHERE p.status != 'ok' "
+        "UNION ALL SELECT coalesce('E' || evidence_id || ' ', '') || item_path || ' — ' || parser_id || "
+        "': ' || message FROM warnings WHERE severity IN ('error', 'fatal') LIMIT ?1");
     st.bind(1, static_cast<int64_t>(kMaxFailuresListed));
     while (st.step()) r.failures.push_back(st.text(0));
   }
@@ -443,8 +519,11 @@ bool FindingCursor::next(Finding& f) {
         v = s.is_null(c->index) ? std::string() : json_list_text(s.text_view(c->index));
         break;
       case ColumnKind::value:
-        if (s.type(c->index) == SQLITE_FLOAT) v = report::format_real(s.real(c->index));
-        else v = s.text(c->index);
+        if (s.type(c->index) == SQLITE_FLOAT)
+          v = report::format_real(s.real(c->index));
+        else
+          v = s.text(c->index);
+        if (c->name == "direction" && m.ja) v = direction_ja(m.type, v);
         break;
     }
     if (v.empty() || v == "[]") continue;
@@ -455,7 +534,8 @@ bool FindingCursor::next(Finding& f) {
   f.item_sha256 = s.text(kItemSha256);
   f.location = s.text(kSourceTable);
   if (!s.is_null(kSourceRowid)) f.location += fmt::format(" rowid {}", s.i64(kSourceRowid));
-  if (!s.is_null(kSourceOffset)) f.location += fmt::format(" {} {}", m.ja ? "オフセット" : "offset", s.i64(kSourceOffset));
+  if (!s.is_null(kSourceOffset))
+    f.location += fmt::format(" {} {}", m.ja ? "オフセット" : "offset", s.i64(kSourceOffset));
   if (!s.text_view(kSourceDetail).empty()) f.location += " · " + s.text(kSourceDetail);
   f.parser = s.text(kParserId) + " " + s.text(kParserVersion);
   f.recovered = s.i64(kRecovered) != 0;

@@ -28,11 +28,13 @@ enum class FindingScope { tagged, all };
 
 // Section headings and fixed labels in one language.
 struct CourtText {
-  std::string_view title, subtitle, contents, page, of_pages, case_number, not_stated, scope_tagged, scope_all;
+  std::string_view title, subtitle, contents, page, of_pages, case_number, not_stated, scope_tagged,
+      scope_all;
   std::string_view s_admin, s_items, s_custody, s_method, s_integrity, s_results, s_limitations, s_signoff,
       s_appendix;
-  std::string_view verified_ok, verified_failed, originals_unmodified, originals_modified, tz_statement_default,
-      method_intro, no_findings, recovered, tags, examiner, reviewer, signature, date, fingerprint;
+  std::string_view verified_ok, verified_failed, originals_unmodified, originals_modified,
+      tz_statement_default, method_intro, no_findings, recovered, tags, examiner, reviewer, signature, date,
+      fingerprint;
 };
 const CourtText& court_text(bool ja);
 
@@ -76,21 +78,21 @@ struct CourtReport {
   FindingScope scope = FindingScope::tagged;
   int offset_minutes = 540;
   std::string case_number, case_created_utc, generated_utc, tool;
-  std::vector<LabelValue> admin;                   // every kCaseFactKeys entry; unset ones say "not stated"
+  std::vector<LabelValue> admin;  // every kCaseFactKeys entry; unset ones say "not stated"
   std::vector<CourtEvidenceItem> evidence;
   std::vector<CourtCustodyRow> custody;
   CustodyVerification custody_verification;
-  VerifyResult verify;                             // the fresh verify run at report time
-  std::vector<LabelValue> method;                  // tool, extraction types, deviations, time-zone statement
+  VerifyResult verify;             // the fresh verify run at report time
+  std::vector<LabelValue> method;  // tool, extraction types, deviations, time-zone statement
   std::vector<CourtParserUse> parsers;
   std::vector<CourtFile> exported_files;
   std::vector<CourtTypeCount> types;
   int64_t findings_in_scope = 0, tagged_artifacts = 0;
   std::vector<LabelValue> warnings_by_severity;
-  std::vector<std::string> failures;               // failed parser runs / error warnings (capped, see failures_total)
+  std::vector<std::string> failures;  // failed parser runs / error warnings (capped, see failures_total)
   int64_t failures_total = 0;
   std::string examiner_name, examiner_fingerprint, examiner_title, reviewer, reviewer_title, review_date;
-  std::vector<LabelValue> examiners;               // every examiner in the case: name, fingerprint
+  std::vector<LabelValue> examiners;  // every examiner in the case: name, fingerprint
 };
 
 // Gathers everything but findings and manifest. `fresh_verify` is the verify run made for this report.
@@ -101,11 +103,11 @@ CourtReport gather_court_report(CaseDb& c, bool ja, FindingScope scope, int offs
 // One finding as printed: type fields as label/value lines (Japanese exact), provenance and tags.
 struct Finding {
   int64_t id = 0;
-  std::string time_utc, time_local;          // empty when the artifact has no time
-  std::vector<LabelValue> fields;            // non-empty type columns, labelled, in display order
+  std::string time_utc, time_local;  // empty when the artifact has no time
+  std::vector<LabelValue> fields;    // non-empty type columns, labelled, in display order
   std::string evidence, item_path, item_sha256, location, parser;  // location: "table rowid N" / offset
   bool recovered = false;
-  std::string tags;                          // "tag (note); ..." when tagged
+  std::string tags;  // "tag (note); ..." when tagged
 };
 
 // Streams the findings of one artifact type in time order (the artifacts_type_time index; no sorting).

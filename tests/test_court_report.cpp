@@ -2,9 +2,8 @@
 // the evidence text exactly; every section heading; embedded CJK fonts; pages render and are not blank),
 // tags through the CLI (custody-logged, chain still verifies), --tagged-only vs --all, administrative facts,
 // and the report's own SHA-256 in the custody log.
-#include <catch2/catch.hpp>
-
 #include <array>
+#include <catch2/catch.hpp>
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -72,11 +71,19 @@ DemoCase& demo() {
 const std::string kTagged = "連絡ありがとう。ホワイト案件だから安心して。即日即金で日給3万〜5万";
 const std::string kUntagged = "詳しい指示は明日グループで";
 
-const std::vector<std::string> kHeadingsJa = {"1 管理情報", "2 証拠品",   "3 保管の連鎖", "4 検査方法", "5 完全性の確認",
-                                              "6 検査結果", "7 制限事項", "8 検査官及び確認者", "付録 ハッシュ一覧", "目次"};
-const std::vector<std::string> kHeadingsEn = {"1 Administrative information", "2 Evidence items", "3 Chain of custody",
-                                              "4 Method", "5 Integrity", "6 Results", "7 Limitations",
-                                              "8 Examiner and reviewer", "Appendix: hash manifest", "Contents"};
+const std::vector<std::string> kHeadingsJa = {
+    "1 管理情報", "2 証拠品",   "3 保管の連鎖",       "4 検査方法",        "5 完全性の確認",
+    "6 検査結果", "7 制限事項", "8 検査官及び確認者", "付録 ハッシュ一覧", "目次"};
+const std::vector<std::string> kHeadingsEn = {"1 Administrative information",
+                                              "2 Evidence items",
+                                              "3 Chain of custody",
+                                              "4 Method",
+                                              "5 Integrity",
+                                              "6 Results",
+                                              "7 Limitations",
+                                              "8 Examiner and reviewer",
+                                              "Appendix: hash manifest",
+                                              "Contents"};
 
 void tag_test_message(DemoCase& d) {
   const int64_t id = d.message_id(kTagged);
@@ -112,7 +119,8 @@ TEST_CASE("court report: Japanese PDF has the evidence text exactly, every secti
   tag_test_message(d);
   const fs::path pdf = d.dir / "court_ja.pdf";
   std::string out;
-  REQUIRE(test::run_cli("report --case " + q(d.case_dir) + " --format pdf --lang ja -o " + q(pdf), &out) == 0);
+  REQUIRE(test::run_cli("report --case " + q(d.case_dir) + " --format pdf --lang ja -o " + q(pdf), &out) ==
+          0);
   INFO(out);
   REQUIRE(fs::exists(pdf));
 
@@ -120,11 +128,11 @@ TEST_CASE("court report: Japanese PDF has the evidence text exactly, every secti
   CHECK(without_newlines(text).find(kTagged) != std::string::npos);  // exact, after un-wrapping cell lines
   for (const auto& h : kHeadingsJa) CHECK(text.find(h) != std::string::npos);
   CHECK(text.find("DEMO-2024-001") != std::string::npos);  // running header / title page
-  CHECK(text.find("ページ 1 / ") != std::string::npos);   // page numbers
+  CHECK(text.find("ページ 1 / ") != std::string::npos);    // page numbers
   CHECK(without_newlines(text).find("原本証拠は変更されていない") != std::string::npos);  // fresh verify
   CHECK(text.find("正常：ハッシュ連鎖と全署名を確認") != std::string::npos);
   CHECK(text.find("whatsapp.android.msgstore") != std::string::npos);  // parser and version in the method
-  CHECK(text.find("rowid") != std::string::npos);                       // provenance
+  CHECK(text.find("rowid") != std::string::npos);                      // provenance
   CHECK(text.find("⽇") == std::string::npos);  // no Kangxi radical where the evidence has 日
 
   const std::string fonts = capture("pdffonts " + q(pdf));
@@ -154,7 +162,8 @@ TEST_CASE("court report: Japanese PDF has the evidence text exactly, every secti
   for (const auto& e : read_custody(c))
     if (e.action == "report" && e.status == "ok")
       for (const auto& o : e.outputs)
-        if (o.value("path", "") == fs::absolute(pdf).string() && o.value("sha256", "") == test::file_sha256(pdf))
+        if (o.value("path", "") == fs::absolute(pdf).string() &&
+            o.value("sha256", "") == test::file_sha256(pdf))
           recorded = true;
   CHECK(recorded);
   CHECK(verify_custody(c).ok);
@@ -176,8 +185,10 @@ TEST_CASE("court report: --tagged-only shows only tagged findings, --all shows e
   DemoCase& d = demo();
   tag_test_message(d);
   const fs::path tagged = d.dir / "tagged.pdf", all = d.dir / "all.pdf";
-  REQUIRE(test::run_cli("report --case " + q(d.case_dir) + " --format pdf --lang ja --tagged-only -o " + q(tagged)) == 0);
-  REQUIRE(test::run_cli("report --case " + q(d.case_dir) + " --format pdf --lang ja --all -o " + q(all)) == 0);
+  REQUIRE(test::run_cli("report --case " + q(d.case_dir) + " --format pdf --lang ja --tagged-only -o " +
+                        q(tagged)) == 0);
+  REQUIRE(test::run_cli("report --case " + q(d.case_dir) + " --format pdf --lang ja --all -o " + q(all)) ==
+          0);
   const std::string t = without_newlines(capture("pdftotext -raw " + q(tagged) + " -"));
   const std::string a = without_newlines(capture("pdftotext -raw " + q(all) + " -"));
   CHECK(t.find(kTagged) != std::string::npos);
@@ -201,7 +212,8 @@ TEST_CASE("court report: --tagged-only shows only tagged findings, --all shows e
   CHECK(!fs::exists(d.dir / "html" / "court_messages_0001.html"));  // no per-type pages for tagged findings
 }
 
-TEST_CASE("court report: tag, untag and facts are custody-logged and shown; the chain still verifies", "[court][tags]") {
+TEST_CASE("court report: tag, untag and facts are custody-logged and shown; the chain still verifies",
+          "[court][tags]") {
   DemoCase& d = demo();
   std::string out;
   const int64_t id = d.message_id(kUntagged);
@@ -210,12 +222,17 @@ TEST_CASE("court report: tag, untag and facts are custody-logged and shown; the 
                             " --tag 確認中 --note 'メモ'",
                         &out) == 0);
   const int64_t tag_id = json::parse(out)["tag_id"].get<int64_t>();
-  CHECK(test::run_cli("tag --case " + q(d.case_dir) + " --artifact 99999999 --tag x") == 2);  // unknown artifact
+  CHECK(test::run_cli("tag --case " + q(d.case_dir) + " --artifact 99999999 --tag x") ==
+        2);  // unknown artifact
   REQUIRE(test::run_cli("case set --case " + q(d.case_dir) +
-                        " lab='警視庁 刑事部 鑑識課' agency_case_number='令和6年 第123号' offence=詐欺") == 0);
+                        " lab='警視庁 刑事部 鑑識課' agency_case_number='令和6年 第123号' offence=詐欺") ==
+          0);
   CHECK(test::run_cli("case set --case " + q(d.case_dir) + " no_such_key=1") == 2);
-  REQUIRE(test::run_cli("evidence set --case " + q(d.case_dir) +
-                        " --exhibit A-1 make=Google model='Pixel 7' imei=356938035643809 seal_numbers='封印 第0042号'") == 0);
+  REQUIRE(
+      test::run_cli(
+          "evidence set --case " + q(d.case_dir) +
+          " --exhibit A-1 make=Google model='Pixel 7' imei=356938035643809 seal_numbers='封印 第0042号'") ==
+      0);
   CHECK(test::run_cli("evidence set --case " + q(d.case_dir) + " --exhibit Z-9 make=x") == 2);
 
   {

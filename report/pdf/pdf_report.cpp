@@ -3,6 +3,7 @@
 #include "report/pdf/pdf_report.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <QFont>
@@ -17,7 +18,6 @@
 #include <QTextLayout>
 #include <array>
 #include <cstdlib>
-#include <fmt/format.h>
 #include <memory>
 #include <optional>
 #include <string>
@@ -44,8 +44,8 @@ void ensure_qt_application() {
   if (QCoreApplication::instance()) return;
   if (!std::getenv("QT_QPA_PLATFORM")) ::setenv("QT_QPA_PLATFORM", "offscreen", 1);
   // Without a session, Qt warns about XDG_RUNTIME_DIR on every run; that line is noise for a CLI user.
-  static const QtMessageHandler previous = qInstallMessageHandler(
-      [](QtMsgType type, const QMessageLogContext& context, const QString& message) {
+  static const QtMessageHandler previous =
+      qInstallMessageHandler([](QtMsgType type, const QMessageLogContext& context, const QString& message) {
         if (type == QtWarningMsg && message.startsWith(QLatin1String("QStandardPaths:"))) return;
         if (previous) previous(type, context, message);
       });
@@ -98,8 +98,8 @@ class Layout {
       s.font = QFont(family);
       s.font.setPointSizeF(size);
       s.font.setBold(bold);
-      // No OpenType shaping: glyphs then come straight from the cmap, which is what Qt's ToUnicode map is built
-      // from (with shaping, substituted glyphs such as proportional digits had no text mapping at all).
+      // No OpenType shaping: glyphs then come straight from the cmap, which is what Qt's ToUnicode map is
+      // built from (with shaping, substituted glyphs such as proportional digits had no text mapping at all).
       s.font.setStyleStrategy(QFont::StyleStrategy(QFont::PreferOutline | QFont::PreferNoShaping));
       s.metrics = std::make_unique<QFontMetricsF>(s.font, &w_);
       s.line_height = s.metrics->lineSpacing();
@@ -306,7 +306,8 @@ class Layout {
       draw_text(QPointF(x1_ - nw, y_ + s.metrics->ascent()), num);
       const qreal tx = x0_ + indent + s.metrics->horizontalAdvance(text) + pt(4);
       p_->setPen(QPen(QColor(0x88, 0x88, 0x88), pt(0.5), Qt::DotLine));
-      p_->drawLine(QPointF(tx, y_ + s.metrics->ascent()), QPointF(x1_ - nw - pt(4), y_ + s.metrics->ascent()));
+      p_->drawLine(QPointF(tx, y_ + s.metrics->ascent()),
+                   QPointF(x1_ - nw - pt(4), y_ + s.metrics->ascent()));
       p_->setPen(Qt::black);
     }
     y_ += s.line_height * 1.25;
@@ -322,8 +323,9 @@ class Layout {
       draw_text(QPointF(x0_ + (width() - tw) / 2, y_ + s.metrics->ascent()), title);
       p_->setFont(style(Font::body).font);
       const qreal sw = style(Font::body).metrics->horizontalAdvance(subtitle);
-      draw_text(QPointF(x0_ + (width() - sw) / 2, y_ + s.line_height + pt(6) + style(Font::body).metrics->ascent()),
-                   subtitle);
+      draw_text(
+          QPointF(x0_ + (width() - sw) / 2, y_ + s.line_height + pt(6) + style(Font::body).metrics->ascent()),
+          subtitle);
       p_->setPen(QPen(QColor(0x1a, 0x2a, 0x4a), pt(2)));
       const qreal ly = y_ + s.line_height + pt(6) + style(Font::body).line_height + pt(8);
       p_->drawLine(QPointF(x0_, ly), QPointF(x1_, ly));
@@ -483,7 +485,8 @@ RenderOutcome render(CaseDb& c, const CourtReport& r, QPdfWriter& writer, QPaint
     std::vector<LabelValue> key;
     key.emplace_back(std::string(t.case_number), r.case_number);
     for (const auto& kv : r.admin)
-      if (kv.first == (ja ? "鑑定機関" : "Laboratory") || kv.first == (ja ? "事件番号" : "Agency case number") ||
+      if (kv.first == (ja ? "鑑定機関" : "Laboratory") ||
+          kv.first == (ja ? "事件番号" : "Agency case number") ||
           kv.first == (ja ? "鑑定機関の受付番号" : "Laboratory case number"))
         key.push_back(kv);
     key.emplace_back(std::string(ja ? "報告対象" : "Scope"),
@@ -503,18 +506,20 @@ RenderOutcome render(CaseDb& c, const CourtReport& r, QPdfWriter& writer, QPaint
   // 2 Evidence items.
   section(t.s_items);
   for (const auto& e : r.evidence) {
-    L.heading(qs(fmt::format("E{} — {}{}", e.id, e.exhibit, e.label.empty() ? "" : " (" + e.label + ")")), Font::h2);
+    L.heading(qs(fmt::format("E{} — {}{}", e.id, e.exhibit, e.label.empty() ? "" : " (" + e.label + ")")),
+              Font::h2);
     std::vector<LabelValue> rows = e.facts;
     if (e.facts.empty())
-      rows.emplace_back(ja ? "端末情報" : "Device facts",
-                        ja ? "（未登録：kanshiki evidence set で記録）" : "(not recorded: see kanshiki evidence set)");
+      rows.emplace_back(ja ? "端末情報" : "Device facts", ja ? "（未登録：kanshiki evidence set で記録）"
+                                                             : "(not recorded: see kanshiki evidence set)");
     rows.emplace_back(ja ? "取得元" : "Source", e.source_path);
     rows.emplace_back(ja ? "形式" : "Format", e.kind);
     if (!e.derivation.empty()) rows.emplace_back(ja ? "派生元" : "Derived from", e.derivation);
     rows.emplace_back(ja ? "取り込み日時 (UTC)" : "Ingested (UTC)", e.ingested_utc);
     rows.emplace_back(ja ? "ファイル数 / 合計サイズ" : "Items / total bytes",
                       fmt::format("{} / {}", e.items, e.bytes));
-    rows.emplace_back(ja ? "状態 / 問題件数" : "Status / problems", fmt::format("{} / {}", e.status, e.problems));
+    rows.emplace_back(ja ? "状態 / 問題件数" : "Status / problems",
+                      fmt::format("{} / {}", e.status, e.problems));
     if (!e.sha256.empty()) {
       rows.emplace_back(ja ? "コンテナ MD5" : "Container MD5", e.md5);
       rows.emplace_back(ja ? "コンテナ SHA-1" : "Container SHA-1", e.sha1);
@@ -531,8 +536,11 @@ RenderOutcome render(CaseDb& c, const CourtReport& r, QPdfWriter& writer, QPaint
             qs(fmt::format("{} — {}", r.custody_verification.ok ? t.verified_ok : t.verified_failed,
                            r.custody_verification.summary())),
             r.custody_verification.problems);
-  L.begin_table({{ja ? "番号" : "Seq", 0.06}, {"UTC", 0.18, Font::mono}, {qs(t.examiner), 0.11},
-                 {ja ? "操作 / 状態" : "Action / status", 0.12}, {ja ? "内容" : "Details", 0.39},
+  L.begin_table({{ja ? "番号" : "Seq", 0.06},
+                 {"UTC", 0.18, Font::mono},
+                 {qs(t.examiner), 0.11},
+                 {ja ? "操作 / 状態" : "Action / status", 0.12},
+                 {ja ? "内容" : "Details", 0.39},
                  {ja ? "記録ハッシュ" : "Entry hash", 0.14, Font::mono}});
   for (const auto& e : r.custody)
     L.row({QString::number(e.seq), qs(e.utc), printable(e.examiner), printable(e.action + "\n" + e.status),
@@ -544,8 +552,11 @@ RenderOutcome render(CaseDb& c, const CourtReport& r, QPdfWriter& writer, QPaint
   section(t.s_method);
   L.kv_table(r.method);
   L.heading(qs(ja ? "使用したパーサと版" : "Parsers and versions used"), Font::h2);
-  L.begin_table({{ja ? "パーサ" : "Parser", 0.36}, {ja ? "版" : "Version", 0.12}, {ja ? "ファイル数" : "Files", 0.13},
-                 {ja ? "抽出件数" : "Artifacts", 0.13}, {ja ? "警告数" : "Warnings", 0.13},
+  L.begin_table({{ja ? "パーサ" : "Parser", 0.36},
+                 {ja ? "版" : "Version", 0.12},
+                 {ja ? "ファイル数" : "Files", 0.13},
+                 {ja ? "抽出件数" : "Artifacts", 0.13},
+                 {ja ? "警告数" : "Warnings", 0.13},
                  {ja ? "正常終了以外" : "Not ok", 0.13}});
   for (const auto& p : r.parsers)
     L.row({qs(p.id), qs(p.version), QString::number(p.files), QString::number(p.artifacts),
@@ -564,7 +575,8 @@ RenderOutcome render(CaseDb& c, const CourtReport& r, QPdfWriter& writer, QPaint
               issues);
   }
   L.heading(qs(ja ? "証拠品のハッシュ値" : "Evidence hashes"), Font::h2);
-  L.begin_table({{ja ? "証拠品" : "Evidence", 0.16}, {ja ? "対象" : "Of", 0.22}, {"SHA-256", 0.62, Font::mono}});
+  L.begin_table(
+      {{ja ? "証拠品" : "Evidence", 0.16}, {ja ? "対象" : "Of", 0.22}, {"SHA-256", 0.62, Font::mono}});
   for (const auto& e : r.evidence) {
     const std::string ex = fmt::format("E{} {}", e.id, e.exhibit);
     if (!e.sha256.empty()) L.row({qs(ex), qs(ja ? "コンテナ" : "container"), qs(e.sha256)});
@@ -574,18 +586,22 @@ RenderOutcome render(CaseDb& c, const CourtReport& r, QPdfWriter& writer, QPaint
   L.end_table();
   L.heading(qs(ja ? "出力ファイルのハッシュ値" : "Hashes of exported files"), Font::h2);
   if (r.exported_files.empty()) {
-    L.paragraph(qs(ja ? "本報告書以前に出力されたファイルはない。" : "No files were exported before this report."));
+    L.paragraph(
+        qs(ja ? "本報告書以前に出力されたファイルはない。" : "No files were exported before this report."));
   } else {
-    L.begin_table({{ja ? "番号" : "Seq", 0.07}, {ja ? "操作" : "Action", 0.1}, {ja ? "ファイル" : "File", 0.43},
+    L.begin_table({{ja ? "番号" : "Seq", 0.07},
+                   {ja ? "操作" : "Action", 0.1},
+                   {ja ? "ファイル" : "File", 0.43},
                    {"SHA-256", 0.4, Font::mono}});
     for (const auto& f : r.exported_files)
       L.row({QString::number(f.seq), qs(f.action), printable(f.path), qs(f.sha256)});
     L.end_table();
   }
-  L.paragraph(qs(ja ? "本報告書ファイル自体の SHA-256 は、作成後に保管記録（操作 report）に記録される。"
-                    : "The SHA-256 of this report file itself is recorded in the custody log (action \"report\") "
-                      "once it is written."),
-              Font::small);
+  L.paragraph(
+      qs(ja ? "本報告書ファイル自体の SHA-256 は、作成後に保管記録（操作 report）に記録される。"
+            : "The SHA-256 of this report file itself is recorded in the custody log (action \"report\") "
+              "once it is written."),
+      Font::small);
 
   // 6 Results.
   section(t.s_results);
@@ -595,8 +611,10 @@ RenderOutcome render(CaseDb& c, const CourtReport& r, QPdfWriter& writer, QPaint
   if (r.scope == FindingScope::tagged && !ja) {
     // (the Japanese sentence above already reads naturally; English gets its own)
   }
-  L.begin_table({{ja ? "種別" : "Type", 0.4}, {ja ? "全件数" : "Total", 0.2},
-                 {ja ? "報告対象" : "In this report", 0.2}, {qs(t.recovered), 0.2}});
+  L.begin_table({{ja ? "種別" : "Type", 0.4},
+                 {ja ? "全件数" : "Total", 0.2},
+                 {ja ? "報告対象" : "In this report", 0.2},
+                 {qs(t.recovered), 0.2}});
   for (const auto& tc : r.types)
     if (tc.total > 0)
       L.row({qs(artifact_type_label(tc.type, ja)), QString::number(tc.total), QString::number(tc.in_scope),
@@ -606,11 +624,15 @@ RenderOutcome render(CaseDb& c, const CourtReport& r, QPdfWriter& writer, QPaint
   for (const auto& tc : r.types) {
     if (tc.in_scope == 0) continue;
     section(fmt::format("{} ({})", artifact_type_label(tc.type, ja), tc.in_scope), true);
-    L.paragraph(qs(fmt::format(fmt::runtime(ja ? "日時は上段が UTC、下段が {}。網掛けは削除後に復元されたレコード。"
-                                              : "Times: UTC above, {} below. Shaded rows are records recovered after deletion."),
-                               utc_offset_label(r.offset_minutes))),
+    L.paragraph(qs(fmt::format(
+                    fmt::runtime(
+                        ja ? "日時は上段が UTC、下段が {}。網掛けは削除後に復元されたレコード。"
+                           : "Times: UTC above, {} below. Shaded rows are records recovered after deletion."),
+                    utc_offset_label(r.offset_minutes))),
                 Font::small);
-    L.begin_table({{"ID", 0.06}, {ja ? "日時" : "Time", 0.17, Font::mono}, {ja ? "内容" : "Content", 0.49},
+    L.begin_table({{"ID", 0.06},
+                   {ja ? "日時" : "Time", 0.17, Font::mono},
+                   {ja ? "内容" : "Content", 0.49},
                    {ja ? "出所" : "Provenance", 0.28, Font::mono}});
     FindingCursor cursor(c.db(), tc.type, tc.table, r.scope, ja, r.offset_minutes);
     Finding f;
@@ -631,7 +653,8 @@ RenderOutcome render(CaseDb& c, const CourtReport& r, QPdfWriter& writer, QPaint
   {
     std::string w;
     for (const auto& [sev, n] : r.warnings_by_severity) w += (w.empty() ? "" : ", ") + sev + ": " + n;
-    L.paragraph(qs(fmt::format("{}: {}", ja ? "記録された警告" : "Warnings recorded", w.empty() ? (ja ? "なし" : "none") : w)));
+    L.paragraph(qs(fmt::format("{}: {}", ja ? "記録された警告" : "Warnings recorded",
+                               w.empty() ? (ja ? "なし" : "none") : w)));
   }
   L.heading(qs(ja ? "解析できなかったファイル・エラー" : "Files that failed or could not be read"), Font::h2);
   if (r.failures.empty()) {
@@ -639,10 +662,12 @@ RenderOutcome render(CaseDb& c, const CourtReport& r, QPdfWriter& writer, QPaint
   } else {
     for (const auto& f : r.failures) L.paragraph(printable("• " + f), Font::small);
     if (r.failures_total > static_cast<int64_t>(r.failures.size()))
-      L.paragraph(qs(fmt::format(fmt::runtime(ja ? "ほか {} 件（事件データベースの warnings 表及び HTML 報告書を参照）。"
-                                    : "and {} more (see the warnings table of the case and the HTML report)."),
-                                 r.failures_total - static_cast<int64_t>(r.failures.size()))),
-                  Font::small);
+      L.paragraph(
+          qs(fmt::format(
+              fmt::runtime(ja ? "ほか {} 件（事件データベースの warnings 表及び HTML 報告書を参照）。"
+                              : "and {} more (see the warnings table of the case and the HTML report)."),
+              r.failures_total - static_cast<int64_t>(r.failures.size()))),
+          Font::small);
   }
   L.heading(qs(ja ? "パーサの既知の制限事項" : "Known parser limitations"), Font::h2);
   for (const auto& p : r.parsers) {
@@ -650,10 +675,11 @@ RenderOutcome render(CaseDb& c, const CourtReport& r, QPdfWriter& writer, QPaint
     L.paragraph(qs(p.id + " " + p.version), Font::bold);
     for (const auto& l : p.limitations) L.paragraph(printable("• " + l), Font::small, Qt::black, pt(8));
   }
-  L.paragraph(qs(ja ? "削除されたデータの復元（復元データ）は部分的であり、見つからないことは存在しなかったことを"
-                      "意味しない。報告対象外の所見は事件データベースに保存されている。"
-                    : "Recovery of deleted records is partial; absence of a record does not prove it never "
-                      "existed. Findings outside the scope of this report remain in the case database."));
+  L.paragraph(
+      qs(ja ? "削除されたデータの復元（復元データ）は部分的であり、見つからないことは存在しなかったことを"
+              "意味しない。報告対象外の所見は事件データベースに保存されている。"
+            : "Recovery of deleted records is partial; absence of a record does not prove it never "
+              "existed. Findings outside the scope of this report remain in the case database."));
 
   // 8 Examiner and reviewer.
   section(t.s_signoff);
@@ -665,10 +691,11 @@ RenderOutcome render(CaseDb& c, const CourtReport& r, QPdfWriter& writer, QPaint
                                {std::string(t.date), r.generated_utc.substr(0, 10)},
                                {std::string(t.signature), "\n\n"}};
     L.kv_table(ex);
-    std::vector<LabelValue> rv{{std::string(t.reviewer), r.reviewer.empty() ? std::string(t.not_stated) : r.reviewer},
-                               {ja ? "職" : "Title", r.reviewer_title.empty() ? std::string(t.not_stated) : r.reviewer_title},
-                               {std::string(t.date), r.review_date.empty() ? std::string(t.not_stated) : r.review_date},
-                               {std::string(t.signature), "\n\n"}};
+    std::vector<LabelValue> rv{
+        {std::string(t.reviewer), r.reviewer.empty() ? std::string(t.not_stated) : r.reviewer},
+        {ja ? "職" : "Title", r.reviewer_title.empty() ? std::string(t.not_stated) : r.reviewer_title},
+        {std::string(t.date), r.review_date.empty() ? std::string(t.not_stated) : r.review_date},
+        {std::string(t.signature), "\n\n"}};
     L.kv_table(rv);
   }
 
@@ -677,9 +704,13 @@ RenderOutcome render(CaseDb& c, const CourtReport& r, QPdfWriter& writer, QPaint
   section(t.s_appendix);
   {
     ManifestCursor m(c.db());
-    L.paragraph(qs(fmt::format(fmt::runtime(ja ? "全 {} ファイル（証拠品番号・パス順）。" : "{} items, by evidence and path."), m.count())),
+    L.paragraph(qs(fmt::format(fmt::runtime(ja ? "全 {} ファイル（証拠品番号・パス順）。"
+                                               : "{} items, by evidence and path."),
+                               m.count())),
                 Font::small);
-    L.begin_table({{ja ? "証拠" : "Ev.", 0.05}, {ja ? "パス" : "Path", 0.38}, {ja ? "サイズ" : "Size", 0.09},
+    L.begin_table({{ja ? "証拠" : "Ev.", 0.05},
+                   {ja ? "パス" : "Path", 0.38},
+                   {ja ? "サイズ" : "Size", 0.09},
                    {"MD5 / SHA-1 / SHA-256", 0.48, Font::mono}});
     ManifestRow row;
     while (m.next(row))
@@ -695,20 +726,24 @@ RenderOutcome render(CaseDb& c, const CourtReport& r, QPdfWriter& writer, QPaint
 
 namespace {
 
-
 // Rewrites the destination code points of one CMap (buf[from, to)) in place; returns how many changed.
 // Destinations: in "beginbfrange" lines every <XXXX> after the first two, in "beginbfchar" lines the second.
-size_t fix_cmap(std::string& buf, size_t from, size_t to, const std::unordered_map<uint16_t, uint16_t>& alias) {
+size_t fix_cmap(std::string& buf, size_t from, size_t to,
+                const std::unordered_map<uint16_t, uint16_t>& alias) {
   size_t fixed = 0;
   bool in_range = false, in_char = false;
   for (size_t line_start = from; line_start < to;) {
     size_t line_end = buf.find('\n', line_start);
     if (line_end == std::string::npos || line_end > to) line_end = to;
     const std::string_view line(buf.data() + line_start, line_end - line_start);
-    if (line.find("beginbfrange") != std::string_view::npos) in_range = true;
-    else if (line.find("endbfrange") != std::string_view::npos) in_range = false;
-    else if (line.find("beginbfchar") != std::string_view::npos) in_char = true;
-    else if (line.find("endbfchar") != std::string_view::npos) in_char = false;
+    if (line.find("beginbfrange") != std::string_view::npos)
+      in_range = true;
+    else if (line.find("endbfrange") != std::string_view::npos)
+      in_range = false;
+    else if (line.find("beginbfchar") != std::string_view::npos)
+      in_char = true;
+    else if (line.find("endbfchar") != std::string_view::npos)
+      in_char = false;
     else if ((in_range || in_char) && !line.empty() && line.front() == '<') {
       int token = 0;
       for (size_t i = 0; i < line.size(); ++i) {
@@ -717,7 +752,8 @@ size_t fix_cmap(std::string& buf, size_t from, size_t to, const std::unordered_m
         if (close == std::string_view::npos) break;
         const bool destination = in_range ? token >= 2 : token >= 1;
         if (destination && close - i == 5) {
-          const unsigned v = static_cast<unsigned>(std::strtoul(std::string(line.substr(i + 1, 4)).c_str(), nullptr, 16));
+          const unsigned v =
+              static_cast<unsigned>(std::strtoul(std::string(line.substr(i + 1, 4)).c_str(), nullptr, 16));
           if (auto it = alias.find(static_cast<uint16_t>(v)); it != alias.end()) {
             const unsigned fixed_v = it->second;
             const std::string hex = fmt::format("{:04X}", fixed_v);
@@ -737,9 +773,9 @@ size_t fix_cmap(std::string& buf, size_t from, size_t to, const std::unordered_m
 }  // namespace
 
 size_t fix_pdf_tounicode(const fs::path& pdf, const std::unordered_map<uint16_t, uint16_t>& alias) {
-  // Qt writes each ToUnicode CMap as an uncompressed stream ("begincmap" ... "endcmap"); replacing 4 hex digits
-  // by 4 others keeps every byte offset, so the xref table stays valid. One forward pass in chunks; a chunk
-  // ends after the last complete CMap it holds (CMaps are far smaller than a chunk).
+  // Qt writes each ToUnicode CMap as an uncompressed stream ("begincmap" ... "endcmap"); replacing 4 hex
+  // digits by 4 others keeps every byte offset, so the xref table stays valid. One forward pass in chunks; a
+  // chunk ends after the last complete CMap it holds (CMaps are far smaller than a chunk).
   const int fd = ::open(pdf.c_str(), O_RDWR | O_CLOEXEC);
   if (fd < 0) throw Error(ExitCode::failure, "cannot reopen " + pdf.string() + " to fix its text map");
   struct Closer {
@@ -785,13 +821,15 @@ std::unordered_map<uint16_t, uint16_t> tounicode_aliases(const std::vector<bool>
   };
   for (uint32_t cp = 1; cp < used.size(); ++cp)
     if (used[cp])
-      if (const uint32_t g = glyph_of(static_cast<uint16_t>(cp)); g) drawn_by_glyph.emplace(g, static_cast<uint16_t>(cp));
+      if (const uint32_t g = glyph_of(static_cast<uint16_t>(cp)); g)
+        drawn_by_glyph.emplace(g, static_cast<uint16_t>(cp));
   std::unordered_map<uint16_t, uint16_t> alias;
   for (uint32_t cp = 1; cp < 0x10000; ++cp) {
     if (used[cp]) continue;
     const uint32_t g = glyph_of(static_cast<uint16_t>(cp));
     if (!g) continue;
-    if (auto it = drawn_by_glyph.find(g); it != drawn_by_glyph.end()) alias.emplace(static_cast<uint16_t>(cp), it->second);
+    if (auto it = drawn_by_glyph.find(g); it != drawn_by_glyph.end())
+      alias.emplace(static_cast<uint16_t>(cp), it->second);
   }
   return alias;
 }
@@ -832,7 +870,8 @@ PdfReportResult write_pdf_report(CaseDb& c, const CourtReport& report, const Pdf
     writer.setResolution(kDpi);
     writer.setPageSize(QPageSize(QPageSize::A4));
     writer.setPageMargins(QMarginsF(0, 0, 0, 0));
-    writer.setTitle(QString::fromStdString(fmt::format("{} {}", court_text(report.ja).title, report.case_number)));
+    writer.setTitle(
+        QString::fromStdString(fmt::format("{} {}", court_text(report.ja).title, report.case_number)));
     writer.setCreator(QString::fromStdString(report.tool));
     QPainter painter;
     if (!painter.begin(&writer)) throw Error(ExitCode::failure, "cannot write " + tmp.string());
@@ -842,7 +881,8 @@ PdfReportResult write_pdf_report(CaseDb& c, const CourtReport& report, const Pdf
   if (drawn.pages != measured.pages)  // both passes run the same code over one snapshot; never expected
     throw Error(ExitCode::failure, fmt::format("PDF layout differs between passes ({} vs {} pages)",
                                                measured.pages, drawn.pages));
-  if (!fs::exists(tmp) || fs::file_size(tmp) == 0) throw Error(ExitCode::failure, "PDF was not written: " + tmp.string());
+  if (!fs::exists(tmp) || fs::file_size(tmp) == 0)
+    throw Error(ExitCode::failure, "PDF was not written: " + tmp.string());
   fix_pdf_tounicode(tmp, tounicode_aliases(used_chars));
   fs::rename(tmp, options.output);
   return {options.output, drawn.pages, drawn.findings};
