@@ -643,7 +643,7 @@ class Exporter {
 
   static std::string time_note(const Row& r, const std::string& base) {
     if (!r.has(base + "_raw")) return {};
-    return fmt::format("{}: {} (raw {} , epoch {})", base, r.text(base + "_utc"), r.text(base + "_raw"),
+    return fmt::format("{}: {} (raw {}, epoch {})", base, r.text(base + "_utc"), r.text(base + "_raw"),
                        r.text(base + "_epoch"));
   }
 
