@@ -11,8 +11,9 @@ QString cli_executable() {
   QString env = qEnvironmentVariable("KANSHIKI_CLI");
   if (!env.isEmpty()) return env;
   const QString dir = QCoreApplication::applicationDirPath();
-  for (const QString& candidate : {dir + QStringLiteral("/" KANSHIKI_CLI_NAME), dir + QStringLiteral("/../cli/" KANSHIKI_CLI_NAME),
-                                   dir + QStringLiteral("/../../cli/" KANSHIKI_CLI_NAME)}) {
+  for (const QString& candidate :
+       {dir + QStringLiteral("/" KANSHIKI_CLI_NAME), dir + QStringLiteral("/../cli/" KANSHIKI_CLI_NAME),
+        dir + QStringLiteral("/../../cli/" KANSHIKI_CLI_NAME)}) {
     QFileInfo f(candidate);
     if (f.isExecutable() && f.isFile()) return f.canonicalFilePath();
   }

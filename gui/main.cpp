@@ -57,9 +57,11 @@ void apply_look(QApplication& app) {
   app.setFont(f);
   app.setStyleSheet(QStringLiteral(
       "QMainWindow { background: #F5F7FA; }"
-      "QListWidget#navigation { background: #1F2A37; color: #E5E7EB; border: none; font-size: 11pt; padding-top: 8px; }"
+      "QListWidget#navigation { background: #1F2A37; color: #E5E7EB; border: none; font-size: 11pt; "
+      "padding-top: 8px; }"
       "QListWidget#navigation::item { padding: 9px 12px; }"
-      "QListWidget#navigation::item:selected { background: #1F4E79; color: white; border-left: 4px solid #F59E0B; }"
+      "QListWidget#navigation::item:selected { background: #1F4E79; color: white; border-left: 4px solid "
+      "#F59E0B; }"
       "QListWidget#artifactTypes { background: white; border: 1px solid #D8DEE6; }"
       "QListWidget#artifactTypes::item { padding: 6px 8px; }"
       "QListWidget#artifactTypes::item:selected { background: #DCE8F5; color: #0F2F4F; }"
@@ -68,7 +70,8 @@ void apply_look(QApplication& app) {
       "  selection-background-color: #CFE2F6; selection-color: #0B1F33; border: 1px solid #D8DEE6; }"
       "QHeaderView::section { background: #EDF1F5; color: #334155; padding: 5px 6px; border: none;"
       "  border-right: 1px solid #D8DEE6; border-bottom: 1px solid #D8DEE6; font-weight: 600; }"
-      "QToolBar#mainToolbar { background: #FFFFFF; border-bottom: 1px solid #D8DEE6; spacing: 6px; padding: 4px; }"
+      "QToolBar#mainToolbar { background: #FFFFFF; border-bottom: 1px solid #D8DEE6; spacing: 6px; padding: "
+      "4px; }"
       "QToolBar#mainToolbar QToolButton { padding: 5px 10px; border-radius: 4px; }"
       "QToolBar#mainToolbar QToolButton:hover { background: #E8EEF5; }"
       "QPushButton { padding: 5px 12px; }"
@@ -208,20 +211,30 @@ int main(int argc, char** argv) {
   cli.setApplicationDescription(QStringLiteral("Kanshiki workbench"));
   cli.addHelpOption();
   cli.addPositionalArgument(QStringLiteral("case"), QStringLiteral("Case folder to open"));
-  QCommandLineOption lang_opt(QStringLiteral("lang"), QStringLiteral("UI language: ja or en"), QStringLiteral("lang"));
-  QCommandLineOption page_opt(QStringLiteral("page"), QStringLiteral("Page to show first (artifacts, conversations, ...)"), QStringLiteral("page"));
-  QCommandLineOption shot_opt(QStringLiteral("screenshot"), QStringLiteral("Save PNGs of the main views into DIR and exit"), QStringLiteral("dir"));
-  QCommandLineOption bench_opt(QStringLiteral("bench"), QStringLiteral("Measure first paint and event-loop stalls, print JSON, exit"));
+  QCommandLineOption lang_opt(QStringLiteral("lang"), QStringLiteral("UI language: ja or en"),
+                              QStringLiteral("lang"));
+  QCommandLineOption page_opt(QStringLiteral("page"),
+                              QStringLiteral("Page to show first (artifacts, conversations, ...)"),
+                              QStringLiteral("page"));
+  QCommandLineOption shot_opt(QStringLiteral("screenshot"),
+                              QStringLiteral("Save PNGs of the main views into DIR and exit"),
+                              QStringLiteral("dir"));
+  QCommandLineOption bench_opt(QStringLiteral("bench"),
+                               QStringLiteral("Measure first paint and event-loop stalls, print JSON, exit"));
   cli.addOptions({lang_opt, page_opt, shot_opt, bench_opt});
   cli.process(app);
 
   QSettings settings;
-  QString lang = cli.isSet(lang_opt) ? cli.value(lang_opt) : settings.value(QStringLiteral("ui/language"), QStringLiteral("ja")).toString();
+  QString lang = cli.isSet(lang_opt)
+                     ? cli.value(lang_opt)
+                     : settings.value(QStringLiteral("ui/language"), QStringLiteral("ja")).toString();
   if (cli.isSet(lang_opt)) settings.setValue(QStringLiteral("ui/language"), lang);
   install_translators(app, lang);
   apply_look(app);
-  TimeDisplay::instance().setDeviceZoneId(settings.value(QStringLiteral("ui/deviceZone"), QStringLiteral("Asia/Tokyo")).toString().toLatin1());
-  TimeDisplay::instance().setMode(static_cast<ZoneMode>(settings.value(QStringLiteral("ui/zone"), int(ZoneMode::jst)).toInt()));
+  TimeDisplay::instance().setDeviceZoneId(
+      settings.value(QStringLiteral("ui/deviceZone"), QStringLiteral("Asia/Tokyo")).toString().toLatin1());
+  TimeDisplay::instance().setMode(
+      static_cast<ZoneMode>(settings.value(QStringLiteral("ui/zone"), int(ZoneMode::jst)).toInt()));
 
   const QString case_dir = cli.positionalArguments().value(0);
   QPointer<MainWindow> window;
@@ -246,7 +259,8 @@ int main(int argc, char** argv) {
 
   if (cli.isSet(page_opt) && window->artifactsPage()) {
     const QString p = cli.value(page_opt);
-    const char* names[] = {"evidence", "artifacts", "conversations", "timeline", "map", "search", "tags", "custody"};
+    const char* names[] = {"evidence", "artifacts", "conversations", "timeline",
+                           "map",      "search",    "tags",          "custody"};
     for (int i = 0; i < MainWindow::kPageCount; ++i)
       if (p == QLatin1String(names[i])) window->showPage(MainWindow::PageId(i));
   }

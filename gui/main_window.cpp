@@ -39,10 +39,10 @@ namespace {
 const char* kRecentKey = "recentCases";
 
 const char* const kPages[MainWindow::kPageCount] = {
-    QT_TRANSLATE_NOOP("Navigation", "Evidence"), QT_TRANSLATE_NOOP("Navigation", "Artifacts"),
+    QT_TRANSLATE_NOOP("Navigation", "Evidence"),      QT_TRANSLATE_NOOP("Navigation", "Artifacts"),
     QT_TRANSLATE_NOOP("Navigation", "Conversations"), QT_TRANSLATE_NOOP("Navigation", "Timeline"),
-    QT_TRANSLATE_NOOP("Navigation", "Map"), QT_TRANSLATE_NOOP("Navigation", "Search"),
-    QT_TRANSLATE_NOOP("Navigation", "Tags"), QT_TRANSLATE_NOOP("Navigation", "Custody log"),
+    QT_TRANSLATE_NOOP("Navigation", "Map"),           QT_TRANSLATE_NOOP("Navigation", "Search"),
+    QT_TRANSLATE_NOOP("Navigation", "Tags"),          QT_TRANSLATE_NOOP("Navigation", "Custody log"),
 };
 
 }  // namespace
@@ -110,7 +110,8 @@ void MainWindow::buildMenus() {
   zone_->setObjectName(QStringLiteral("zoneChooser"));
   zone_->addItem(QStringLiteral("JST (UTC+09:00)"), int(ZoneMode::jst));
   zone_->addItem(QStringLiteral("UTC"), int(ZoneMode::utc));
-  zone_->addItem(tr("Device zone (%1)").arg(QString::fromLatin1(TimeDisplay::instance().deviceZoneId())), int(ZoneMode::device));
+  zone_->addItem(tr("Device zone (%1)").arg(QString::fromLatin1(TimeDisplay::instance().deviceZoneId())),
+                 int(ZoneMode::device));
   zone_->setCurrentIndex(std::max(0, zone_->findData(int(TimeDisplay::instance().mode()))));
   connect(zone_, &QComboBox::currentIndexChanged, this, [this] {
     auto mode = static_cast<ZoneMode>(zone_->currentData().toInt());
@@ -187,7 +188,8 @@ bool MainWindow::openCase(const QString& case_dir) {
   search_ = new SearchPage(service_.get(), pages);
   tags_ = new TagsPage(service_.get(), pages);
   custody_ = new CustodyPage(service_.get(), pages);
-  for (Page* p : std::initializer_list<Page*>{evidence_, artifacts_, conversations_, timeline_, map_, search_, tags_, custody_}) {
+  for (Page* p : std::initializer_list<Page*>{evidence_, artifacts_, conversations_, timeline_, map_, search_,
+                                              tags_, custody_}) {
     pages->addWidget(p);
     connect(p, &Page::status, this, [this](const QString& s) { setStatus(s, true); });
   }
@@ -207,7 +209,8 @@ bool MainWindow::openCase(const QString& case_dir) {
   resizeDocks({provenance_dock_}, {420}, Qt::Horizontal);
   for (Page* p : std::initializer_list<Page*>{artifacts_, conversations_, timeline_, map_, search_, tags_})
     connect(p, &Page::artifactSelected, provenance_, &ProvenancePane::showArtifact);
-  connect(provenance_, &ProvenancePane::tagResult, this, [this](bool ok, const QString& m) { setStatus(m, !ok); });
+  connect(provenance_, &ProvenancePane::tagResult, this,
+          [this](bool ok, const QString& m) { setStatus(m, !ok); });
   connect(conversations_, &ConversationsPage::showInTable, this, [this](const QString& type, qint64 id) {
     showPage(kArtifacts);
     artifacts_->showArtifact(type, id);
@@ -217,8 +220,9 @@ bool MainWindow::openCase(const QString& case_dir) {
   for (auto* a : case_actions_) a->setEnabled(true);
   setWindowTitle(tr("Kanshiki workbench — %1").arg(dir.absolutePath()));
   service_->examinerName().then(this, [this](const Outcome<QString>& n) {
-    examiner_label_->setText(n.ok() ? tr("Examiner: %1").arg(n.value)
-                                    : tr("No examiner identity: tags are disabled (run kanshiki examiner init)"));
+    examiner_label_->setText(
+        n.ok() ? tr("Examiner: %1").arg(n.value)
+               : tr("No examiner identity: tags are disabled (run kanshiki examiner init)"));
   });
   addRecent(dir.absolutePath());
   nav_->setCurrentRow(kEvidence);
@@ -247,14 +251,17 @@ ReportWizard* MainWindow::openReportWizard() {
   auto* w = new ReportWizard(service_->caseDir(), this);
   w->setAttribute(Qt::WA_DeleteOnClose);
   connect(w, &ReportWizard::reportFinished, this, [this](bool ok, const QString& path, const QString& log) {
-    setStatus(ok ? tr("Report written: %1").arg(path) : tr("Report failed: %1").arg(log.trimmed().section('\n', -1)), !ok);
+    setStatus(ok ? tr("Report written: %1").arg(path)
+                 : tr("Report failed: %1").arg(log.trimmed().section('\n', -1)),
+              !ok);
     if (custody_) custody_->model()->reload();
   });
   w->show();
   return w;
 }
 
-void MainWindow::runJob(const QString& title, const QStringList& arguments, std::function<void(int, const QString&)> done) {
+void MainWindow::runJob(const QString& title, const QStringList& arguments,
+                        std::function<void(int, const QString&)> done) {
   if (job_ && job_->running()) {
     setStatus(tr("“%1” is still running; wait for it or cancel it").arg(job_->title()), true);
     return;
@@ -264,15 +271,19 @@ void MainWindow::runJob(const QString& title, const QStringList& arguments, std:
   job_label_->setText(tr("%1…").arg(title));
   job_progress_->show();
   job_cancel_->show();
-  connect(job, &CliJob::outputLine, this, [this, title](const QString& line) { job_label_->setText(title + QStringLiteral(": ") + line.left(120)); });
+  connect(job, &CliJob::outputLine, this, [this, title](const QString& line) {
+    job_label_->setText(title + QStringLiteral(": ") + line.left(120));
+  });
   connect(job, &CliJob::finished, this, [this, job, title, done](int code, const QString& output) {
     job_progress_->hide();
     job_cancel_->hide();
     bool ok = code == 0 || code == 10;
-    setStatus(code < 0 ? tr("%1 cancelled or failed to start").arg(title)
-                       : ok ? tr("%1 finished (%2 s)").arg(title).arg(job->elapsedMs() / 1000.0, 0, 'f', 1)
-                            : tr("%1 failed (exit code %2): %3").arg(title).arg(code).arg(output.trimmed().section('\n', -1)),
-              !ok);
+    setStatus(
+        code < 0 ? tr("%1 cancelled or failed to start").arg(title)
+        : ok
+            ? tr("%1 finished (%2 s)").arg(title).arg(job->elapsedMs() / 1000.0, 0, 'f', 1)
+            : tr("%1 failed (exit code %2): %3").arg(title).arg(code).arg(output.trimmed().section('\n', -1)),
+        !ok);
     if (done) done(code, output);
     if (custody_) custody_->model()->reload();
     job->deleteLater();
@@ -294,10 +305,12 @@ void MainWindow::newCase() {
   QString d = QFileDialog::getSaveFileName(this, tr("New case folder"));
   if (d.isEmpty()) return;
   bool ok = false;
-  QString number = QInputDialog::getText(this, tr("New case"), tr("Case number"), QLineEdit::Normal, QFileInfo(d).fileName(), &ok);
+  QString number = QInputDialog::getText(this, tr("New case"), tr("Case number"), QLineEdit::Normal,
+                                         QFileInfo(d).fileName(), &ok);
   if (!ok) return;
-  runJob(tr("Create case"), {QStringLiteral("--quiet"), QStringLiteral("case"), QStringLiteral("create"), QStringLiteral("--case"), d,
-                             QStringLiteral("--number"), number},
+  runJob(tr("Create case"),
+         {QStringLiteral("--quiet"), QStringLiteral("case"), QStringLiteral("create"),
+          QStringLiteral("--case"), d, QStringLiteral("--number"), number},
          [this, d](int code, const QString&) {
            if (code == 0) openCase(d);
          });
@@ -321,19 +334,23 @@ void MainWindow::ingestEvidence() {
   form->addRow(tr("Label"), label);
   auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dlg);
   form->addRow(buttons);
-  connect(pick_file, &QPushButton::clicked, &dlg, [&] { path->setText(QFileDialog::getOpenFileName(&dlg, tr("Evidence file"))); });
-  connect(pick_dir, &QPushButton::clicked, &dlg, [&] { path->setText(QFileDialog::getExistingDirectory(&dlg, tr("Evidence folder"))); });
+  connect(pick_file, &QPushButton::clicked, &dlg,
+          [&] { path->setText(QFileDialog::getOpenFileName(&dlg, tr("Evidence file"))); });
+  connect(pick_dir, &QPushButton::clicked, &dlg,
+          [&] { path->setText(QFileDialog::getExistingDirectory(&dlg, tr("Evidence folder"))); });
   connect(buttons, &QDialogButtonBox::accepted, &dlg, &QDialog::accept);
   connect(buttons, &QDialogButtonBox::rejected, &dlg, &QDialog::reject);
   if (dlg.exec() != QDialog::Accepted || path->text().isEmpty()) return;
-  QStringList args{QStringLiteral("--quiet"), QStringLiteral("ingest"), path->text(), QStringLiteral("--case"), caseDir()};
+  QStringList args{QStringLiteral("--quiet"), QStringLiteral("ingest"), path->text(),
+                   QStringLiteral("--case"), caseDir()};
   if (!exhibit->text().isEmpty()) args << QStringLiteral("--exhibit") << exhibit->text();
   if (!label->text().isEmpty()) args << QStringLiteral("--label") << label->text();
   runJob(tr("Ingest"), args, [this](int, const QString&) { evidence_->reload(); });
 }
 
 void MainWindow::processCase() {
-  runJob(tr("Process"), {QStringLiteral("--quiet"), QStringLiteral("process"), QStringLiteral("--case"), caseDir()},
+  runJob(tr("Process"),
+         {QStringLiteral("--quiet"), QStringLiteral("process"), QStringLiteral("--case"), caseDir()},
          [this](int, const QString&) {
            // New artifacts: reopen the case so every view starts from the new data.
            QString d = caseDir();
@@ -342,7 +359,8 @@ void MainWindow::processCase() {
 }
 
 void MainWindow::verifyEvidence() {
-  runJob(tr("Verify evidence"), {QStringLiteral("--quiet"), QStringLiteral("verify"), QStringLiteral("--case"), caseDir()},
+  runJob(tr("Verify evidence"),
+         {QStringLiteral("--quiet"), QStringLiteral("verify"), QStringLiteral("--case"), caseDir()},
          [this](int, const QString&) { evidence_->reload(); });
 }
 
@@ -354,10 +372,12 @@ void MainWindow::openSettings() {
   lang->addItem(QStringLiteral("日本語"), QStringLiteral("ja"));
   lang->addItem(QStringLiteral("English"), QStringLiteral("en"));
   QSettings s;
-  lang->setCurrentIndex(std::max(0, lang->findData(s.value(QStringLiteral("ui/language"), QStringLiteral("ja")))));
+  lang->setCurrentIndex(
+      std::max(0, lang->findData(s.value(QStringLiteral("ui/language"), QStringLiteral("ja")))));
   form->addRow(tr("Language"), lang);
   auto* device_zone = new QLineEdit(QString::fromLatin1(TimeDisplay::instance().deviceZoneId()), &dlg);
-  device_zone->setToolTip(tr("IANA zone of the seized device, e.g. Asia/Tokyo, used when times are shown in the device zone"));
+  device_zone->setToolTip(
+      tr("IANA zone of the seized device, e.g. Asia/Tokyo, used when times are shown in the device zone"));
   form->addRow(tr("Device time zone"), device_zone);
   auto* tiles = new QLineEdit(s.value(QStringLiteral("map/mbtiles")).toString(), &dlg);
   tiles->setPlaceholderText(tr("Optional: an MBTiles file of raster tiles (offline)"));
@@ -369,7 +389,8 @@ void MainWindow::openSettings() {
   if (dlg.exec() != QDialog::Accepted) return;
   s.setValue(QStringLiteral("ui/deviceZone"), device_zone->text().trimmed());
   TimeDisplay::instance().setDeviceZoneId(device_zone->text().trimmed().toLatin1());
-  zone_->setItemText(2, tr("Device zone (%1)").arg(QString::fromLatin1(TimeDisplay::instance().deviceZoneId())));
+  zone_->setItemText(2,
+                     tr("Device zone (%1)").arg(QString::fromLatin1(TimeDisplay::instance().deviceZoneId())));
   s.setValue(QStringLiteral("map/mbtiles"), tiles->text().trimmed());
   if (map_) map_->canvas()->setMbtiles(tiles->text().trimmed());
   QString new_lang = lang->currentData().toString();
@@ -408,15 +429,14 @@ void MainWindow::captureScreenshots(const QString& dir, std::function<void(QStri
   shots->push_back({QStringLiteral("artifacts"), [this] {
                       showPage(kArtifacts);
                       artifacts_->setType(QStringLiteral("message"));
-                      QTimer::singleShot(300, this, [this] {
-                        artifacts_->table()->selectRow(3);
-                      });
+                      QTimer::singleShot(300, this, [this] { artifacts_->table()->selectRow(3); });
                     }});
   shots->push_back({QStringLiteral("conversation"), [this] {
                       showPage(kConversations);
                       auto* t = conversations_->threads();
                       for (int r = 0; r < t->rowCount(); ++r)
-                        if (t->valueAt(r, kThreadKey).toString().endsWith(QLatin1String("@g.us"))) conversations_->selectThread(r);
+                        if (t->valueAt(r, kThreadKey).toString().endsWith(QLatin1String("@g.us")))
+                          conversations_->selectThread(r);
                     }});
   shots->push_back({QStringLiteral("timeline"), [this] { showPage(kTimeline); }});
   shots->push_back({QStringLiteral("map"), [this] { showPage(kMap); }});
@@ -441,7 +461,8 @@ void MainWindow::captureScreenshots(const QString& dir, std::function<void(QStri
         QTimer::singleShot(50, this, *poll);
         return;
       }
-      QString file = QDir(dir).filePath(QStringLiteral("%1-%2.png").arg(i + 1, 2, 10, QChar('0')).arg((*shots)[i].name));
+      QString file =
+          QDir(dir).filePath(QStringLiteral("%1-%2.png").arg(i + 1, 2, 10, QChar('0')).arg((*shots)[i].name));
       grab().save(file);
       saved->append(file);
       QTimer::singleShot(0, this, [step, i] { (*step)(i + 1); });

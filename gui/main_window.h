@@ -37,7 +37,17 @@ class ReportWizard;
 class MainWindow : public QMainWindow {
   Q_OBJECT
  public:
-  enum PageId { kEvidence, kArtifacts, kConversations, kTimeline, kMap, kSearch, kTags, kCustody, kPageCount };
+  enum PageId {
+    kEvidence,
+    kArtifacts,
+    kConversations,
+    kTimeline,
+    kMap,
+    kSearch,
+    kTags,
+    kCustody,
+    kPageCount
+  };
 
   explicit MainWindow(QWidget* parent = nullptr);
   ~MainWindow() override;
@@ -63,7 +73,8 @@ class MainWindow : public QMainWindow {
   ReportWizard* openReportWizard();
 
   // Runs a CLI job in the background (status bar shows it, with cancel); done(exit_code, output) after.
-  void runJob(const QString& title, const QStringList& arguments, std::function<void(int, const QString&)> done = {});
+  void runJob(const QString& title, const QStringList& arguments,
+              std::function<void(int, const QString&)> done = {});
   CliJob* currentJob() const { return job_; }
 
   // Saves PNGs of the main views into dir, then calls done (used by --screenshot).

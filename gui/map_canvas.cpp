@@ -42,9 +42,7 @@ MapCanvas::~MapCanvas() = default;
 
 void MapCanvas::setModel(SnapshotModel* points) {
   model_ = points;
-  connect(points, &QAbstractItemModel::modelReset, this, [this] {
-    fitToPoints();
-  });
+  connect(points, &QAbstractItemModel::modelReset, this, [this] { fitToPoints(); });
   fitToPoints();
 }
 
@@ -62,7 +60,8 @@ void MapCanvas::setMbtiles(const QString& path) {
   tiles_db_
       ->run([](sql::Db& db) {
         sql::Stmt st(db, "SELECT min(zoom_level), max(zoom_level) FROM tiles");
-        return st.step() && !st.is_null(0) ? std::pair<int, int>(int(st.i64(0)), int(st.i64(1))) : std::pair<int, int>(0, -1);
+        return st.step() && !st.is_null(0) ? std::pair<int, int>(int(st.i64(0)), int(st.i64(1)))
+                                           : std::pair<int, int>(0, -1);
       })
       .then(this, [this](const Outcome<std::pair<int, int>>& out) {
         if (!out.ok()) {
@@ -113,7 +112,8 @@ void MapCanvas::rebuildClusters() {
   QHash<quint64, int> cell_index;
   for (int r = 0; r < model_->rowCount(); ++r) {
     QPointF s = toScreen(model_->valueAt(r, kMapLat).toDouble(), model_->valueAt(r, kMapLon).toDouble());
-    if (s.x() < -kCellPx || s.y() < -kCellPx || s.x() > width() + kCellPx || s.y() > height() + kCellPx) continue;
+    if (s.x() < -kCellPx || s.y() < -kCellPx || s.x() > width() + kCellPx || s.y() > height() + kCellPx)
+      continue;
     QString source = model_->valueAt(r, kMapSource).toString();
     // Clusters do not mix sources, so the colour always means one source.
     quint64 key = (quint64(quint32(int(std::floor(s.x() / kCellPx)) + 100000)) << 32) ^
@@ -158,7 +158,8 @@ void MapCanvas::drawTiles(QPainter& p) {
       // MBTiles rows are TMS: y counts from the south.
       tiles_db_
           ->run([z, tx, ty, n](sql::Db& db) {
-            sql::Stmt st(db, "SELECT tile_data FROM tiles WHERE zoom_level = ? AND tile_column = ? AND tile_row = ?");
+            sql::Stmt st(
+                db, "SELECT tile_data FROM tiles WHERE zoom_level = ? AND tile_column = ? AND tile_row = ?");
             st.bind(1, z).bind(2, tx).bind(3, n - 1 - ty);
             QImage img;
             if (st.step()) {
@@ -184,7 +185,8 @@ void MapCanvas::drawGraticule(QPainter& p) {
   double lat1 = latitude_of(tl.y()), lat0 = latitude_of(br.y());
   double target = (lon1 - lon0) * 120.0 / std::max(1, width());
   double step = 1e-4;
-  for (double s : {1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 45.0})
+  for (double s : {1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0,
+                   20.0, 30.0, 45.0})
     if (s <= target) step = s;
   int decimals = std::max(0, int(std::ceil(-std::log10(step))));
   p.setPen(QPen(QColor(0xC9D3DD), 1));
@@ -196,14 +198,16 @@ void MapCanvas::drawGraticule(QPainter& p) {
     p.setPen(QColor(0xC9D3DD));
     p.drawLine(QPointF(x, 0), QPointF(x, height()));
     p.setPen(QColor(0x5B6B7B));
-    p.drawText(QPointF(x + 3, height() - 6), QStringLiteral("%1°%2").arg(std::abs(lon), 0, 'f', decimals).arg(lon >= 0 ? 'E' : 'W'));
+    p.drawText(QPointF(x + 3, height() - 6),
+               QStringLiteral("%1°%2").arg(std::abs(lon), 0, 'f', decimals).arg(lon >= 0 ? 'E' : 'W'));
   }
   for (double lat = std::ceil(lat0 / step) * step; lat <= lat1; lat += step) {
     double y = toScreen(lat, 0).y();
     p.setPen(QColor(0xC9D3DD));
     p.drawLine(QPointF(0, y), QPointF(width(), y));
     p.setPen(QColor(0x5B6B7B));
-    p.drawText(QPointF(4, y - 3), QStringLiteral("%1°%2").arg(std::abs(lat), 0, 'f', decimals).arg(lat >= 0 ? 'N' : 'S'));
+    p.drawText(QPointF(4, y - 3),
+               QStringLiteral("%1°%2").arg(std::abs(lat), 0, 'f', decimals).arg(lat >= 0 ? 'N' : 'S'));
   }
 }
 
@@ -234,8 +238,9 @@ void MapCanvas::drawLegend(QPainter& p) {
   for (int r = 0; r < model_->rowCount(); ++r) ++sources[model_->valueAt(r, kMapSource).toString()];
   int y = 12;
   QFontMetrics fm(font());
-  const QString title = mbtiles_.isEmpty() || max_zoom_ < 0 ? tr("Offline canvas (no tiles)")
-                                                             : tr("Offline tiles: %1").arg(QFileInfo(mbtiles_).fileName());
+  const QString title = mbtiles_.isEmpty() || max_zoom_ < 0
+                            ? tr("Offline canvas (no tiles)")
+                            : tr("Offline tiles: %1").arg(QFileInfo(mbtiles_).fileName());
   int w = fm.horizontalAdvance(title) - 20;
   for (auto it = sources.begin(); it != sources.end(); ++it)
     w = std::max(w, fm.horizontalAdvance(QStringLiteral("%1 (%2)").arg(it.key()).arg(it.value())));
@@ -252,7 +257,8 @@ void MapCanvas::drawLegend(QPainter& p) {
     p.setPen(Qt::NoPen);
     p.drawEllipse(QPoint(box.left() + 16, y + fm.height() / 2), 6, 6);
     p.setPen(Qt::black);
-    p.drawText(QPoint(box.left() + 28, y + fm.ascent()), QStringLiteral("%1 (%2)").arg(it.key()).arg(it.value()));
+    p.drawText(QPoint(box.left() + 28, y + fm.ascent()),
+               QStringLiteral("%1 (%2)").arg(it.key()).arg(it.value()));
     y += fm.height() + 4;
   }
 }
@@ -272,8 +278,8 @@ void MapCanvas::paintEvent(QPaintEvent*) {
     p.drawEllipse(c.centre, radius, radius);
     if (c.count > 1) {
       p.setPen(Qt::white);
-      p.drawText(QRectF(c.centre.x() - radius, c.centre.y() - radius, 2 * radius, 2 * radius), Qt::AlignCenter,
-                 QString::number(c.count));
+      p.drawText(QRectF(c.centre.x() - radius, c.centre.y() - radius, 2 * radius, 2 * radius),
+                 Qt::AlignCenter, QString::number(c.count));
     }
   }
   p.setBrush(Qt::NoBrush);
@@ -281,7 +287,8 @@ void MapCanvas::paintEvent(QPaintEvent*) {
   drawLegend(p);
   if (model_ && model_->rowCount() == 0) {
     p.setPen(QColor(0x5B6B7B));
-    p.drawText(rect(), Qt::AlignCenter, model_->isLoading() ? tr("Loading…") : tr("No located artifacts in this case"));
+    p.drawText(rect(), Qt::AlignCenter,
+               model_->isLoading() ? tr("Loading…") : tr("No located artifacts in this case"));
   }
 }
 

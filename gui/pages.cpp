@@ -55,9 +55,12 @@ EvidencePage::EvidencePage(CaseService* service, QWidget* parent)
       last_verify_(new SnapshotModel(
           db(),
           [](sql::Db& d) {
-            return query_snapshot(d, {{"utc", "Time", ColumnKind::iso_time}, {"status", "Status", ColumnKind::text},
-                                      {"examiner", "Examiner", ColumnKind::text}},
-                                  QStringLiteral("FROM custody WHERE action = 'verify' ORDER BY seq DESC LIMIT 1"));
+            return query_snapshot(
+                d,
+                {{"utc", "Time", ColumnKind::iso_time},
+                 {"status", "Status", ColumnKind::text},
+                 {"examiner", "Examiner", ColumnKind::text}},
+                QStringLiteral("FROM custody WHERE action = 'verify' ORDER BY seq DESC LIMIT 1"));
           },
           this)) {
   auto* layout = new QVBoxLayout(this);
@@ -106,7 +109,8 @@ EvidencePage::EvidencePage(CaseService* service, QWidget* parent)
     bool ok = last_verify_->valueAt(0, 1).toString() == QLatin1String("ok");
     verify_label_->setText((ok ? tr("✔ Last verification passed: %1") : tr("✘ Last verification FAILED: %1"))
                                .arg(last_verify_->data(last_verify_->index(0, 0)).toString()));
-    verify_label_->setStyleSheet(ok ? QStringLiteral("color:#2E7D32;font-weight:600") : QStringLiteral("color:#C62828;font-weight:600"));
+    verify_label_->setStyleSheet(ok ? QStringLiteral("color:#2E7D32;font-weight:600")
+                                    : QStringLiteral("color:#C62828;font-weight:600"));
   });
   reload();
 }
@@ -174,7 +178,8 @@ void ArtifactsPage::setType(const QString& type) {
   if (type == type_ && model()) return;
   type_ = type;
   for (int i = 0; i < types_->count(); ++i)
-    if (types_->item(i)->data(Qt::UserRole).toString() == type && types_->currentRow() != i) types_->setCurrentRow(i);
+    if (types_->item(i)->data(Qt::UserRole).toString() == type && types_->currentRow() != i)
+      types_->setCurrentRow(i);
   SqlWindowModel* m = models_.value(type);
   if (!m) {
     m = new SqlWindowModel(db(), artifact_spec(type), this);
@@ -281,25 +286,30 @@ void ConversationsPage::selectThread(int row) {
   auto* old = conversation_;
   QString app = threads_->valueAt(row, kThreadApp).toString();
   QVariant key = threads_->valueAt(row, kThreadKey);
-  conversation_ = new SqlWindowModel(
-      db(), conversation_spec(threads_->valueAt(row, kThreadEvidence).toLongLong(), app, key.isNull() ? QString() : key.toString()),
-      this);
+  conversation_ = new SqlWindowModel(db(),
+                                     conversation_spec(threads_->valueAt(row, kThreadEvidence).toLongLong(),
+                                                       app, key.isNull() ? QString() : key.toString()),
+                                     this);
   conversation_->setFilterText(filter_->text());
   view_->setModel(conversation_);
   delete old;
   header_->setText(QStringLiteral("%1 — %2 %3 · %4")
-                       .arg(threads_->valueAt(row, kThreadName).toString(), threads_->valueAt(row, kThreadExhibit).toString(), app,
+                       .arg(threads_->valueAt(row, kThreadName).toString(),
+                            threads_->valueAt(row, kThreadExhibit).toString(), app,
                             tr("%n message(s)", nullptr, threads_->valueAt(row, kThreadMessages).toInt())));
   jump_->setEnabled(false);
   connect(conversation_, &SqlWindowModel::pageLoaded, view_, &ConversationView::relayout);
-  connect(view_->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& i) {
-    jump_->setEnabled(i.isValid());
-    if (i.isValid()) Q_EMIT artifactSelected(i.data(ArtifactIdRole).toLongLong());
-  });
+  connect(view_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+          [this](const QModelIndex& i) {
+            jump_->setEnabled(i.isValid());
+            if (i.isValid()) Q_EMIT artifactSelected(i.data(ArtifactIdRole).toLongLong());
+          });
   conversation_->refresh();
 }
 
-bool ConversationsPage::busy() const { return threads_->isLoading() || (conversation_ && conversation_->isLoading()); }
+bool ConversationsPage::busy() const {
+  return threads_->isLoading() || (conversation_ && conversation_->isLoading());
+}
 
 // ---- timeline
 
@@ -343,7 +353,8 @@ TimelinePage::TimelinePage(CaseService* service, QWidget* parent)
     zoomTo(0, 0);
   });
   connect(events_, &SqlWindowModel::countChanged, this, [this](qint64 n) {
-    range_->setText(tr("%n event(s)", nullptr, int(n)) + QStringLiteral(" · ") + TimeDisplay::instance().zoneLabel());
+    range_->setText(tr("%n event(s)", nullptr, int(n)) + QStringLiteral(" · ") +
+                    TimeDisplay::instance().zoneLabel());
   });
   zoomTo(0, 0);
 }
@@ -443,16 +454,19 @@ SearchPage::SearchPage(CaseService* service, QWidget* parent)
     device_->clear();
     device_->addItem(tr("All devices"), QVariant());
     for (int r = 0; r < evidence_->rowCount(); ++r)
-      device_->addItem(QStringLiteral("%1 %2").arg(evidence_->valueAt(r, 0).toString(), evidence_->valueAt(r, 1).toString()),
+      device_->addItem(QStringLiteral("%1 %2").arg(evidence_->valueAt(r, 0).toString(),
+                                                   evidence_->valueAt(r, 1).toString()),
                        evidence_->keyAt(r));
   });
   connect(apps_, &QAbstractItemModel::modelReset, this, [this] {
     app_->clear();
     app_->addItem(tr("All apps"), QString());
-    for (int r = 0; r < apps_->rowCount(); ++r) app_->addItem(apps_->valueAt(r, 0).toString(), apps_->valueAt(r, 0));
+    for (int r = 0; r < apps_->rowCount(); ++r)
+      app_->addItem(apps_->valueAt(r, 0).toString(), apps_->valueAt(r, 0));
   });
   connect(&TimeDisplay::instance(), &TimeDisplay::changed, this, [this] {
-    for (auto* e : {from_, to_}) e->setToolTip(tr("In the display zone (%1)").arg(TimeDisplay::instance().zoneLabel()));
+    for (auto* e : {from_, to_})
+      e->setToolTip(tr("In the display zone (%1)").arg(TimeDisplay::instance().zoneLabel()));
   });
   connect(results_, &SqlWindowModel::countChanged, this, [this](qint64 n) {
     summary_->setText(tr("%n hit(s) for “%1”", nullptr, int(n)).arg(pending_log_.text));
@@ -464,10 +478,14 @@ SearchPage::SearchPage(CaseService* service, QWidget* parent)
     if (pending_log_.to_us) p["to_us"] = *pending_log_.to_us;
     if (pending_log_.evidence_id) p["evidence_id"] = *pending_log_.evidence_id;
     if (!pending_log_.app.isEmpty()) p["app"] = pending_log_.app;
-    service_->logAction(QStringLiteral("search"), QString::fromUtf8(QJsonDocument(p).toJson(QJsonDocument::Compact)))
+    service_
+        ->logAction(QStringLiteral("search"),
+                    QString::fromUtf8(QJsonDocument(p).toJson(QJsonDocument::Compact)))
         .then(this, [this](const Outcome<qint64>& out) {
-          if (out.ok()) Q_EMIT searchLogged(out.value);
-          else Q_EMIT status(tr("Search not written to the custody log: %1").arg(out.error));
+          if (out.ok())
+            Q_EMIT searchLogged(out.value);
+          else
+            Q_EMIT status(tr("Search not written to the custody log: %1").arg(out.error));
         });
   });
   evidence_->reload();
@@ -485,7 +503,8 @@ void SearchPage::runSearch() {
   if (f.text.isEmpty()) return;
   // The edits show wall-clock time in the display zone (QDateTimeEdit has no zone of its own in Qt 6.4).
   const QTimeZone zone = TimeDisplay::instance().zone();
-  if (use_from_->isChecked()) f.from_us = QDateTime(from_->date(), from_->time(), zone).toMSecsSinceEpoch() * 1000;
+  if (use_from_->isChecked())
+    f.from_us = QDateTime(from_->date(), from_->time(), zone).toMSecsSinceEpoch() * 1000;
   if (use_to_->isChecked()) f.to_us = QDateTime(to_->date(), to_->time(), zone).toMSecsSinceEpoch() * 1000;
   if (device_->currentData().isValid()) f.evidence_id = device_->currentData().toLongLong();
   f.app = app_->currentData().toString();
@@ -496,7 +515,9 @@ void SearchPage::runSearch() {
   results_->setExtraWhere(where, params);
 }
 
-bool SearchPage::busy() const { return results_->isLoading() || evidence_->isLoading() || apps_->isLoading(); }
+bool SearchPage::busy() const {
+  return results_->isLoading() || evidence_->isLoading() || apps_->isLoading();
+}
 
 // ---- tags
 
@@ -569,13 +590,18 @@ void CustodyPage::verify() {
   service_->verifyCustody().then(this, [this](const Outcome<CustodyCheck>& out) {
     verifying_ = false;
     verified_ = out.ok() && out.value.ok;
-    QString text = !out.ok() ? out.error
-                             : out.value.summary + (out.value.problems.isEmpty()
-                                                        ? QString()
-                                                        : QStringLiteral("\n• ") + out.value.problems.join(QStringLiteral("\n• ")));
+    QString text = !out.ok()
+                       ? out.error
+                       : out.value.summary +
+                             (out.value.problems.isEmpty()
+                                  ? QString()
+                                  : QStringLiteral("\n• ") + out.value.problems.join(QStringLiteral("\n• ")));
     banner_->setText((verified_ ? QStringLiteral("✔ ") : QStringLiteral("✘ ")) + text);
-    banner_->setStyleSheet(verified_ ? QStringLiteral("background:#E8F5E9;color:#1B5E20;padding:8px;border-radius:4px;font-weight:600")
-                                     : QStringLiteral("background:#FDECEA;color:#B71C1C;padding:8px;border-radius:4px;font-weight:600"));
+    banner_->setStyleSheet(
+        verified_
+            ? QStringLiteral("background:#E8F5E9;color:#1B5E20;padding:8px;border-radius:4px;font-weight:600")
+            : QStringLiteral(
+                  "background:#FDECEA;color:#B71C1C;padding:8px;border-radius:4px;font-weight:600"));
   });
 }
 

@@ -19,10 +19,12 @@
 
 namespace kanshiki::gui {
 
-QStringList report_arguments(const std::filesystem::path& case_dir, const ReportRequest& r, const QString& tagged_flag) {
-  QStringList a{QStringLiteral("--quiet"), QStringLiteral("report"), QStringLiteral("--case"),
-                QString::fromStdString(case_dir.string()), QStringLiteral("--format"), r.format,
-                QStringLiteral("--lang"), r.lang};
+QStringList report_arguments(const std::filesystem::path& case_dir, const ReportRequest& r,
+                             const QString& tagged_flag) {
+  QStringList a{QStringLiteral("--quiet"),  QStringLiteral("report"),
+                QStringLiteral("--case"),   QString::fromStdString(case_dir.string()),
+                QStringLiteral("--format"), r.format,
+                QStringLiteral("--lang"),   r.lang};
   if (!r.output.isEmpty()) a << QStringLiteral("-o") << r.output;
   if (r.tagged_only && !tagged_flag.isEmpty()) a << tagged_flag.split(QLatin1Char(' '));
   return a;
@@ -65,7 +67,8 @@ ReportWizard::ReportWizard(std::filesystem::path case_dir, QWidget* parent)
   capability_->setStyleSheet(QStringLiteral("color:#6B7280"));
   form->addRow(capability_);
   connect(browse, &QPushButton::clicked, this, [this] {
-    QString f = QFileDialog::getSaveFileName(this, tr("Report file"), QString::fromStdString((case_dir_ / "reports").string()));
+    QString f = QFileDialog::getSaveFileName(this, tr("Report file"),
+                                             QString::fromStdString((case_dir_ / "reports").string()));
     if (!f.isEmpty()) output_->setText(f);
   });
   addPage(options);
@@ -93,7 +96,8 @@ void ReportWizard::probeCli() {
   connect(help, &QProcess::finished, this, [this, help] {
     QString text = QString::fromUtf8(help->readAll());
     help->deleteLater();
-    if (text.contains(QLatin1String("pdf"), Qt::CaseInsensitive) && format_->findData(QStringLiteral("pdf")) < 0)
+    if (text.contains(QLatin1String("pdf"), Qt::CaseInsensitive) &&
+        format_->findData(QStringLiteral("pdf")) < 0)
       format_->addItem(QStringLiteral("PDF"), QStringLiteral("pdf"));
     if (text.contains(QLatin1String("--tagged-only")))
       tagged_flag_ = QStringLiteral("--tagged-only");
@@ -102,9 +106,10 @@ void ReportWizard::probeCli() {
     else if (text.contains(QLatin1String("--findings")))
       tagged_flag_ = QStringLiteral("--findings tagged");
     tagged_->setEnabled(!tagged_flag_.isEmpty());
-    capability_->setText(tagged_flag_.isEmpty()
-                             ? tr("This version of the report engine writes all findings (no tagged-only report).")
-                             : QString());
+    capability_->setText(
+        tagged_flag_.isEmpty()
+            ? tr("This version of the report engine writes all findings (no tagged-only report).")
+            : QString());
   });
   help->start(cli_executable(), {QStringLiteral("report"), QStringLiteral("--help")});
 }
@@ -131,7 +136,8 @@ bool ReportWizard::running() const { return job_ && job_->running(); }
 void ReportWizard::runReport() {
   ReportRequest r = request();
   if (r.output.isEmpty())
-    r.output = QString::fromStdString((case_dir_ / "reports" / ("report." + r.format.toStdString())).string());
+    r.output =
+        QString::fromStdString((case_dir_ / "reports" / ("report." + r.format.toStdString())).string());
   last_output_ = r.output;
   log_->clear();
   progress_->setRange(0, 0);
@@ -142,10 +148,12 @@ void ReportWizard::runReport() {
     progress_->setRange(0, 1);
     progress_->setValue(1);
     bool ok = code == 0 || code == 10;  // 10: written, with recorded problems
-    log_->appendPlainText(ok ? tr("Report written: %1").arg(last_output_) : tr("The report failed (exit code %1).").arg(code));
+    log_->appendPlainText(ok ? tr("Report written: %1").arg(last_output_)
+                             : tr("The report failed (exit code %1).").arg(code));
     Q_EMIT reportFinished(ok, last_output_, output);
   });
-  log_->appendPlainText(QStringLiteral("kanshiki ") + report_arguments(case_dir_, r, tagged_flag_).join(QLatin1Char(' ')));
+  log_->appendPlainText(QStringLiteral("kanshiki ") +
+                        report_arguments(case_dir_, r, tagged_flag_).join(QLatin1Char(' ')));
   job_->start();
 }
 

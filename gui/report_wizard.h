@@ -25,8 +25,10 @@ struct ReportRequest {
   QString output;
 };
 
-// The CLI arguments for a report request (`tagged_flag`: how this CLI spells "tagged only"; "" = unsupported).
-QStringList report_arguments(const std::filesystem::path& case_dir, const ReportRequest& r, const QString& tagged_flag);
+// The CLI arguments for a report request (`tagged_flag`: how this CLI spells "tagged only"; "" =
+// unsupported).
+QStringList report_arguments(const std::filesystem::path& case_dir, const ReportRequest& r,
+                             const QString& tagged_flag);
 
 class ReportWizard : public QWizard {
   Q_OBJECT

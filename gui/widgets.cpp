@@ -23,7 +23,8 @@
 namespace kanshiki::gui {
 
 QColor palette::source_colour(const QString& source) {
-  static const QRgb colours[] = {0x1F77B4, 0xD62728, 0x2CA02C, 0xFF7F0E, 0x9467BD, 0x8C564B, 0xE377C2, 0x17BECF, 0xBCBD22};
+  static const QRgb colours[] = {0x1F77B4, 0xD62728, 0x2CA02C, 0xFF7F0E, 0x9467BD,
+                                 0x8C564B, 0xE377C2, 0x17BECF, 0xBCBD22};
   return QColor(colours[qHash(source) % (sizeof colours / sizeof colours[0])]);
 }
 
@@ -59,12 +60,14 @@ void DataTable::setModel(QAbstractItemModel* new_model) {
   applyDefaultColumns();
   connect(new_model, &QAbstractItemModel::modelReset, this, [this] {
     // Snapshot models learn their columns on load.
-    if (model()->columnCount() != horizontalHeader()->count() || property("columnsApplied").toInt() != model()->columnCount())
+    if (model()->columnCount() != horizontalHeader()->count() ||
+        property("columnsApplied").toInt() != model()->columnCount())
       applyDefaultColumns();
   });
-  connect(selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& current) {
-    if (current.isValid()) Q_EMIT artifactActivated(current.data(ArtifactIdRole).toLongLong());
-  });
+  connect(selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+          [this](const QModelIndex& current) {
+            if (current.isValid()) Q_EMIT artifactActivated(current.data(ArtifactIdRole).toLongLong());
+          });
 }
 
 void DataTable::applyDefaultColumns() {
@@ -76,11 +79,13 @@ void DataTable::applyDefaultColumns() {
     QString title = m->headerData(c, Qt::Horizontal).toString();
     int w = std::clamp(fontMetrics().horizontalAdvance(title) + 28, 70, 420);
     // Free-text columns get room to be read; the exact width is the examiner's (and kept by the header).
-    static const QStringList wide = {"text", "summary", "url", "title", "parameters", "path", "item path", "name",
-                                     "label", "value", "note", "source", "recipients", "phones"};
+    static const QStringList wide = {"text", "summary",   "url",        "title", "parameters",
+                                     "path", "item path", "name",       "label", "value",
+                                     "note", "source",    "recipients", "phones"};
     QString raw = m->headerData(c, Qt::Horizontal, RawValueRole).toString().toLower();
     if (wide.contains(raw)) w = std::max(w, raw == "text" || raw == "summary" ? 380 : 220);
-    if (title.contains(QLatin1Char('['))) w = std::max(w, fontMetrics().horizontalAdvance(QStringLiteral("2024-03-16 12:12:40 JST")) + 24);
+    if (title.contains(QLatin1Char('[')))
+      w = std::max(w, fontMetrics().horizontalAdvance(QStringLiteral("2024-03-16 12:12:40 JST")) + 24);
     setColumnWidth(c, w);
   }
   setProperty("columnsApplied", m->columnCount());
@@ -122,11 +127,13 @@ Bubble bubble_of(const QModelIndex& index) {
   b.outgoing = v[kConvDirection].toString() == QLatin1String("outgoing");
   b.sender = v[kConvSenderName].toString();
   if (b.sender.isEmpty()) b.sender = v[kConvSender].toString();
-  if (b.outgoing && b.sender.isEmpty()) b.sender = QCoreApplication::translate("Conversation", "Device owner");
+  if (b.outgoing && b.sender.isEmpty())
+    b.sender = QCoreApplication::translate("Conversation", "Device owner");
   b.text = v[kConvText].toString();
   QString attachments = v[kConvAttachments].toString();
   b.attachment = !attachments.isEmpty() && attachments != QLatin1String("[]");
-  if (b.attachment) b.text += (b.text.isEmpty() ? QString() : QStringLiteral("\n")) + QStringLiteral("📎 ") + attachments;
+  if (b.attachment)
+    b.text += (b.text.isEmpty() ? QString() : QStringLiteral("\n")) + QStringLiteral("📎 ") + attachments;
   if (b.text.isEmpty()) b.text = QStringLiteral("(%1)").arg(v[kConvKind].toString());
   b.recovered = v[kConvRecovered].toLongLong() != 0;
   b.deleted = v[kConvDeleted].toLongLong() != 0;
@@ -136,7 +143,8 @@ Bubble bubble_of(const QModelIndex& index) {
   if (b.recovered) marks << QCoreApplication::translate("Conversation", "⟲ recovered (deleted record)");
   if (b.deleted) marks << QCoreApplication::translate("Conversation", "deleted");
   if (b.expiring)
-    marks << QCoreApplication::translate("Conversation", "⏱ disappearing (%1 s)").arg(v[kConvExpires].toLongLong());
+    marks << QCoreApplication::translate("Conversation", "⏱ disappearing (%1 s)")
+                 .arg(v[kConvExpires].toLongLong());
   if (v[kConvEdited].toLongLong() != 0) marks << QCoreApplication::translate("Conversation", "edited");
   b.marks = marks.join(QStringLiteral(" · "));
   return b;
@@ -176,12 +184,14 @@ void BubbleDelegate::paint(QPainter* p, const QStyleOptionViewItem& option, cons
   const int w = bubble_width(option);
   QRect text = fm.boundingRect(QRect(0, 0, w - 2 * kPad, 100000), Qt::TextWordWrap, b.text);
   int bw = std::max({text.width(), fm.horizontalAdvance(b.sender), fm.horizontalAdvance(b.meta),
-                     fm.horizontalAdvance(b.marks)}) + 2 * kPad;
+                     fm.horizontalAdvance(b.marks)}) +
+           2 * kPad;
   bw = std::min(bw, w);
   int bh = option.rect.height() - 2 * kMargin;
   int x = b.outgoing ? option.rect.right() - kMargin - bw : option.rect.left() + kMargin;
   QRectF r(x, option.rect.top() + kMargin, bw, bh);
-  QColor fill = b.recovered ? QColor(palette::kRecoveredBg) : QColor(b.outgoing ? palette::kOutgoing : palette::kIncoming);
+  QColor fill = b.recovered ? QColor(palette::kRecoveredBg)
+                            : QColor(b.outgoing ? palette::kOutgoing : palette::kIncoming);
   QPainterPath path;
   path.addRoundedRect(r, 10, 10);
   p->fillPath(path, fill);
@@ -264,7 +274,8 @@ void HistogramWidget::paintEvent(QPaintEvent*) {
     p.setPen(QColor(0xEEF0F3));
     p.drawLine(pr.left(), y, pr.right(), y);
     p.setPen(QColor(0x6B7280));
-    p.drawText(QRect(0, y - 8, pr.left() - 6, 16), Qt::AlignRight | Qt::AlignVCenter, QString::number(max * g / 4));
+    p.drawText(QRect(0, y - 8, pr.left() - 6, 16), Qt::AlignRight | Qt::AlignVCenter,
+               QString::number(max * g / 4));
   }
   int sel_lo = std::min(drag_from_, drag_to_), sel_hi = std::max(drag_from_, drag_to_);
   for (int i = 0; i < n; ++i) {
@@ -279,7 +290,8 @@ void HistogramWidget::paintEvent(QPaintEvent*) {
   p.setPen(QColor(0x374151));
   auto label = [&](int i, Qt::Alignment a) {
     int x = pr.left() + pr.width() * i / n;
-    QString t = TimeDisplay::instance().format(model_->valueAt(std::min(i, n - 1), i == n ? 1 : 0).toLongLong());
+    QString t =
+        TimeDisplay::instance().format(model_->valueAt(std::min(i, n - 1), i == n ? 1 : 0).toLongLong());
     QRect r(a & Qt::AlignLeft ? x : a & Qt::AlignRight ? x - 260 : x - 130, pr.bottom() + 6, 260, 20);
     p.drawText(r, a | Qt::AlignTop, t);
   };
@@ -319,7 +331,9 @@ void HistogramWidget::mouseDoubleClickEvent(QMouseEvent*) { Q_EMIT resetRequeste
 // ---- provenance pane
 
 ProvenancePane::ProvenancePane(CaseService* service, QWidget* parent)
-    : QWidget(parent), service_(service), model_(new SnapshotModel(service->dbPath(), provenance_loader(-1), this)) {
+    : QWidget(parent),
+      service_(service),
+      model_(new SnapshotModel(service->dbPath(), provenance_loader(-1), this)) {
   setObjectName(QStringLiteral("provenancePane"));
   auto* layout = new QVBoxLayout(this);
   title_ = new QLabel(tr("Select a row to see where it came from."), this);
@@ -355,12 +369,14 @@ ProvenancePane::ProvenancePane(CaseService* service, QWidget* parent)
   layout->addLayout(tag_row);
   source_button_ = new QPushButton(tr("Show source…"), this);
   source_button_->setObjectName(QStringLiteral("showSourceButton"));
-  source_button_->setToolTip(tr("Reads the source row (or bytes) from a fresh, hash-verified copy of the evidence item"));
+  source_button_->setToolTip(
+      tr("Reads the source row (or bytes) from a fresh, hash-verified copy of the evidence item"));
   layout->addWidget(source_button_);
   tag_button_->setEnabled(false);
   source_button_->setEnabled(false);
 
-  connect(tag_button_, &QPushButton::clicked, this, [this] { addTag(tag_edit_->text(), note_edit_->text()); });
+  connect(tag_button_, &QPushButton::clicked, this,
+          [this] { addTag(tag_edit_->text(), note_edit_->text()); });
   connect(tag_edit_, &QLineEdit::returnPressed, tag_button_, &QPushButton::click);
   connect(source_button_, &QPushButton::clicked, this, &ProvenancePane::showSource);
   connect(service_, &CaseService::tagsChanged, this, [this] {
@@ -375,7 +391,8 @@ void ProvenancePane::showArtifact(qint64 artifact_id) {
   artifact_id_ = artifact_id;
   tag_button_->setEnabled(artifact_id >= 0);
   source_button_->setEnabled(artifact_id >= 0);
-  title_->setText(artifact_id >= 0 ? tr("Artifact %1 — provenance").arg(artifact_id) : tr("Select a row to see where it came from."));
+  title_->setText(artifact_id >= 0 ? tr("Artifact %1 — provenance").arg(artifact_id)
+                                   : tr("Select a row to see where it came from."));
   model_->setLoader(provenance_loader(artifact_id));
   model_->reload();
 }
@@ -383,14 +400,15 @@ void ProvenancePane::showArtifact(qint64 artifact_id) {
 void ProvenancePane::addTag(const QString& tag, const QString& note) {
   if (artifact_id_ < 0 || tag.trimmed().isEmpty()) return;
   tag_button_->setEnabled(false);
-  service_->addTag(artifact_id_, tag.trimmed(), note.trimmed()).then(this, [this](const Outcome<qint64>& out) {
-    tag_button_->setEnabled(true);
-    if (out.ok()) {
-      tag_edit_->clear();
-      note_edit_->clear();
-    }
-    Q_EMIT tagResult(out.ok(), out.ok() ? tr("Tag added and written to the custody log") : out.error);
-  });
+  service_->addTag(artifact_id_, tag.trimmed(), note.trimmed())
+      .then(this, [this](const Outcome<qint64>& out) {
+        tag_button_->setEnabled(true);
+        if (out.ok()) {
+          tag_edit_->clear();
+          note_edit_->clear();
+        }
+        Q_EMIT tagResult(out.ok(), out.ok() ? tr("Tag added and written to the custody log") : out.error);
+      });
 }
 
 void ProvenancePane::showSource() {

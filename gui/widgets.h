@@ -19,7 +19,7 @@ namespace kanshiki::gui {
 
 // Colours of the workbench (one place, so views agree).
 namespace palette {
-inline constexpr QRgb kAccent = 0x1F4E79;      // headings, selection accents
+inline constexpr QRgb kAccent = 0x1F4E79;       // headings, selection accents
 inline constexpr QRgb kRecoveredBg = 0xFDECE8;  // rows recovered from deleted space
 inline constexpr QRgb kRecoveredFg = 0xA1321F;
 inline constexpr QRgb kOutgoing = 0xDCF1FF;

@@ -22,36 +22,99 @@ QVector<TypeColumn> type_columns(const QString& type) {
   static const QHash<QString, QVector<TypeColumn>> columns = {
       {"message",
        // Who said what first; recipients and raw values further right.
-       {{"app", K::text}, {"sender_name", K::text}, {"sender", K::text}, {"direction", K::text}, {"text", K::text},
-        {"attachments", K::text}, {"recipients", K::text}, {"account", K::text}, {"thread_key", K::text},
-        {"status", K::text}, {"kind", K::text}, {"edited", K::flag}, {"deleted", K::flag},
-        {"expires_in_s", K::integer}, {"time_raw", K::text}, {"time_epoch", K::text}}},
+       {{"app", K::text},
+        {"sender_name", K::text},
+        {"sender", K::text},
+        {"direction", K::text},
+        {"text", K::text},
+        {"attachments", K::text},
+        {"recipients", K::text},
+        {"account", K::text},
+        {"thread_key", K::text},
+        {"status", K::text},
+        {"kind", K::text},
+        {"edited", K::flag},
+        {"deleted", K::flag},
+        {"expires_in_s", K::integer},
+        {"time_raw", K::text},
+        {"time_epoch", K::text}}},
       {"thread",
-       {{"app", K::text}, {"account", K::text}, {"thread_key", K::text}, {"name", K::text}, {"is_group", K::flag},
-        {"last_activity_utc", K::iso_time}, {"last_activity_raw", K::text}, {"last_activity_epoch", K::text}}},
+       {{"app", K::text},
+        {"account", K::text},
+        {"thread_key", K::text},
+        {"name", K::text},
+        {"is_group", K::flag},
+        {"last_activity_utc", K::iso_time},
+        {"last_activity_raw", K::text},
+        {"last_activity_epoch", K::text}}},
       {"participant",
-       {{"app", K::text}, {"thread_key", K::text}, {"identifier", K::text}, {"name", K::text}, {"role", K::text}}},
+       {{"app", K::text},
+        {"thread_key", K::text},
+        {"identifier", K::text},
+        {"name", K::text},
+        {"role", K::text}}},
       {"call",
-       {{"app", K::text}, {"account", K::text}, {"number", K::text}, {"number_e164", K::text}, {"name", K::text},
-        {"direction", K::text}, {"duration_s", K::integer}, {"video", K::flag}, {"country_iso", K::text},
-        {"time_raw", K::text}, {"time_epoch", K::text}}},
+       {{"app", K::text},
+        {"account", K::text},
+        {"number", K::text},
+        {"number_e164", K::text},
+        {"name", K::text},
+        {"direction", K::text},
+        {"duration_s", K::integer},
+        {"video", K::flag},
+        {"country_iso", K::text},
+        {"time_raw", K::text},
+        {"time_epoch", K::text}}},
       {"contact",
-       {{"app", K::text}, {"account", K::text}, {"name", K::text}, {"phones", K::text}, {"emails", K::text},
-        {"organization", K::text}, {"note", K::text}, {"times_contacted", K::integer},
-        {"last_contacted_utc", K::iso_time}, {"last_contacted_raw", K::text}, {"last_contacted_epoch", K::text}}},
+       {{"app", K::text},
+        {"account", K::text},
+        {"name", K::text},
+        {"phones", K::text},
+        {"emails", K::text},
+        {"organization", K::text},
+        {"note", K::text},
+        {"times_contacted", K::integer},
+        {"last_contacted_utc", K::iso_time},
+        {"last_contacted_raw", K::text},
+        {"last_contacted_epoch", K::text}}},
       {"web_visit",
-       {{"browser", K::text}, {"url", K::text}, {"title", K::text}, {"visit_count", K::integer},
-        {"typed_count", K::integer}, {"transition", K::text}, {"time_raw", K::text}, {"time_epoch", K::text}}},
+       {{"browser", K::text},
+        {"url", K::text},
+        {"title", K::text},
+        {"visit_count", K::integer},
+        {"typed_count", K::integer},
+        {"transition", K::text},
+        {"time_raw", K::text},
+        {"time_epoch", K::text}}},
       {"location",
-       {{"latitude", K::real}, {"longitude", K::real}, {"accuracy_m", K::real}, {"altitude_m", K::real},
-        {"kind", K::text}, {"source", K::text}, {"label", K::text}, {"time_raw", K::text}, {"time_epoch", K::text}}},
+       {{"latitude", K::real},
+        {"longitude", K::real},
+        {"accuracy_m", K::real},
+        {"altitude_m", K::real},
+        {"kind", K::text},
+        {"source", K::text},
+        {"label", K::text},
+        {"time_raw", K::text},
+        {"time_epoch", K::text}}},
       {"media",
-       {{"path", K::text}, {"mime_type", K::text}, {"size", K::bytes}, {"sha256", K::text}, {"latitude", K::real},
-        {"longitude", K::real}, {"make", K::text}, {"model", K::text}, {"software", K::text},
-        {"captured_raw", K::text}, {"captured_epoch", K::text}}},
-      {"account", {{"app", K::text}, {"username", K::text}, {"identifier", K::text}, {"display_name", K::text}}},
+       {{"path", K::text},
+        {"mime_type", K::text},
+        {"size", K::bytes},
+        {"sha256", K::text},
+        {"latitude", K::real},
+        {"longitude", K::real},
+        {"make", K::text},
+        {"model", K::text},
+        {"software", K::text},
+        {"captured_raw", K::text},
+        {"captured_epoch", K::text}}},
+      {"account",
+       {{"app", K::text}, {"username", K::text}, {"identifier", K::text}, {"display_name", K::text}}},
       {"installed_app",
-       {{"identifier", K::text}, {"name", K::text}, {"version", K::text}, {"installed_raw", K::text},
+       {{"identifier", K::text},
+        {"name", K::text},
+        {"version", K::text},
+        {"installed_raw", K::text},
         {"installed_epoch", K::text}}},
       {"device_info", {{"key", K::text}, {"value", K::text}}},
   };
@@ -127,8 +190,8 @@ QVector<TypeColumn> type_columns(const QString& type) {
 };
 
 bool hidden_by_default(const QString& name) {
-  return name.endsWith(QLatin1String("_raw")) || name.endsWith(QLatin1String("_epoch")) || name == "account" ||
-         name == "thread_key" || name == "sha256";
+  return name.endsWith(QLatin1String("_raw")) || name.endsWith(QLatin1String("_epoch")) ||
+         name == "account" || name == "thread_key" || name == "sha256";
 }
 
 // Columns every artifact row carries: its provenance. Shown in the provenance pane; here hidden except the
@@ -157,7 +220,8 @@ const char* kSummaryJoins =
     " LEFT JOIN threads th ON th.artifact_id = a.id LEFT JOIN evidence e ON e.id = a.evidence_id";
 const char* kSummaryExpr =
     "COALESCE(CASE WHEN m.artifact_id IS NOT NULL THEN COALESCE(NULLIF(m.sender_name, '') || ': ', "
-    "NULLIF(m.sender, '') || ': ', '→ ') || COALESCE(m.text, m.attachments, '') END, CASE WHEN c.artifact_id IS NOT NULL THEN COALESCE(c.direction, '') "
+    "NULLIF(m.sender, '') || ': ', '→ ') || COALESCE(m.text, m.attachments, '') END, CASE WHEN c.artifact_id "
+    "IS NOT NULL THEN COALESCE(c.direction, '') "
     "|| ' ' || COALESCE(c.name, c.number, '') || ' (' || COALESCE(c.duration_s, 0) || ' s)' END, "
     "ct.name || ' ' || COALESCE(ct.phones, ''), COALESCE(w.title, '') || ' ' || w.url, "
     "l.label, CASE WHEN l.artifact_id IS NOT NULL THEN printf('%.5f, %.5f', l.latitude, l.longitude) END, "
@@ -195,14 +259,18 @@ SqlWindowSpec artifact_spec(const QString& type) {
   for (const auto& t : artifact_types())
     if (t.type == type) table = t.table;
   if (table.isEmpty()) table = QStringLiteral("messages");  // unknown type: an empty result, never a crash
-  spec.from = QStringLiteral("artifacts a JOIN %1 t ON t.artifact_id = a.id LEFT JOIN evidence e ON e.id = a.evidence_id")
-                  .arg(table);
+  spec.from =
+      QStringLiteral(
+          "artifacts a JOIN %1 t ON t.artifact_id = a.id LEFT JOIN evidence e ON e.id = a.evidence_id")
+          .arg(table);
   spec.where = QStringLiteral("a.type = ?");
   spec.params = {type};
-  spec.columns.push_back({QStringLiteral("a.time_utc_us"), QT_TRANSLATE_NOOP("Columns", "Time"), ColumnKind::time_us, true});
+  spec.columns.push_back(
+      {QStringLiteral("a.time_utc_us"), QT_TRANSLATE_NOOP("Columns", "Time"), ColumnKind::time_us, true});
   for (const auto& c : type_columns(type)) {
     QString name = QString::fromLatin1(c.name);
-    if (c.kind == ColumnKind::text && !hidden_by_default(name)) spec.filter_columns.push_back(spec.columns.size());
+    if (c.kind == ColumnKind::text && !hidden_by_default(name))
+      spec.filter_columns.push_back(spec.columns.size());
     spec.columns.push_back({QStringLiteral("t.") + name, name, c.kind, !hidden_by_default(name)});
   }
   spec.columns += provenance_columns();
@@ -357,20 +425,26 @@ SnapshotLoader thread_list_loader() {
         db,
         {{"g.app", QT_TRANSLATE_NOOP("Columns", "App"), K::text},
          {"g.thread_key", QT_TRANSLATE_NOOP("Columns", "Thread"), K::text},
-         {"COALESCE((SELECT NULLIF(th.name, '') FROM threads th JOIN artifacts ta ON ta.id = th.artifact_id WHERE "
-          "ta.evidence_id = g.evidence_id AND th.app = g.app AND th.thread_key = g.thread_key AND th.name <> '' LIMIT 1), "
-          "NULLIF(g.first_name, ''), g.thread_key)",
+         {"COALESCE((SELECT NULLIF(th.name, '') FROM threads th JOIN artifacts ta ON ta.id = th.artifact_id "
+          "WHERE "
+          "ta.evidence_id = g.evidence_id AND th.app = g.app AND th.thread_key = g.thread_key AND th.name <> "
+          "'' LIMIT 1), "
+          "NULLIF(g.first_name, ''), NULLIF(g.first_sender, ''), g.thread_key)",
           QT_TRANSLATE_NOOP("Columns", "Name"), K::text},
          {"g.n", QT_TRANSLATE_NOOP("Columns", "Messages"), K::integer},
          {"g.last", QT_TRANSLATE_NOOP("Columns", "Last activity"), K::time_us},
          {"g.rec", QT_TRANSLATE_NOOP("Columns", "Recovered"), K::integer},
-         {"(SELECT exhibit FROM evidence WHERE id = g.evidence_id)", QT_TRANSLATE_NOOP("Columns", "Exhibit"), K::text},
+         {"(SELECT exhibit FROM evidence WHERE id = g.evidence_id)", QT_TRANSLATE_NOOP("Columns", "Exhibit"),
+          K::text},
          {"g.evidence_id", QT_TRANSLATE_NOOP("Columns", "Evidence id"), K::integer, false}},
         // One conversation per device: the same group chat seen on two seized phones stays two threads.
-        QStringLiteral("FROM (SELECT a.evidence_id AS evidence_id, m.app AS app, m.thread_key AS thread_key, count(*) AS "
-                       "n, max(a.time_utc_us) AS last, sum(a.recovered) AS rec, max(CASE WHEN m.direction = 'incoming' "
-                       "THEN NULLIF(m.sender_name, '') END) AS first_name FROM messages m JOIN artifacts a ON a.id = "
-                       "m.artifact_id GROUP BY a.evidence_id, m.app, m.thread_key) g ORDER BY g.last DESC"),
+        QStringLiteral(
+            "FROM (SELECT a.evidence_id AS evidence_id, m.app AS app, m.thread_key AS thread_key, count(*) "
+            "AS "
+            "n, max(a.time_utc_us) AS last, sum(a.recovered) AS rec, max(CASE WHEN m.direction = 'incoming' "
+            "THEN NULLIF(m.sender_name, '') END) AS first_name, max(CASE WHEN m.direction = 'incoming' THEN "
+            "NULLIF(m.sender, '') END) AS first_sender FROM messages m JOIN artifacts a ON a.id = "
+            "m.artifact_id GROUP BY a.evidence_id, m.app, m.thread_key) g ORDER BY g.last DESC"),
         {}, QStringLiteral("NULL"), QStringLiteral("g.rec > 0"));
   };
 }
@@ -405,8 +479,8 @@ SnapshotLoader tags_loader() {
          {"tg.examiner", QT_TRANSLATE_NOOP("Columns", "Examiner"), K::text},
          {"tg.created_utc", QT_TRANSLATE_NOOP("Columns", "Tagged"), K::iso_time},
          {"a.id", QT_TRANSLATE_NOOP("Columns", "Artifact id"), K::integer}},
-        QStringLiteral("FROM tags tg JOIN artifacts a ON a.id = tg.artifact_id") + QString::fromUtf8(kSummaryJoins) +
-            QStringLiteral(" ORDER BY tg.id"),
+        QStringLiteral("FROM tags tg JOIN artifacts a ON a.id = tg.artifact_id") +
+            QString::fromUtf8(kSummaryJoins) + QStringLiteral(" ORDER BY tg.id"),
         {}, QStringLiteral("tg.id"), QStringLiteral("a.recovered"));
   };
 }
@@ -414,23 +488,27 @@ SnapshotLoader tags_loader() {
 SnapshotLoader locations_loader(int max_points) {
   return [max_points](sql::Db& db) {
     using K = ColumnKind;
-    Snapshot s = query_snapshot(
-        db,
-        {{"lat", QT_TRANSLATE_NOOP("Columns", "Latitude"), K::real},
-         {"lon", QT_TRANSLATE_NOOP("Columns", "Longitude"), K::real},
-         {"t", QT_TRANSLATE_NOOP("Columns", "Time"), K::time_us},
-         {"src", QT_TRANSLATE_NOOP("Columns", "Source"), K::text},
-         {"exhibit", QT_TRANSLATE_NOOP("Columns", "Exhibit"), K::text},
-         {"label", QT_TRANSLATE_NOOP("Columns", "Label"), K::text}},
-        QStringLiteral(
-            "FROM (SELECT a.id AS id, a.recovered AS rec, l.latitude AS lat, l.longitude AS lon, a.time_utc_us AS t, "
-            "a.parser_id AS src, e.exhibit AS exhibit, COALESCE(l.label, l.kind, '') AS label FROM locations l JOIN "
-            "artifacts a ON a.id = l.artifact_id LEFT JOIN evidence e ON e.id = a.evidence_id WHERE l.latitude IS "
-            "NOT NULL AND l.longitude IS NOT NULL UNION ALL SELECT a.id, a.recovered, md.latitude, md.longitude, "
-            "a.time_utc_us, a.parser_id, e.exhibit, md.path FROM media md JOIN artifacts a ON a.id = md.artifact_id "
-            "LEFT JOIN evidence e ON e.id = a.evidence_id WHERE md.latitude IS NOT NULL AND md.longitude IS NOT "
-            "NULL) ORDER BY t LIMIT ?"),
-        {max_points + 1}, QStringLiteral("id"), QStringLiteral("rec"));
+    Snapshot s = query_snapshot(db,
+                                {{"lat", QT_TRANSLATE_NOOP("Columns", "Latitude"), K::real},
+                                 {"lon", QT_TRANSLATE_NOOP("Columns", "Longitude"), K::real},
+                                 {"t", QT_TRANSLATE_NOOP("Columns", "Time"), K::time_us},
+                                 {"src", QT_TRANSLATE_NOOP("Columns", "Source"), K::text},
+                                 {"exhibit", QT_TRANSLATE_NOOP("Columns", "Exhibit"), K::text},
+                                 {"label", QT_TRANSLATE_NOOP("Columns", "Label"), K::text}},
+                                QStringLiteral("FROM (SELECT a.id AS id, a.recovered AS rec, l.latitude AS "
+                                               "lat, l.longitude AS lon, a.time_utc_us AS t, "
+                                               "a.parser_id AS src, e.exhibit AS exhibit, COALESCE(l.label, "
+                                               "l.kind, '') AS label FROM locations l JOIN "
+                                               "artifacts a ON a.id = l.artifact_id LEFT JOIN evidence e ON "
+                                               "e.id = a.evidence_id WHERE l.latitude IS "
+                                               "NOT NULL AND l.longitude IS NOT NULL UNION ALL SELECT a.id, "
+                                               "a.recovered, md.latitude, md.longitude, "
+                                               "a.time_utc_us, a.parser_id, e.exhibit, md.path FROM media md "
+                                               "JOIN artifacts a ON a.id = md.artifact_id "
+                                               "LEFT JOIN evidence e ON e.id = a.evidence_id WHERE "
+                                               "md.latitude IS NOT NULL AND md.longitude IS NOT "
+                                               "NULL) ORDER BY t LIMIT ?"),
+                                {max_points + 1}, QStringLiteral("id"), QStringLiteral("rec"));
     if (s.rows.size() > max_points) {
       s.rows.resize(max_points);
       s.keys.resize(max_points);
@@ -446,8 +524,10 @@ SnapshotLoader histogram_loader(qint64 from_us, qint64 to_us, int buckets) {
     using K = ColumnKind;
     qint64 lo = from_us, hi = to_us;
     if (lo == 0 && hi == 0) {
-      sql::Stmt st(db, "SELECT min(time_utc_us), max(time_utc_us) FROM artifacts WHERE time_utc_us IS NOT NULL");
-      if (!st.step() || st.is_null(0)) return Snapshot{{{"", QT_TRANSLATE_NOOP("Columns", "From"), K::time_us}}};
+      sql::Stmt st(db,
+                   "SELECT min(time_utc_us), max(time_utc_us) FROM artifacts WHERE time_utc_us IS NOT NULL");
+      if (!st.step() || st.is_null(0))
+        return Snapshot{{{"", QT_TRANSLATE_NOOP("Columns", "From"), K::time_us}}};
       lo = st.i64(0);
       hi = st.i64(1) + 1;
     }
@@ -459,15 +539,19 @@ SnapshotLoader histogram_loader(qint64 from_us, qint64 to_us, int buckets) {
                  {"", QT_TRANSLATE_NOOP("Columns", "Events"), K::integer}};
     QVector<qint64> counts(n, 0);
     sql::Stmt st(db,
-                 "SELECT (time_utc_us - ?1) / ?2, count(*) FROM artifacts WHERE time_utc_us >= ?1 AND time_utc_us < ?3 "
+                 "SELECT (time_utc_us - ?1) / ?2, count(*) FROM artifacts WHERE time_utc_us >= ?1 AND "
+                 "time_utc_us < ?3 "
                  "GROUP BY 1");
-    st.bind(1, static_cast<int64_t>(lo)).bind(2, static_cast<int64_t>(width)).bind(3, static_cast<int64_t>(hi));
+    st.bind(1, static_cast<int64_t>(lo))
+        .bind(2, static_cast<int64_t>(width))
+        .bind(3, static_cast<int64_t>(hi));
     while (st.step()) {
       qint64 b = st.i64(0);
       if (b >= 0 && b < n) counts[b] += st.i64(1);
     }
     for (int i = 0; i < n; ++i) {
-      s.rows.push_back({QVariant::fromValue<qint64>(lo + i * width), QVariant::fromValue<qint64>(lo + (i + 1) * width),
+      s.rows.push_back({QVariant::fromValue<qint64>(lo + i * width),
+                        QVariant::fromValue<qint64>(lo + (i + 1) * width),
                         QVariant::fromValue<qint64>(counts[i])});
       s.keys.push_back(i);
     }
@@ -479,17 +563,19 @@ SnapshotLoader provenance_loader(qint64 artifact_id) {
   return [artifact_id](sql::Db& db) {
     using K = ColumnKind;
     Snapshot s;
-    s.columns = {{"", QT_TRANSLATE_NOOP("Columns", "Field"), K::text}, {"", QT_TRANSLATE_NOOP("Columns", "Value"), K::text}};
+    s.columns = {{"", QT_TRANSLATE_NOOP("Columns", "Field"), K::text},
+                 {"", QT_TRANSLATE_NOOP("Columns", "Value"), K::text}};
     auto add = [&s](const QString& field, const QVariant& value, ColumnKind kind = ColumnKind::text) {
       // Times are formatted here (the pane shows text); the zone label is part of the text.
       s.rows.push_back({field, kind == ColumnKind::text ? value : QVariant(display_value(value, kind))});
       s.keys.push_back(s.keys.size());
     };
-    sql::Stmt st(db,
-                 "SELECT a.type, a.evidence_id, e.exhibit, e.label, a.item_path, a.item_sha256, a.source_table, "
-                 "a.source_rowid, a.source_offset, a.source_detail, a.parser_id, a.parser_version, a.recovered, "
-                 "a.time_utc_us, i.md5, i.sha1, i.size, e.source_path FROM artifacts a LEFT JOIN evidence e ON e.id = "
-                 "a.evidence_id LEFT JOIN items i ON i.id = a.item_id WHERE a.id = ?");
+    sql::Stmt st(
+        db,
+        "SELECT a.type, a.evidence_id, e.exhibit, e.label, a.item_path, a.item_sha256, a.source_table, "
+        "a.source_rowid, a.source_offset, a.source_detail, a.parser_id, a.parser_version, a.recovered, "
+        "a.time_utc_us, i.md5, i.sha1, i.size, e.source_path FROM artifacts a LEFT JOIN evidence e ON e.id = "
+        "a.evidence_id LEFT JOIN items i ON i.id = a.item_id WHERE a.id = ?");
     st.bind(1, static_cast<int64_t>(artifact_id));
     if (!st.step()) return s;
     QString type = column_variant(st, 0).toString();
@@ -497,9 +583,9 @@ SnapshotLoader provenance_loader(qint64 artifact_id) {
     add(QStringLiteral("type"), type);
     add(QStringLiteral("time"), column_variant(st, 13), K::time_us);
     add(QStringLiteral("evidence"), QStringLiteral("%1 (E%2) %3")
-                                         .arg(column_variant(st, 2).toString())
-                                         .arg(st.i64(1))
-                                         .arg(column_variant(st, 3).toString()));
+                                        .arg(column_variant(st, 2).toString())
+                                        .arg(st.i64(1))
+                                        .arg(column_variant(st, 3).toString()));
     add(QStringLiteral("evidence_source"), column_variant(st, 17));
     add(QStringLiteral("item_path"), column_variant(st, 4));
     add(QStringLiteral("item_sha256"), column_variant(st, 5));
@@ -510,8 +596,10 @@ SnapshotLoader provenance_loader(qint64 artifact_id) {
     add(QStringLiteral("source_rowid"), column_variant(st, 7));
     add(QStringLiteral("source_offset"), column_variant(st, 8));
     add(QStringLiteral("source_detail"), column_variant(st, 9));
-    add(QStringLiteral("parser"), column_variant(st, 10).toString() + QStringLiteral(" ") + column_variant(st, 11).toString());
-    add(QStringLiteral("recovered"), st.i64(12) != 0 ? QStringLiteral("yes / はい") : QStringLiteral("no / いいえ"));
+    add(QStringLiteral("parser"),
+        column_variant(st, 10).toString() + QStringLiteral(" ") + column_variant(st, 11).toString());
+    add(QStringLiteral("recovered"),
+        st.i64(12) != 0 ? QStringLiteral("yes / はい") : QStringLiteral("no / いいえ"));
     QString table;
     for (const auto& t : artifact_types())
       if (t.type == type) table = t.table;
@@ -528,12 +616,14 @@ SnapshotLoader provenance_loader(qint64 artifact_id) {
       }
     }
     if (db.table_exists("tags")) {
-      sql::Stmt tags(db, "SELECT tag, COALESCE(note, ''), examiner FROM tags WHERE artifact_id = ? ORDER BY id");
+      sql::Stmt tags(db,
+                     "SELECT tag, COALESCE(note, ''), examiner FROM tags WHERE artifact_id = ? ORDER BY id");
       tags.bind(1, static_cast<int64_t>(artifact_id));
       while (tags.step())
-        add(QStringLiteral("tag"), QStringLiteral("%1 — %2 (%3)")
-                                       .arg(QString::fromStdString(tags.text(0)), QString::fromStdString(tags.text(1)),
-                                            QString::fromStdString(tags.text(2))));
+        add(QStringLiteral("tag"),
+            QStringLiteral("%1 — %2 (%3)")
+                .arg(QString::fromStdString(tags.text(0)), QString::fromStdString(tags.text(1)),
+                     QString::fromStdString(tags.text(2))));
     }
     return s;
   };
@@ -541,9 +631,10 @@ SnapshotLoader provenance_loader(qint64 artifact_id) {
 
 SnapshotLoader apps_loader() {
   return [](sql::Db& db) {
-    return query_snapshot(db, {{"app", QT_TRANSLATE_NOOP("Columns", "App"), ColumnKind::text}},
-                          QStringLiteral("FROM (SELECT DISTINCT app FROM messages WHERE app IS NOT NULL UNION SELECT "
-                                         "DISTINCT app FROM calls WHERE app IS NOT NULL) ORDER BY app"));
+    return query_snapshot(
+        db, {{"app", QT_TRANSLATE_NOOP("Columns", "App"), ColumnKind::text}},
+        QStringLiteral("FROM (SELECT DISTINCT app FROM messages WHERE app IS NOT NULL UNION SELECT "
+                       "DISTINCT app FROM calls WHERE app IS NOT NULL) ORDER BY app"));
   };
 }
 

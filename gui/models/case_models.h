@@ -28,14 +28,35 @@ SqlWindowSpec items_spec(qint64 evidence_id);
 
 // One conversation, oldest first. Columns in ConversationColumn order.
 enum ConversationColumn {
-  kConvTime, kConvSender, kConvSenderName, kConvDirection, kConvText, kConvAttachments, kConvKind, kConvStatus,
-  kConvDeleted, kConvEdited, kConvExpires, kConvRecovered, kConvItemPath, kConvSourceRowid, kConvColumnCount
+  kConvTime,
+  kConvSender,
+  kConvSenderName,
+  kConvDirection,
+  kConvText,
+  kConvAttachments,
+  kConvKind,
+  kConvStatus,
+  kConvDeleted,
+  kConvEdited,
+  kConvExpires,
+  kConvRecovered,
+  kConvItemPath,
+  kConvSourceRowid,
+  kConvColumnCount
 };
 SqlWindowSpec conversation_spec(qint64 evidence_id, const QString& app, const QString& thread_key);
 
 // Events of every type across devices, in time order; range set with setExtraWhere(timeline_range(...)).
 // Columns: time, type, app, exhibit, recovered, item path, summary.
-enum TimelineColumn { kTimelineTime, kTimelineType, kTimelineApp, kTimelineExhibit, kTimelineRecovered, kTimelineItemPath, kTimelineSummary };
+enum TimelineColumn {
+  kTimelineTime,
+  kTimelineType,
+  kTimelineApp,
+  kTimelineExhibit,
+  kTimelineRecovered,
+  kTimelineItemPath,
+  kTimelineSummary
+};
 SqlWindowSpec timeline_spec();
 std::pair<QString, QVariantList> timeline_range(qint64 from_us, qint64 to_us);
 
@@ -51,15 +72,22 @@ SqlWindowSpec search_spec();
 std::pair<QString, QVariantList> search_condition(const SearchFilter& filter);
 
 // Snapshot loaders.
-SnapshotLoader evidence_loader();     // evidence with item counts, sizes, container hashes, status
+SnapshotLoader evidence_loader();  // evidence with item counts, sizes, container hashes, status
 // Threads: one per device (evidence) and conversation.
 enum ThreadColumn {
-  kThreadApp, kThreadKey, kThreadName, kThreadMessages, kThreadLast, kThreadRecovered, kThreadExhibit, kThreadEvidence,
+  kThreadApp,
+  kThreadKey,
+  kThreadName,
+  kThreadMessages,
+  kThreadLast,
+  kThreadRecovered,
+  kThreadExhibit,
+  kThreadEvidence,
   kThreadColumnCount
 };
 SnapshotLoader thread_list_loader();
-SnapshotLoader custody_loader();      // seq, time, examiner, action, status, parameters, error
-SnapshotLoader tags_loader();         // tag id key; tag, note, examiner, created, artifact id, type, summary
+SnapshotLoader custody_loader();  // seq, time, examiner, action, status, parameters, error
+SnapshotLoader tags_loader();     // tag id key; tag, note, examiner, created, artifact id, type, summary
 // Map points: artifact id key; latitude, longitude, time, source (parser), exhibit, label.
 enum MapColumn { kMapLat, kMapLon, kMapTime, kMapSource, kMapExhibit, kMapLabel, kMapColumnCount };
 SnapshotLoader locations_loader(int max_points = 500000);
@@ -67,6 +95,6 @@ SnapshotLoader locations_loader(int max_points = 500000);
 SnapshotLoader histogram_loader(qint64 from_us, qint64 to_us, int buckets);
 // One artifact as (field, value) rows: provenance first, then the type's own columns, then its tags.
 SnapshotLoader provenance_loader(qint64 artifact_id);
-SnapshotLoader apps_loader();         // distinct apps (messages, calls, contacts)
+SnapshotLoader apps_loader();  // distinct apps (messages, calls, contacts)
 
 }  // namespace kanshiki::gui

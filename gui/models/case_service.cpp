@@ -33,7 +33,8 @@ class BriefCaseLock {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     ::close(fd_);
-    throw Error(ExitCode::case_error, "the case is in use by another Kanshiki process; try again when it has finished");
+    throw Error(ExitCode::case_error,
+                "the case is in use by another Kanshiki process; try again when it has finished");
   }
   ~BriefCaseLock() { ::close(fd_); }
   BriefCaseLock(const BriefCaseLock&) = delete;
@@ -177,9 +178,11 @@ QFuture<Outcome<SourceRecord>> CaseService::loadSource(qint64 artifact_id) {
     Outcome<SourceRecord> out;
     try {
       sql::Db db(db_path, SQLITE_OPEN_READONLY);
-      sql::Stmt st(db,
-                   "SELECT a.item_path, a.item_sha256, a.source_table, a.source_rowid, a.source_offset, a.recovered, "
-                   "e.source_path, e.source_kind FROM artifacts a JOIN evidence e ON e.id = a.evidence_id WHERE a.id = ?");
+      sql::Stmt st(
+          db,
+          "SELECT a.item_path, a.item_sha256, a.source_table, a.source_rowid, a.source_offset, a.recovered, "
+          "e.source_path, e.source_kind FROM artifacts a JOIN evidence e ON e.id = a.evidence_id WHERE a.id "
+          "= ?");
       st.bind(1, static_cast<int64_t>(artifact_id));
       if (!st.step()) throw Error(ExitCode::usage, "no artifact " + std::to_string(artifact_id));
       const std::string item_path = st.text(0), item_sha = st.text(1), table = st.text(2);
@@ -201,20 +204,25 @@ QFuture<Outcome<SourceRecord>> CaseService::loadSource(qint64 artifact_id) {
           },
           [&](const EvidenceEntry& entry, ByteReader& in) {
             std::filesystem::path target = copy;
-            if (entry.path != item_path) target += entry.path.substr(item_path.size());
-            else found = true;
+            if (entry.path != item_path)
+              target += entry.path.substr(item_path.size());
+            else
+              found = true;
             std::ofstream o(target, std::ios::binary);
             char buf[65536];
             for (size_t n; (n = in.read(buf, sizeof buf)) > 0;) o.write(buf, static_cast<std::streamsize>(n));
           },
           [](const SourceProblem&) {});
-      if (!found) throw Error(ExitCode::evidence_unreadable, "item " + item_path + " not found in the evidence");
+      if (!found)
+        throw Error(ExitCode::evidence_unreadable, "item " + item_path + " not found in the evidence");
       std::string sha = hash_file(copy).sha256;
       if (sha != item_sha)
-        throw Error(ExitCode::verification_failed,
-                    "the item's SHA-256 no longer matches the ingest record (" + sha + " vs " + item_sha + ")");
+        throw Error(
+            ExitCode::verification_failed,
+            "the item's SHA-256 no longer matches the ingest record (" + sha + " vs " + item_sha + ")");
       SourceRecord r;
-      r.note = QStringLiteral("%1 — SHA-256 %2 verified").arg(QString::fromStdString(item_path), QString::fromStdString(sha));
+      r.note = QStringLiteral("%1 — SHA-256 %2 verified")
+                   .arg(QString::fromStdString(item_path), QString::fromStdString(sha));
       if (!recovered && rowid && !table.empty() && sql::check_sqlite_file(copy).empty()) {
         sql::Db item(copy, SQLITE_OPEN_READONLY);
         std::string quoted = "\"";
@@ -227,7 +235,8 @@ QFuture<Outcome<SourceRecord>> CaseService::loadSource(qint64 artifact_id) {
             QString value;
             if (row.type(c) == SQLITE_BLOB) {
               auto b = row.blob(c);
-              value = QString::fromLatin1(QByteArray(b.data(), static_cast<qsizetype>(std::min<size_t>(b.size(), 256))).toHex(' '));
+              value = QString::fromLatin1(
+                  QByteArray(b.data(), static_cast<qsizetype>(std::min<size_t>(b.size(), 256))).toHex(' '));
               if (b.size() > 256) value += QStringLiteral(" … (%1 bytes)").arg(b.size());
             } else if (!row.is_null(c)) {
               value = QString::fromStdString(row.text(c));
@@ -237,7 +246,9 @@ QFuture<Outcome<SourceRecord>> CaseService::loadSource(qint64 artifact_id) {
             r.fields.push_back({QString::fromStdString(row.column_name(c)), value});
           }
         } else {
-          r.note += QStringLiteral("; row %1 of %2 not present in the live table").arg(*rowid).arg(QString::fromStdString(table));
+          r.note += QStringLiteral("; row %1 of %2 not present in the live table")
+                        .arg(*rowid)
+                        .arg(QString::fromStdString(table));
         }
       }
       if (r.fields.isEmpty()) {

@@ -29,8 +29,8 @@ struct CustodyCheck {
 // "Show source": the artifact's source row read from a fresh, hash-verified copy of its evidence item.
 struct SourceRecord {
   QVector<QPair<QString, QString>> fields;  // column -> value (blobs as hex)
-  QString hex;                               // hex dump around source_offset (recovered records)
-  QString note;                              // how it was obtained (copy verified against SHA-256 ...)
+  QString hex;                              // hex dump around source_offset (recovered records)
+  QString note;                             // how it was obtained (copy verified against SHA-256 ...)
 };
 
 class CaseService : public QObject {

@@ -31,7 +31,8 @@ QString display_value(const QVariant& v, ColumnKind kind) {
     case ColumnKind::integer:
       return QString::number(v.toLongLong());
     case ColumnKind::text: {
-      if (v.typeId() == QMetaType::QByteArray) return QStringLiteral("<%1 bytes>").arg(v.toByteArray().size());
+      if (v.typeId() == QMetaType::QByteArray)
+        return QStringLiteral("<%1 bytes>").arg(v.toByteArray().size());
       QString s = v.toString();
       // A cell shows one line; the full text is in the tooltip and the provenance pane.
       constexpr int kCellChars = 300;

@@ -9,7 +9,7 @@
 namespace kanshiki::gui {
 
 enum class ColumnKind {
-  text,      // shown as is (newlines folded; very long text shortened in the cell, full text in the tooltip)
+  text,  // shown as is (newlines folded; very long text shortened in the cell, full text in the tooltip)
   integer,
   real,
   time_us,   // microseconds since 1970 UTC, shown in the chosen zone with its label
@@ -19,20 +19,20 @@ enum class ColumnKind {
 };
 
 struct SqlColumn {
-  QString expr;         // SQL expression (may reference the FROM clause's aliases)
-  QString title;        // source text for the header; translated in the "Columns" context
+  QString expr;   // SQL expression (may reference the FROM clause's aliases)
+  QString title;  // source text for the header; translated in the "Columns" context
   ColumnKind kind = ColumnKind::text;
-  bool shown = true;    // visible by default (the column chooser shows the others)
+  bool shown = true;  // visible by default (the column chooser shows the others)
 };
 
 // Extra item roles every model of the workbench answers.
 enum Role {
   ArtifactIdRole = Qt::UserRole + 1,  // the artifact (or item/tag/custody key) of the row
-  RecoveredRole,                       // bool: recovered from deleted space
-  RawValueRole,                        // the value as stored (before zone formatting)
-  RowValuesRole,                       // QVariantList of all raw column values of the row
-  ColumnVisibleByDefaultRole,          // headerData: whether the column is shown initially
-  IsLoadedRole,                        // bool: the row's values are in memory (asking does not load them)
+  RecoveredRole,                      // bool: recovered from deleted space
+  RawValueRole,                       // the value as stored (before zone formatting)
+  RowValuesRole,                      // QVariantList of all raw column values of the row
+  ColumnVisibleByDefaultRole,         // headerData: whether the column is shown initially
+  IsLoadedRole,                       // bool: the row's values are in memory (asking does not load them)
 };
 
 // Display text for one value of a column kind.

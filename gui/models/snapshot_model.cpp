@@ -11,7 +11,8 @@ Snapshot query_snapshot(sql::Db& db, const QVector<SqlColumn>& columns, const QS
   s.columns = columns;
   QStringList select{key, recovered};
   for (const auto& c : columns) select << c.expr;
-  sql::Stmt st(db, (QStringLiteral("SELECT ") + select.join(QStringLiteral(", ")) + QLatin1Char(' ') + tail).toStdString());
+  sql::Stmt st(db, (QStringLiteral("SELECT ") + select.join(QStringLiteral(", ")) + QLatin1Char(' ') + tail)
+                       .toStdString());
   bind_variants(st, params);
   bool any_recovered = false;
   while (st.step()) {
@@ -31,7 +32,8 @@ Snapshot query_snapshot(sql::Db& db, const QVector<SqlColumn>& columns, const QS
 SnapshotModel::SnapshotModel(const std::filesystem::path& case_db, SnapshotLoader loader, QObject* parent)
     : QAbstractTableModel(parent), worker_(std::make_unique<DbWorker>(case_db)), loader_(std::move(loader)) {
   connect(&TimeDisplay::instance(), &TimeDisplay::changed, this, [this] {
-    if (!snap_.rows.isEmpty()) Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, columnCount() - 1), {Qt::DisplayRole});
+    if (!snap_.rows.isEmpty())
+      Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, columnCount() - 1), {Qt::DisplayRole});
     if (columnCount() > 0) Q_EMIT headerDataChanged(Qt::Horizontal, 0, columnCount() - 1);
   });
 }

@@ -20,9 +20,9 @@ class DbWorker;
 struct Snapshot {
   QVector<SqlColumn> columns;
   QVector<QVector<QVariant>> rows;
-  QVector<qint64> keys;       // per row: artifact/item/tag/custody id (ArtifactIdRole)
-  QVector<bool> recovered;    // per row (empty = none recovered)
-  QString note;               // e.g. "showing the first 500000 points"
+  QVector<qint64> keys;     // per row: artifact/item/tag/custody id (ArtifactIdRole)
+  QVector<bool> recovered;  // per row (empty = none recovered)
+  QString note;             // e.g. "showing the first 500000 points"
 };
 using SnapshotLoader = std::function<Snapshot(sql::Db&)>;
 

@@ -58,7 +58,8 @@ SqlWindowModel::Query SqlWindowModel::buildQuery(bool count) const {
     }
     conditions << QStringLiteral("(%1)").arg(any.join(QStringLiteral(" OR ")));
   }
-  QString where = conditions.isEmpty() ? QString() : QStringLiteral(" WHERE ") + conditions.join(QStringLiteral(" AND "));
+  QString where =
+      conditions.isEmpty() ? QString() : QStringLiteral(" WHERE ") + conditions.join(QStringLiteral(" AND "));
   if (count) {
     q.sql = QStringLiteral("SELECT count(*) FROM ") + spec_.from + where;
     return q;
@@ -68,10 +69,11 @@ SqlWindowModel::Query SqlWindowModel::buildQuery(bool count) const {
   QString order = spec_.order;
   if (sort_column_ >= 0 && sort_column_ < spec_.columns.size()) {
     const char* dir = sort_order_ == Qt::AscendingOrder ? " ASC" : " DESC";
-    order = spec_.columns[sort_column_].expr + QLatin1String(dir) + QStringLiteral(", ") + spec_.key + QLatin1String(dir);
+    order = spec_.columns[sort_column_].expr + QLatin1String(dir) + QStringLiteral(", ") + spec_.key +
+            QLatin1String(dir);
   }
-  q.sql = QStringLiteral("SELECT ") + select.join(QStringLiteral(", ")) + QStringLiteral(" FROM ") + spec_.from + where +
-          QStringLiteral(" ORDER BY ") + order + QStringLiteral(" LIMIT ? OFFSET ?");
+  q.sql = QStringLiteral("SELECT ") + select.join(QStringLiteral(", ")) + QStringLiteral(" FROM ") +
+          spec_.from + where + QStringLiteral(" ORDER BY ") + order + QStringLiteral(" LIMIT ? OFFSET ?");
   return q;
 }
 
@@ -323,7 +325,8 @@ void SqlWindowModel::locateArtifact(qint64 artifact_id) {
         bind_variants(st, params);
         return st.step() ? st.i64(0) : -1;
       })
-      .then(this, [this](Outcome<int64_t> out) { Q_EMIT located(out.ok() ? static_cast<int>(out.value) : -1); });
+      .then(this,
+            [this](Outcome<int64_t> out) { Q_EMIT located(out.ok() ? static_cast<int>(out.value) : -1); });
 }
 
 }  // namespace kanshiki::gui

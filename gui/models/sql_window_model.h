@@ -19,13 +19,13 @@ namespace kanshiki::gui {
 class DbWorker;
 
 struct SqlWindowSpec {
-  QString from;                   // FROM clause with joins, e.g. "artifacts a JOIN messages t ON t.artifact_id = a.id"
-  QString where;                  // fixed condition with '?' placeholders ("" = none)
-  QVariantList params;            // values for `where`
+  QString from;         // FROM clause with joins, e.g. "artifacts a JOIN messages t ON t.artifact_id = a.id"
+  QString where;        // fixed condition with '?' placeholders ("" = none)
+  QVariantList params;  // values for `where`
   QVector<SqlColumn> columns;
-  QString key = QStringLiteral("a.id");             // the row's artifact/item id (ArtifactIdRole)
+  QString key = QStringLiteral("a.id");               // the row's artifact/item id (ArtifactIdRole)
   QString recovered = QStringLiteral("a.recovered");  // "" when the rows have no recovered flag
-  QVector<int> filter_columns;    // columns the text filter searches (substring, Japanese-safe)
+  QVector<int> filter_columns;  // columns the text filter searches (substring, Japanese-safe)
   QString order = QStringLiteral("a.time_utc_us, a.id");  // default order
 };
 
@@ -65,7 +65,7 @@ class SqlWindowModel : public QAbstractTableModel {
 
  Q_SIGNALS:
   void loadingChanged(bool loading);
-  void countChanged(qint64 rows);          // emitted once the total is known
+  void countChanged(qint64 rows);  // emitted once the total is known
   void pageLoaded(int first_row, int last_row);
   void errorOccurred(const QString& message);
   void located(int row);

@@ -75,7 +75,8 @@ QString TimeDisplay::zoneLabel() const {
       return QStringLiteral("JST (UTC+09:00)");
     case ZoneMode::device:
       return QString::fromLatin1(device_zone_.id()) + QStringLiteral(" (") +
-             device_zone_.displayName(QDateTime::currentDateTimeUtc(), QTimeZone::OffsetName) + QStringLiteral(")");
+             device_zone_.displayName(QDateTime::currentDateTimeUtc(), QTimeZone::OffsetName) +
+             QStringLiteral(")");
   }
   return {};
 }

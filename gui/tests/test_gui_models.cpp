@@ -65,7 +65,8 @@ class ModelTests : public QObject {
     QVERIFY(m.rowCount() >= 1 && m.rowCount() < 74);
     int text = m.columnIndex("text");
     QVERIFY(text > 0);
-    for (const QString& t : column_texts(m, text)) QVERIFY2(t.contains(QStringLiteral("ホワイト案件")), qPrintable(t));
+    for (const QString& t : column_texts(m, text))
+      QVERIFY2(t.contains(QStringLiteral("ホワイト案件")), qPrintable(t));
     m.setFilterText(QString());
     m.sort(m.columnIndex("sender_name"), Qt::DescendingOrder);
     wait_loaded(m);
@@ -218,7 +219,8 @@ class ModelTests : public QObject {
     messages.refresh();
     wait_loaded(messages);
     QTRY_VERIFY(messages.artifactId(0) > 0);
-    auto added = service.addTag(messages.artifactId(0), QStringLiteral("重要"), QStringLiteral("受け子の指示"));
+    auto added =
+        service.addTag(messages.artifactId(0), QStringLiteral("重要"), QStringLiteral("受け子の指示"));
     QTRY_VERIFY_WITH_TIMEOUT(added.isFinished(), 20000);
     QVERIFY2(added.result().ok(), qPrintable(added.result().error));
     tags.reload();
@@ -237,7 +239,8 @@ class ModelTests : public QObject {
     wait_loaded(prov);
     QStringList fields;
     for (int r = 0; r < prov.rowCount(); ++r) fields << prov.valueAt(r, 0).toString();
-    for (const char* f : {"item_path", "item_sha256", "source_table", "source_rowid", "parser", "recovered", "tag"})
+    for (const char* f :
+         {"item_path", "item_sha256", "source_table", "source_rowid", "parser", "recovered", "tag"})
       QVERIFY2(fields.contains(QLatin1String(f)), f);
 
     auto removed = service.removeTag(tags.keyAt(tags_before));
@@ -286,17 +289,26 @@ class ModelTests : public QObject {
     {
       CaseDb c = CaseDb::create(dir, "SYN");
       auto& db = c.db();
-      db.exec("INSERT INTO evidence(id, exhibit, source_path, source_kind, status, ingested_utc) VALUES (1, 'S-1', "
-              "'/none', 'folder', 'complete', '2024-01-01T00:00:00Z')");
+      db.exec(
+          "INSERT INTO evidence(id, exhibit, source_path, source_kind, status, ingested_utc) VALUES (1, "
+          "'S-1', "
+          "'/none', 'folder', 'complete', '2024-01-01T00:00:00Z')");
       sql::Transaction tx(db);
-      sql::Stmt a(db,
-                  "INSERT INTO artifacts(id, type, evidence_id, item_id, item_path, item_sha256, source_table, "
-                  "source_rowid, parser_id, parser_version, parser_run_id, time_utc_us) VALUES (?, 'message', 1, 1, "
-                  "'msgstore.db', '', 'message', ?, 'synthetic', '1.0.0', 1, ?)");
-      sql::Stmt m(db, "INSERT INTO messages(artifact_id, app, thread_key, sender_name, text) VALUES (?, 'whatsapp', ?, ?, ?)");
+      sql::Stmt a(
+          db,
+          "INSERT INTO artifacts(id, type, evidence_id, item_id, item_path, item_sha256, source_table, "
+          "source_rowid, parser_id, parser_version, parser_run_id, time_utc_us) VALUES (?, 'message', 1, 1, "
+          "'msgstore.db', '', 'message', ?, 'synthetic', '1.0.0', 1, ?)");
+      sql::Stmt m(db,
+                  "INSERT INTO messages(artifact_id, app, thread_key, sender_name, text) VALUES (?, "
+                  "'whatsapp', ?, ?, ?)");
       for (int i = 1; i <= n; ++i) {
         a.bind(1, i).bind(2, i).bind(3, int64_t{1700000000000000} + int64_t{i} * 1000000).run();
-        m.bind(1, i).bind(2, i % 3 == 0 ? "t3" : "t1").bind(3, "送信者").bind(4, "メッセージ " + std::to_string(i)).run();
+        m.bind(1, i)
+            .bind(2, i % 3 == 0 ? "t3" : "t1")
+            .bind(3, "送信者")
+            .bind(4, "メッセージ " + std::to_string(i))
+            .run();
       }
       tx.commit();
     }

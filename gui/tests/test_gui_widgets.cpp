@@ -1,6 +1,7 @@
 // The workbench end to end, offscreen, on the demo case: open it, select a thread, search a Japanese word,
 // tag a message (the custody log gains a signed "tag" entry), write a report, switch the UI to Japanese.
 #include <QApplication>
+#include <QLabel>
 #include <QListWidget>
 #include <QMenuBar>
 #include <QSettings>
@@ -45,7 +46,10 @@ class WidgetTests : public QObject {
     window_->show();
     QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
     QTRY_COMPARE_WITH_TIMEOUT(window_->evidencePage()->evidenceModel()->rowCount(), 2, 20000);
-    QVERIFY(QSettings().value(QStringLiteral("recentCases")).toStringList().contains(QString::fromStdString(case_.string())));
+    QVERIFY(QSettings()
+                .value(QStringLiteral("recentCases"))
+                .toStringList()
+                .contains(QString::fromStdString(case_.string())));
   }
 
   void selectThread() {
@@ -56,7 +60,8 @@ class WidgetTests : public QObject {
     QVERIFY(group >= 0);
     page->selectThread(group);
     QVERIFY(page->conversation());
-    QTRY_COMPARE_WITH_TIMEOUT(page->conversation()->rowCount(), page->threads()->valueAt(group, kThreadMessages).toInt(), 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(page->conversation()->rowCount(),
+                              page->threads()->valueAt(group, kThreadMessages).toInt(), 20000);
     QTRY_VERIFY(page->conversation()->artifactId(0) > 0);
     // Selecting a bubble shows its provenance.
     page->view()->setCurrentIndex(page->conversation()->index(0, 0));
@@ -70,7 +75,10 @@ class WidgetTests : public QObject {
     QSignalSpy logged(page, &SearchPage::searchLogged);
     page->search(QStringLiteral("ホワイト案件"));
     QTRY_VERIFY_WITH_TIMEOUT(!page->results()->isLoading() && page->results()->rowCount() >= 1, 20000);
-    QTRY_VERIFY(page->results()->data(page->results()->index(0, kTimelineSummary)).toString().contains(QStringLiteral("ホワイト案件")));
+    QTRY_VERIFY(page->results()
+                    ->data(page->results()->index(0, kTimelineSummary))
+                    .toString()
+                    .contains(QStringLiteral("ホワイト案件")));
     QTRY_COMPARE_WITH_TIMEOUT(logged.count(), 1, 20000);  // the search is in the custody log
   }
 
@@ -126,6 +134,28 @@ class WidgetTests : public QObject {
     QVERIFY(f.open(QIODevice::ReadOnly));
     QVERIFY(QString::fromUtf8(f.readAll()).contains(QStringLiteral("DEMO-2024-001")));
     wizard->close();
+  }
+
+  // Long work runs as the CLI in the background: verify finishes and the evidence view shows the result;
+  // a cancelled job reports -1 and leaves the UI usable.
+  void backgroundJobs() {
+    int code = -2;
+    window_->runJob(QStringLiteral("Verify"),
+                    {QStringLiteral("--quiet"), QStringLiteral("verify"), QStringLiteral("--case"),
+                     QString::fromStdString(case_.string())},
+                    [&code](int c, const QString&) { code = c; });
+    QTRY_COMPARE_WITH_TIMEOUT(code, 0, 60000);
+    auto* label = window_->evidencePage()->findChild<QLabel*>(QStringLiteral("verifyStatus"));
+    QVERIFY(label);
+    QTRY_VERIFY_WITH_TIMEOUT(label->text().startsWith(QStringLiteral("✔")), 20000);
+    int cancelled = -2;
+    window_->runJob(QStringLiteral("Verify"),
+                    {QStringLiteral("--quiet"), QStringLiteral("verify"), QStringLiteral("--case"),
+                     QString::fromStdString(case_.string())},
+                    [&cancelled](int c, const QString&) { cancelled = c; });
+    QVERIFY(window_->currentJob());
+    window_->currentJob()->cancel();
+    QTRY_COMPARE_WITH_TIMEOUT(cancelled, -1, 20000);
   }
 
   void japaneseUi() {
