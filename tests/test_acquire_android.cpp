@@ -6,11 +6,13 @@
 
 #include <catch2/catch.hpp>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <sstream>
+#include <thread>
 
 #include "acquire/android/adb_protocol.h"
 #include "acquire/android/adb_services.h"
@@ -530,4 +532,59 @@ TEST_CASE("kanshiki acquire android: several devices in parallel, with adb backu
             " \"SELECT group_concat(exhibit) FROM (SELECT exhibit FROM evidence ORDER BY exhibit)\"") ==
         "B-1,B-1-AB,B-2,B-2-AB\n");
   CHECK(test::run_cli("custody verify --case " + q(c)) == 0);
+}
+
+TEST_CASE("adb USB rules: zero-length packets and rounded read buffers", "[adb][usb]") {
+  CHECK(usb_needs_zero_length_packet(512, 512));
+  CHECK(usb_needs_zero_length_packet(4096, 512));
+  CHECK(usb_needs_zero_length_packet(2048, 1024));  // SuperSpeed
+  CHECK_FALSE(usb_needs_zero_length_packet(513, 512));
+  CHECK_FALSE(usb_needs_zero_length_packet(0, 512));  // no payload: nothing was sent after the header
+  CHECK(usb_read_buffer_size(1, 512) == 512);
+  CHECK(usb_read_buffer_size(512, 512) == 512);
+  CHECK(usb_read_buffer_size(513, 512) == 1024);
+  CHECK(usb_read_buffer_size(24, 1024) == 1024);
+}
+
+TEST_CASE("adb client: garbage from the other end is a protocol error, never a crash", "[adb]") {
+  for (unsigned seed = 1; seed <= 20; ++seed) {
+    int lfd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(lfd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    ::listen(lfd, 1);
+    socklen_t len = sizeof a;
+    ::getsockname(lfd, reinterpret_cast<sockaddr*>(&a), &len);
+    std::thread server([lfd, seed] {
+      int fd = ::accept(lfd, nullptr, nullptr);
+      std::mt19937 rng(seed);
+      std::string junk(64 + rng() % 4096, '\0');
+      for (auto& c : junk) c = static_cast<char>(rng());
+      if (seed % 2) {  // half the time: a valid magic on a huge length, the rest random
+        uint32_t cmd = kCnxn, len = 0x7fffffff, magic = cmd ^ 0xffffffffu;
+        std::memcpy(junk.data(), &cmd, 4);
+        std::memcpy(junk.data() + 12, &len, 4);
+        std::memcpy(junk.data() + 20, &magic, 4);
+      }
+      ::send(fd, junk.data(), junk.size(), MSG_NOSIGNAL);
+      ::shutdown(fd, SHUT_WR);
+      char sink[4096];
+      while (::recv(fd, sink, sizeof sink, 0) > 0) {
+      }
+      ::close(fd);
+    });
+    test::TempDir dir;
+    AdbKey key = AdbKey::load_or_create(dir / "key");
+    ConnectOptions co;
+    co.io_timeout = std::chrono::seconds(5);
+    try {
+      Connection c(connect_tcp("127.0.0.1", ntohs(a.sin_port)), key, co);
+      FAIL("garbage accepted as a device");
+    } catch (const AdbError& e) {
+      CHECK((e.failure() == Failure::protocol || e.failure() == Failure::disconnected));
+    }
+    server.join();
+    ::close(lfd);
+  }
 }

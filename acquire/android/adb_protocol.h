@@ -87,6 +87,11 @@ struct UsbDeviceInfo {
   uint8_t bus = 0, address = 0;
 };
 std::vector<UsbDeviceInfo> list_usb_devices();
+// The USB transfer rules adb_usb.cpp follows (exposed for tests, since no phone is attached in CI): a
+// zero-length packet follows a non-empty payload that fills whole packets, and payload reads use a buffer
+// rounded up to the packet size (libusb reports an overflow otherwise).
+bool usb_needs_zero_length_packet(size_t payload_size, uint16_t packet_size);
+size_t usb_read_buffer_size(size_t payload_size, uint16_t packet_size);
 std::unique_ptr<Transport> open_usb(const std::string& serial);  // empty serial: the only device
 
 // The examiner's ADB key pair in the standard adbkey / adbkey.pub files.

@@ -87,7 +87,7 @@ class UsbTransport final : public Transport {
     if (payload.empty()) return;
     bulk_out(reinterpret_cast<const unsigned char*>(payload.data()), payload.size());
     // A transfer that ends exactly on a packet boundary needs a zero-length packet to mark its end.
-    if (payload.size() % itf_.packet_size == 0) bulk_out(nullptr, 0);
+    if (usb_needs_zero_length_packet(payload.size(), itf_.packet_size)) bulk_out(nullptr, 0);
   }
   void receive_header(unsigned char header[kHeaderSize]) override {
     size_t got = bulk_in(header, kHeaderSize);
@@ -96,7 +96,7 @@ class UsbTransport final : public Transport {
   }
   void receive_payload(std::string& payload, size_t length) override {
     // Round up to the packet size: a device packet larger than the buffer is a libusb overflow error.
-    size_t rounded = (length + itf_.packet_size - 1) / itf_.packet_size * itf_.packet_size;
+    size_t rounded = usb_read_buffer_size(length, itf_.packet_size);
     payload.resize(rounded);
     size_t got = 0;
     while (got < length)
@@ -170,6 +170,15 @@ void for_each_adb_device(F&& f) {
 }
 
 }  // namespace
+
+bool usb_needs_zero_length_packet(size_t payload_size, uint16_t packet_size) {
+  return payload_size > 0 && packet_size > 0 && payload_size % packet_size == 0;
+}
+
+size_t usb_read_buffer_size(size_t payload_size, uint16_t packet_size) {
+  if (packet_size == 0) return payload_size;
+  return (payload_size + packet_size - 1) / packet_size * packet_size;
+}
 
 std::vector<UsbDeviceInfo> list_usb_devices() {
   std::vector<UsbDeviceInfo> out;
