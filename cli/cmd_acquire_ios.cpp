@@ -21,7 +21,7 @@ namespace {
 struct AcquireIosOptions {
   std::string case_dir, exhibit, udid, label, pair_record, password, password_file;
   int trust_wait_s = 120, timeout_s = 60;
-  bool encrypt_temp = false;
+  bool encrypt_temp = false, media = false;
 };
 
 std::string safe_name(std::string s) {
@@ -95,6 +95,7 @@ int run_acquire_ios(const AcquireIosOptions& o) {
     ao.trust_wait_s = o.trust_wait_s;
     ao.io_timeout_s = o.timeout_s;
     if (o.encrypt_temp) ao.temporary_password = password;
+    ao.media = o.media;
     ao.on_step = [&](const ios_acquire::Step& st) {
       json details = st.details;
       details["exhibit"] = o.exhibit;
@@ -169,6 +170,19 @@ int run_acquire_ios(const AcquireIosOptions& o) {
       evidence_id = ir.evidence_id;
       out.push_back({{"path", ir.manifest.string()}, {"sha256", ir.manifest_sha256}});
     }
+    int64_t media_evidence_id = 0;
+    if (o.media && !r.media_dir.empty()) {
+      // The media area is evidence of its own (a folder: DCIM/..., Downloads/...), next to the backup.
+      IngestOptions mo;
+      mo.evidence = r.media_dir;
+      mo.exhibit = o.exhibit + "-media";
+      mo.label = label + " — media (AFC)";
+      mo.format = SourceKind::folder;
+      mo.progress = show_progress;
+      IngestResult mr = ingest_evidence(s.db, run, mo);
+      media_evidence_id = mr.evidence_id;
+      out.push_back({{"path", mr.manifest.string()}, {"sha256", mr.manifest_sha256}});
+    }
     sql::Stmt link(s.db.db(), "UPDATE acquisitions SET evidence_id = ?1 WHERE id = ?2");
     link.bind(1, evidence_id).bind(2, acquisition_id).run();
     CustodyAction a{"acquire ios", r.notes.empty() ? "ok" : "warnings",
@@ -178,6 +192,11 @@ int run_acquire_ios(const AcquireIosOptions& o) {
                      {"notes", r.notes}},
                     json::array(), out};
     if (derived_id) a.parameters["decrypted_evidence_id"] = derived_id;
+    if (media_evidence_id) {
+      a.parameters["media_evidence_id"] = media_evidence_id;
+      a.parameters["media_files"] = r.media_files;
+      a.parameters["media_bytes"] = r.media_bytes;
+    }
     s.log(a);
     s.db.end_run(run, "ok");
     say(fmt::format("Acquired {} — {} (serial {}, iOS {}): {} files, {}; ingested as E{}{}", o.exhibit,
@@ -189,7 +208,10 @@ int run_acquire_ios(const AcquireIosOptions& o) {
       say("  the backup is encrypted by the device: decrypt it with `kanshiki ingest " + r.backup_dir.string() +
           " --case C --password P` / 暗号化バックアップです。パスワードを指定して取り込んでください");
     for (const auto& n : r.notes) say("  note: " + n);
+    if (media_evidence_id)
+      say(fmt::format("  media: {} files, {}; ingested as E{}", r.media_files, human_bytes(r.media_bytes), media_evidence_id));
     emit_json({{"status", "complete"}, {"evidence_id", evidence_id}, {"decrypted_evidence_id", derived_id},
+               {"media_evidence_id", media_evidence_id}, {"notes", r.notes},
                {"container", container.string()}, {"files", r.files}, {"bytes", r.bytes}, {"facts", facts},
                {"encrypted", encrypted_backup}});
   });
@@ -219,6 +241,7 @@ void register_acquire_ios(CLI::App& app, Action& action) {
                 "Trust prompt");
   a->add_option("--password", o->password, "Backup password when the device encrypts backups; not recorded");
   a->add_option("--password-file", o->password_file, "Read that password from the first line of a file");
+  a->add_flag("--media", o->media, "Also pull the media area over AFC (DCIM, Downloads, ...), file by file, as evidence <NO>-media");
   a->add_flag("--encrypt-temp", o->encrypt_temp,
               "If the device does not encrypt backups, turn encryption on with --password for this backup (more data: "
               "keychain, Health) and off again afterwards; every step in the custody log");

@@ -407,3 +407,50 @@ TEST_CASE("acquire ios --encrypt-temp: temporary backup password on, encrypted b
   CHECK(test::run_cli("acquire ios --case " + q(case_dir) + " --exhibit C-2 --encrypt-temp --password x", &out) == 3);
   CHECK_FALSE(sim.will_encrypt());
 }
+
+TEST_CASE("acquire ios --media: the AFC media area file by file, hashed, Japanese names, links named", "[ios][acquire][cli]") {
+  const Samples* s = samples_or_skip();
+  if (!s) return;
+  test::TempDir dir;
+  fs::create_directories(dir / "media/DCIM/100APPLE");
+  fs::create_directories(dir / "media/Downloads");
+  fs::copy_file(s->plain / "3c/3c98dc5a603c78d530327f76b987cee397e665d6", dir / "media/DCIM/100APPLE/IMG_0001.JPG");
+  std::ofstream(dir / "media/Downloads/振込先メモ.txt") << "三井住友銀行 新宿支店";
+  std::string big(300000, 'x');
+  std::ofstream(dir / "media/Downloads/big.bin", std::ios::binary) << big;
+  fs::create_symlink("/etc/passwd", dir / "media/Downloads/link");
+
+  ::setenv("KANSHIKI_HOME", (dir / "home").c_str(), 1);
+  ::setenv("CI", "1", 1);
+  REQUIRE(test::run_cli("examiner init --name '鑑識 五郎'") == 0);
+  fs::path case_dir = dir / "case";
+  REQUIRE(test::run_cli("case create --case " + q(case_dir)) == 0);
+  auto config = sim_config(dir / "mux.sock", s->plain);
+  config.media = dir / "media";
+  ios_sim::Simulator sim(config);
+  sim.start();
+  MuxEnv env(sim);
+  std::string out;
+  int rc = test::run_cli("--json acquire ios --case " + q(case_dir) + " --exhibit D-1 --media", &out);
+  INFO(out);
+  REQUIRE(rc == 0);
+  fs::path got = case_dir / "acquisitions/D-1/media";
+  for (const char* rel : {"DCIM/100APPLE/IMG_0001.JPG", "Downloads/振込先メモ.txt", "Downloads/big.bin"}) {
+    INFO(rel);
+    REQUIRE(fs::exists(got / rel));
+    CHECK(test::file_sha256(got / rel) == test::file_sha256(dir / "media" / rel));
+  }
+  CHECK_FALSE(fs::exists(got / "Downloads/link"));
+  std::string manifest = slurp(case_dir / "acquisitions/D-1/manifest.tsv");
+  CHECK(manifest.find("media/Downloads/振込先メモ.txt") != std::string::npos);
+  CHECK(out.find("S_IFLNK; not pulled") != std::string::npos);
+  CHECK(out.find("\"media_evidence_id\"") != std::string::npos);
+  CHECK(test::run_cli("verify --case " + q(case_dir), &out) == 0);
+  // Debian's idevicebackup2 still succeeds when AFC is there (it takes the sync lock through it).
+  if (have_tool("idevicebackup2")) {
+    fs::create_directories(dir / "out");
+    REQUIRE(run_against(sim, "idevicebackup2 backup --full " + q(dir / "out"), &out) == 0);
+    CHECK(out.find("Backup Successful.") != std::string::npos);
+    CHECK(contains(sim.log(), "afc open /com.apple.itunes.lock_sync"));
+  }
+}

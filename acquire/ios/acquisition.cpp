@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <libimobiledevice/afc.h>
 #include <libimobiledevice/libimobiledevice.h>
 #include <libimobiledevice/lockdown.h>
 #include <libimobiledevice/mobilebackup2.h>
@@ -597,6 +598,94 @@ class BackupSession {
   AcquireProgress prog_;
 };
 
+// The AFC media area, file by file, into <container>/media, each file hashed as it lands (manifest.tsv lines
+// "media/<path>"). Symbolic links are named, not followed.
+void pull_media(const AcquireOptions& o, Device& d, AcquireResult& r) {
+  afc_client_t afc = nullptr;
+  if (afc_client_start_service(d.dev, &afc, kLabel) != AFC_E_SUCCESS || !afc)
+    throw Stop{Failure::service_refused, "the device refused the media service com.apple.afc / メディアサービスが拒否されました"};
+  std::unique_ptr<afc_client_private, afc_error_t (*)(afc_client_t)> keep(afc, afc_client_free);
+  r.media_dir = o.container / "media";
+  fs::create_directories(r.media_dir);
+  std::ofstream manifest(o.container / "manifest.tsv", std::ios::app | std::ios::binary);
+  std::vector<char> buf(1 << 16);
+  auto info_of = [&](const std::string& path) {
+    std::map<std::string, std::string> kv;
+    char** info = nullptr;
+    if (afc_get_file_info(afc, path.c_str(), &info) != AFC_E_SUCCESS || !info) return kv;
+    for (char** p = info; p[0] && p[1]; p += 2) kv[p[0]] = p[1];
+    afc_dictionary_free(info);
+    return kv;
+  };
+  std::vector<std::string> pending = {"/"};
+  while (!pending.empty()) {
+    std::string dir = pending.back();
+    pending.pop_back();
+    char** list = nullptr;
+    if (afc_read_directory(afc, dir.c_str(), &list) != AFC_E_SUCCESS || !list) {
+      r.notes.push_back("media: cannot list " + dir);
+      continue;
+    }
+    std::vector<std::string> names;
+    for (char** p = list; *p; ++p) names.emplace_back(*p);
+    afc_dictionary_free(list);
+    std::sort(names.begin(), names.end());
+    for (const auto& name : names) {
+      if (name == "." || name == "..") continue;
+      if (name.find('/') != std::string::npos || name.empty()) {
+        r.notes.push_back("media: unsafe name in " + dir + " not pulled");
+        continue;
+      }
+      std::string path = dir == "/" ? "/" + name : dir + "/" + name;
+      auto kv = info_of(path);
+      std::string type = kv.count("st_ifmt") ? kv["st_ifmt"] : "";
+      if (type == "S_IFDIR") {
+        pending.push_back(path);
+        continue;
+      }
+      if (type != "S_IFREG") {
+        r.notes.push_back("media: " + path + " is " + (type.empty() ? "unreadable" : type) + "; not pulled");
+        continue;
+      }
+      uint64_t handle = 0;
+      if (afc_file_open(afc, path.c_str(), AFC_FOPEN_RDONLY, &handle) != AFC_E_SUCCESS) {
+        r.notes.push_back("media: cannot open " + path);
+        continue;
+      }
+      fs::path rel = fs::path("media") / path.substr(1);
+      fs::path final_path = o.container / rel, partial = final_path;
+      partial += ".partial";
+      fs::create_directories(final_path.parent_path());
+      std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+      MultiHasher hasher;
+      for (;;) {
+        uint32_t got = 0;
+        afc_error_t e = afc_file_read(afc, handle, buf.data(), static_cast<uint32_t>(buf.size()), &got);
+        if (e != AFC_E_SUCCESS) {
+          afc_file_close(afc, handle);
+          throw Stop{Failure::disconnected, "reading " + path + " from the device failed (cable pulled?) / 端末との接続が切れました"};
+        }
+        if (got == 0) break;
+        out.write(buf.data(), got);
+        hasher.update(buf.data(), got);
+      }
+      afc_file_close(afc, handle);
+      out.close();
+      if (!out) throw Stop{Failure::host_error, "cannot write " + partial.string() + " (disk full?)"};
+      Digests dg = hasher.finish();
+      if (kv.count("st_size") && std::to_string(dg.size) != kv["st_size"])
+        r.notes.push_back(fmt::format("media: {} read {} bytes, the device listed {}", path, dg.size, kv["st_size"]));
+      fs::rename(partial, final_path);
+      manifest << tsv(rel.string()) << '\t' << dg.size << '\t' << dg.md5 << '\t' << dg.sha1 << '\t' << dg.sha256 << '\t'
+               << now_utc_iso() << '\n';
+      ++r.media_files;
+      r.media_bytes += dg.size;
+    }
+  }
+  manifest.flush();
+  step(o, {"media", "ok", {{"files", std::to_string(r.media_files)}, {"bytes", std::to_string(r.media_bytes)}}});
+}
+
 void write_status(const AcquireOptions& o, const AcquireResult& r, const std::string& status) {
   json j{{"platform", "ios"},
          {"method", "mobilebackup2 full backup (libimobiledevice)"},
@@ -606,6 +695,8 @@ void write_status(const AcquireOptions& o, const AcquireResult& r, const std::st
          {"encrypted_by_device", r.encrypted},
          {"files", r.files},
          {"bytes", r.bytes},
+         {"media_files", r.media_files},
+         {"media_bytes", r.media_bytes},
          {"notes", r.notes}};
   if (!r.error.empty()) {
     j["error"] = r.error;
@@ -653,8 +744,9 @@ AcquireResult run(const AcquireOptions& o, bool backup) {
     std::string state = st ? plist_string(plist_dict_get_item(st, "SnapshotState")) : "";
     if (state != "finished")
       throw Stop{Failure::device_error, "backup ended but Status.plist SnapshotState is '" + state + "', not 'finished'"};
-    r.complete = true;
     step(o, {"backup", "ok", {{"files", std::to_string(r.files)}, {"bytes", std::to_string(r.bytes)}}});
+    if (o.media) pull_media(o, d, r);
+    r.complete = true;
     write_status(o, r, "complete");
   } catch (const Stop& s) {
     r.failure = s.failure;

@@ -6,6 +6,7 @@
 //   <container>/manifest.tsv       one line per file received: path, size, MD5, SHA-1, SHA-256 (hashed as it
 //                                  lands, before the ".partial" rename)
 //   <container>/pair_record.plist  the pairing record used (kept with the case: it unlocks this device's services)
+//   <container>/media/             with --media: the AFC media area (/var/mobile/Media) file by file
 //   <container>/backup/            the full backup as the device sent it (Info.plist written by us from lockdown
 //                                  values, Manifest.plist/.db, Status.plist, xx/<fileID>) — an iTunes/Finder
 //                                  backup folder, ingested as such (encrypted ones with the password)
@@ -58,6 +59,7 @@ struct AcquireOptions {
   // the backup (an encrypted backup holds more: keychain, Health, Wi-Fi) and turn it off again afterwards.
   // The password itself is never written anywhere; each change is a Step.
   std::optional<std::string> temporary_password;
+  bool media = false;                        // also pull the media area (AFC, /var/mobile/Media: DCIM, Downloads, ...)
   int trust_wait_s = 60;                     // how long to wait for the Trust dialog
   int io_timeout_s = 30;                     // seconds without any message before the device counts as gone
   std::function<void(const Step&)> on_step;  // one custody entry each
@@ -76,6 +78,8 @@ struct AcquireResult {
   uint64_t files = 0, bytes = 0;
   std::vector<std::string> notes;
   std::filesystem::path backup_dir, manifest;
+  std::filesystem::path media_dir;           // <container>/media when --media
+  uint64_t media_files = 0, media_bytes = 0;
 };
 
 // UDIDs of attached devices (via usbmuxd; honours USBMUXD_SOCKET_ADDRESS).

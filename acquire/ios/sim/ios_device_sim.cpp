@@ -6,12 +6,14 @@
 #include <openssl/rsa.h>
 #include <plist/plist.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <stdexcept>
 
 namespace kanshiki::ios_sim {
@@ -22,6 +24,7 @@ namespace fs = std::filesystem;
 constexpr uint16_t kLockdownPort = 62078;
 constexpr uint16_t kNotificationProxyPort = 49300;
 constexpr uint16_t kMobileBackup2Port = 49302;
+constexpr uint16_t kAfcPort = 49301;
 constexpr int kDeviceId = 7;
 
 // Plist ownership.
@@ -334,12 +337,14 @@ void Simulator::serve_mux(int fd) {
       uint16_t port = ntohs(static_cast<uint16_t>(uint_item(req.p, "PortNumber")));
       uint64_t device = uint_item(req.p, "DeviceID");
       bool known = device == kDeviceId &&
-                   (port == kLockdownPort || port == kNotificationProxyPort || port == kMobileBackup2Port);
+                   (port == kLockdownPort || port == kNotificationProxyPort || port == kMobileBackup2Port ||
+                    (port == kAfcPort && !config_.media.empty()));
       note("connect " + std::to_string(port));
       if (!send_mux_result(fd, tag, known ? 0 : 3)) return;
       if (!known) continue;
       if (port == kLockdownPort) serve_lockdown(fd);
       else if (port == kNotificationProxyPort) serve_notification_proxy(fd);
+      else if (port == kAfcPort) serve_afc(fd);
       else serve_mobilebackup2(fd);
       return;  // the tunnel is over when the service ends
     } else {
@@ -407,6 +412,7 @@ void Simulator::serve_lockdown(int fd) {
       uint16_t port = 0;
       if (service == "com.apple.mobile.notification_proxy") port = kNotificationProxyPort;
       else if (service == "com.apple.mobilebackup2" && !config_.faults.refuse_mobilebackup2) port = kMobileBackup2Port;
+      else if (service == "com.apple.afc" && !config_.media.empty()) port = kAfcPort;
       plist_dict_set_item(reply.p, "Service", plist_new_string(service.c_str()));
       if (!session) {
         plist_dict_set_item(reply.p, "Error", plist_new_string("NoRunningSession"));
@@ -600,6 +606,133 @@ void Simulator::serve_mobilebackup2(int fd) {
     plist_dict_set_item(r, "ErrorDescription",
                         plist_new_string(config_.faults.backup_error_code ? "simulated backup failure" : ""));
     if (!process_message(r)) return;
+  }
+}
+
+// AFC over the media folder, read-only: READ_DIR, GET_FILE_INFO, GET_DEVINFO, FILE_OPEN/READ/CLOSE, FILE_LOCK.
+// Opening for writing (idevicebackup2's sync lock file) gets a handle to nothing: the folder is never written.
+void Simulator::serve_afc(int fd) {
+  enum : uint64_t { kStatus = 1, kData = 2, kReadDir = 3, kGetFileInfo = 0x0A, kGetDevInfo = 0x0B, kFileOpen = 0x0D,
+                    kFileOpenRes = 0x0E, kFileRead = 0x0F, kFileClose = 0x14, kFileLock = 0x1B };
+  struct Header {
+    char magic[8];
+    uint64_t entire_length, this_length, packet_num, operation;
+  };
+  std::map<uint64_t, std::unique_ptr<std::ifstream>> files;
+  uint64_t next_handle = 1;
+  auto reply = [&](uint64_t packet, uint64_t op, const std::string& data) {
+    Header h;
+    std::memcpy(h.magic, "CFA6LPAA", 8);
+    h.entire_length = h.this_length = sizeof(Header) + data.size();
+    h.packet_num = packet;
+    h.operation = op;
+    return write_all(fd, &h, sizeof h) && write_all(fd, data.data(), data.size());
+  };
+  auto status = [&](uint64_t packet, uint64_t code) {
+    return reply(packet, kStatus, std::string(reinterpret_cast<const char*>(&code), 8));
+  };
+  // Device path -> folder path; nothing outside the folder.
+  auto local = [&](std::string p) -> std::optional<fs::path> {
+    fs::path rel = fs::path(p).relative_path().lexically_normal();
+    if (!rel.empty() && *rel.begin() == "..") return std::nullopt;
+    return rel.empty() || rel == "." ? config_.media : config_.media / rel;
+  };
+  while (running_) {
+    Header h;
+    if (!read_exact(fd, &h, sizeof h) || std::memcmp(h.magic, "CFA6LPAA", 8) != 0) return;
+    if (h.entire_length < sizeof h || h.entire_length > (64u << 20)) return;
+    std::string body(h.entire_length - sizeof h, '\0');
+    if (!read_exact(fd, body.data(), body.size())) return;
+    auto cstr = [&](size_t at) { return at < body.size() ? std::string(body.c_str() + at) : std::string(); };
+    auto u64 = [&](size_t at) {
+      uint64_t v = 0;
+      if (at + 8 <= body.size()) std::memcpy(&v, body.data() + at, 8);
+      return v;
+    };
+    bool ok = true;
+    std::error_code ec;
+    switch (h.operation) {
+      case kReadDir: {
+        auto dir = local(cstr(0));
+        if (!dir || !fs::is_directory(*dir, ec)) {
+          ok = status(h.packet_num, 8);  // object not found
+          break;
+        }
+        std::string list = std::string(".") + '\0' + ".." + '\0';
+        for (const auto& e : fs::directory_iterator(*dir, ec)) list += e.path().filename().string() + '\0';
+        ok = reply(h.packet_num, kData, list);
+        break;
+      }
+      case kGetFileInfo: {
+        auto p = local(cstr(0));
+        auto st = p ? fs::symlink_status(*p, ec) : fs::file_status{};
+        if (!p || !fs::exists(st)) {
+          ok = status(h.packet_num, 8);
+          break;
+        }
+        struct stat sb {};
+        ::lstat(p->c_str(), &sb);
+        std::string mtime_ns = std::to_string(static_cast<int64_t>(sb.st_mtim.tv_sec) * 1000000000 + sb.st_mtim.tv_nsec);
+        std::string type = fs::is_symlink(st) ? "S_IFLNK" : fs::is_directory(st) ? "S_IFDIR" : "S_IFREG";
+        std::string size = fs::is_regular_file(st) ? std::to_string(fs::file_size(*p, ec)) : "0";
+        std::string info;
+        for (const auto& [k, v] : std::vector<std::pair<std::string, std::string>>{
+                 {"st_size", size}, {"st_blocks", "8"}, {"st_nlink", "1"}, {"st_ifmt", type},
+                 {"st_mtime", mtime_ns}, {"st_birthtime", mtime_ns}})
+          info += k + '\0' + v + '\0';
+        ok = reply(h.packet_num, kData, info);
+        break;
+      }
+      case kGetDevInfo: {
+        std::string info;
+        for (const auto& [k, v] : std::vector<std::pair<std::string, std::string>>{
+                 {"Model", config_.values["ProductType"]}, {"FSTotalBytes", "64000000000"},
+                 {"FSFreeBytes", "12000000000"}, {"FSBlockSize", "4096"}})
+          info += k + '\0' + v + '\0';
+        ok = reply(h.packet_num, kData, info);
+        break;
+      }
+      case kFileOpen: {
+        uint64_t mode = u64(0);
+        auto p = local(cstr(8));
+        uint64_t handle = next_handle++;
+        if (mode == 1) {  // AFC_FOPEN_RDONLY
+          if (!p || !fs::is_regular_file(*p, ec)) {
+            ok = status(h.packet_num, 8);
+            break;
+          }
+          files[handle] = std::make_unique<std::ifstream>(*p, std::ios::binary);
+        } else {
+          files[handle] = nullptr;  // write modes: accepted, never written (lock files)
+        }
+        note("afc open " + cstr(8));
+        ok = reply(h.packet_num, kFileOpenRes, std::string(reinterpret_cast<const char*>(&handle), 8));
+        break;
+      }
+      case kFileRead: {
+        auto it = files.find(u64(0));
+        uint64_t want = std::min<uint64_t>(u64(8), 1 << 20);
+        if (it == files.end() || !it->second) {
+          ok = status(h.packet_num, 7);  // invalid argument
+          break;
+        }
+        std::string data(want, '\0');
+        it->second->read(data.data(), static_cast<std::streamsize>(want));
+        data.resize(static_cast<size_t>(it->second->gcount()));
+        ok = reply(h.packet_num, kData, data);
+        break;
+      }
+      case kFileClose:
+        files.erase(u64(0));
+        ok = status(h.packet_num, 0);
+        break;
+      case kFileLock:
+        ok = status(h.packet_num, 0);
+        break;
+      default:
+        ok = status(h.packet_num, 15);  // operation not supported (the simulator is read-only)
+    }
+    if (!ok) return;
   }
 }
 
