@@ -43,18 +43,18 @@ int cmd_report(const ReportOptions& o) {
     CustodyAction va{"verify", verify.ok() ? "ok" : "failed", json{{"purpose", "report"}}};
     va.outputs =
         json::array({json{{"items_checked", verify.items_checked}, {"issues", verify.issues.size()}}});
-    if (scope == FindingScope::tagged && court.tagged_artifacts == 0)
-      say(ja ? "注意：タグ付けされた所見がないため、検査結果の節は空です（kanshiki tag で選択、または "
-               "--all）。"
-             : "Note: no finding is tagged, so the results section is empty (tag findings with `kanshiki "
-               "tag`, "
-               "or use --all).");
     if (!verify.ok())
       va.error = fmt::format("{} issue(s): evidence differs from what was ingested", verify.issues.size());
     s.log(va);
 
     const CourtReport court =
         gather_court_report(s.db, ja, scope, 540, verify, s.examiner.name(), s.examiner.fingerprint());
+    if (scope == FindingScope::tagged && court.tagged_artifacts == 0)
+      say(ja ? "注意：タグ付けされた所見がないため、検査結果の節は空です（kanshiki tag で選択、または "
+               "--all）。"
+             : "Note: no finding is tagged, so the results section is empty (tag findings with `kanshiki "
+               "tag`, "
+               "or use --all).");
     std::vector<fs::path> files;
     fs::path main_file;
     size_t pages = 0;
