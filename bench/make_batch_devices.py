@@ -43,9 +43,10 @@ def ring_peers(i: int, n: int) -> list[int]:
 def rewrite_sms(db_path: Path, i: int, n: int, scenario: str) -> None:
     con = sqlite3.connect(db_path)
     if scenario == "ring":
-        con.execute("DELETE FROM sms")
-        con.execute("DELETE FROM pdu") if con.execute(
-            "SELECT 1 FROM sqlite_master WHERE name='pdu'").fetchone() else None
+        # Only the ring's own messages: the sample's numbers would otherwise link every device to every other.
+        for table in ("sms", "pdu", "addr", "part", "canonical_addresses", "threads"):
+            if con.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (table,)).fetchone():
+                con.execute(f"DELETE FROM {table}")
         peers = ring_peers(i, n)
     else:
         peers = [(i * 7 + 3) % max(n, 1), (i * 11 + 5) % max(n, 1)]

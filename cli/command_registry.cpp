@@ -13,6 +13,7 @@ void register_all_command_groups(CLI::App& app, Action& action) {
   register_report(app, action);
   register_scan(app, action);
   register_batch(app, action);
+  register_links(app, action);
   register_recover(app, action);
   register_hashset(app, action);
 }

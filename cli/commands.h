@@ -17,6 +17,7 @@ void register_recover(CLI::App& app, Action& action);  // cli/cmd_recover.cpp
 void register_hashset(CLI::App& app, Action& action);  // cli/cmd_hashset.cpp
 void register_scan(CLI::App& app, Action& action);  // cli/cmd_scan.cpp (scan, hits)
 void register_batch(CLI::App& app, Action& action);  // cli/cmd_batch.cpp (batch run/resume/status/digest)
+void register_links(CLI::App& app, Action& action);  // cli/cmd_links.cpp (identity graph)
 void register_report(CLI::App& app, Action& action);  // cli/cmd_report.cpp (court report, HTML + PDF)
 void register_tag(CLI::App& app, Action& action);     // cli/cmd_tag.cpp (tag, untag, tags, case set, evidence set)
 void register_acquire_android(CLI::App& app, Action& action);  // cli/cmd_acquire_android.cpp (acquire android)

@@ -91,6 +91,7 @@ std::string column_key(std::string name) {
   if (name == "evidence" || name == "path" || name == "evidence_path") return "evidence";
   if (name == "label" || name == "device_label" || name == "device") return "label";
   if (name == "secret_ref" || name == "password_ref" || name == "key_ref") return "secret_ref";
+  if (name == "owner_ids" || name == "owner_id" || name == "identifiers") return "owner_ids";
   return name;
 }
 
@@ -219,6 +220,7 @@ std::vector<Device> read_manifest(const fs::path& manifest) {
     d.evidence_path = normalised(path, base);
     d.label = trim(fields["label"]);
     d.secret_ref = trim(fields["secret_ref"]);
+    d.owner_ids = trim(fields["owner_ids"]);
     devices.push_back(std::move(d));
   };
   if (manifest.extension() == ".json") {
@@ -278,10 +280,10 @@ int register_devices(CaseDb& c, const std::vector<Device>& devices) {
     if (st.step()) next_seq = st.i64(0);
   }
   sql::Stmt find(db, "SELECT evidence_path FROM batch_devices WHERE exhibit=?");
-  sql::Stmt insert(
-      db,
-      "INSERT INTO batch_devices(seq, exhibit, evidence_path, label, secret_ref, state, queued_utc) "
-      "VALUES(?,?,?,?,?,'queued',?)");
+  sql::Stmt insert(db,
+                   "INSERT INTO batch_devices(seq, exhibit, evidence_path, label, secret_ref, state, "
+                   "queued_utc, owner_ids) "
+                   "VALUES(?,?,?,?,?,'queued',?,?)");
   for (const auto& d : devices) {
     find.bind(1, d.exhibit);
     if (find.step()) {
@@ -299,7 +301,7 @@ int register_devices(CaseDb& c, const std::vector<Device>& devices) {
         .bind(3, d.evidence_path)
         .bind(4, d.label)
         .bind(5, d.secret_ref);
-    insert.bind(6, now_utc_iso());
+    insert.bind(6, now_utc_iso()).bind(7, d.owner_ids);
     insert.run();
     ++added;
   }

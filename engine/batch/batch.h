@@ -23,9 +23,11 @@ struct Device {
   std::string evidence_path;  // absolute, normalised (the same string ingest stores as evidence.source_path)
   std::string label;          // device label, e.g. "佐藤 iPhone"
   std::string secret_ref;  // where the password/key is: "env:NAME" or "file:PATH"; the secret is never stored
+  std::string
+      owner_ids;  // examiner-recorded identifiers of the device (SIM number, IMEI, ...), ';'-separated
 };
 
-// Manifest: CSV with a header (exhibit, evidence, label, secret_ref; aliases accepted) or a JSON array of
+// Manifest: CSV with a header (exhibit, evidence, label, secret_ref, owner_ids; aliases) or a JSON array of
 // objects with those keys. Relative evidence paths are relative to the manifest. Throws Error(usage) naming
 // the line/entry of a bad row.
 std::vector<Device> read_manifest(const fs::path& manifest);
