@@ -70,6 +70,7 @@ tr.recovered td{background:#fff1cc}
 nav.pager{margin:.6em 0}
 nav.pager a,nav.pager span{margin-right:1em}
 header{border-bottom:1px solid #999;margin-bottom:.8em;padding-bottom:.3em}
+ol.court-toc{list-style:none;padding-left:0}
 footer{border-top:1px solid #999;margin-top:2em;padding-top:.5em;color:#333;font-size:.9em}
 @media print{nav.pager{display:none}tr{page-break-inside:avoid}body{margin:0}}
 )CSS";
@@ -698,6 +699,17 @@ void write_court_sections(Ctx& ctx, Page& page, CaseDb& c, const CourtReport& r,
   std::string& h = page.html();
   h += fmt::format("<p><strong>{}</strong></p>\n",
                    esc(r.scope == FindingScope::tagged ? t.scope_tagged : t.scope_all));
+  // Contents of the court sections first; the case record that follows has its own contents (#toc).
+  h += "<nav><ol class=\"court-toc\">\n";
+  const std::pair<std::string_view, std::string_view> court_sections[] = {
+      {"court-admin", t.s_admin},         {"court-items", t.s_items},
+      {"court-custody", t.s_custody},     {"court-method", t.s_method},
+      {"court-integrity", t.s_integrity}, {"court-results", t.s_results},
+      {"court-limitations", t.s_limitations}, {"court-signoff", t.s_signoff},
+      {"court-appendix", t.s_appendix},   {"toc", ctx.tr("事件記録の詳細", "Detailed case record")}};
+  for (const auto& [id, title] : court_sections)
+    h += fmt::format("<li><a href=\"#{}\">{}</a></li>\n", id, esc(title));
+  h += "</ol></nav>\n";
   h += fmt::format("<h2 id=\"court-admin\">{}</h2>\n", esc(t.s_admin));
   append_kv_rows(h, r.admin);
 
