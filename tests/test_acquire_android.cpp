@@ -182,7 +182,7 @@ TEST_CASE("adb client: handshake, shell v2, sync against the fake with every pro
        0,
        {"shell_v2", "cmd", "stat_v2", "ls_v2"}},
       {"old protocol with checksums, 4 KiB", kVersionMin, kMaxPayloadV1, 0, {}},
-      {"256 KiB, split WRTEs", kVersionSkipChecksum, 256 * 1024, 7, {"shell_v2", "stat_v2", "ls_v2"}},
+      {"256 KiB, split WRTEs", kVersionSkipChecksum, 256 * 1024, 1000, {"shell_v2", "stat_v2", "ls_v2"}},
   };
   for (const auto& v : variants) {
     INFO(v.name);
@@ -396,7 +396,7 @@ std::map<std::string, std::string> tree_hashes(const fs::path& root, const std::
 }  // namespace
 
 TEST_CASE(
-    "acquisition: full logical extraction from the fake is byte-exact; a drop is incomplete, then resumes",
+    "acquisition: full logical extraction from the fake is byte-exact - a drop is incomplete and then resumes",
     "[adb][acquire]") {
   test::TempDir dir;
   fs::path root = make_device_tree(dir / "device");
@@ -547,6 +547,8 @@ TEST_CASE("adb USB rules: zero-length packets and rounded read buffers", "[adb][
 }
 
 TEST_CASE("adb client: garbage from the other end is a protocol error, never a crash", "[adb]") {
+  test::TempDir dir;
+  AdbKey key = AdbKey::load_or_create(dir / "key");
   for (unsigned seed = 1; seed <= 20; ++seed) {
     int lfd = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in a{};
@@ -574,8 +576,6 @@ TEST_CASE("adb client: garbage from the other end is a protocol error, never a c
       }
       ::close(fd);
     });
-    test::TempDir dir;
-    AdbKey key = AdbKey::load_or_create(dir / "key");
     ConnectOptions co;
     co.io_timeout = std::chrono::seconds(5);
     try {
