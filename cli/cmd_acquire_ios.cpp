@@ -21,7 +21,7 @@ namespace {
 struct AcquireIosOptions {
   std::string case_dir, exhibit, udid, label, pair_record, password, password_file;
   int trust_wait_s = 120, timeout_s = 60;
-  bool encrypt_temp = false, media = false;
+  bool encrypt_temp = false, media = false, crashlogs = false;
 };
 
 std::string safe_name(std::string s) {
@@ -96,6 +96,7 @@ int run_acquire_ios(const AcquireIosOptions& o) {
     ao.io_timeout_s = o.timeout_s;
     if (o.encrypt_temp) ao.temporary_password = password;
     ao.media = o.media;
+    ao.crash_reports = o.crashlogs;
     ao.on_step = [&](const ios_acquire::Step& st) {
       json details = st.details;
       details["exhibit"] = o.exhibit;
@@ -183,6 +184,18 @@ int run_acquire_ios(const AcquireIosOptions& o) {
       media_evidence_id = mr.evidence_id;
       out.push_back({{"path", mr.manifest.string()}, {"sha256", mr.manifest_sha256}});
     }
+    int64_t crash_evidence_id = 0;
+    if (o.crashlogs && !r.crash_dir.empty()) {
+      IngestOptions co;
+      co.evidence = r.crash_dir;
+      co.exhibit = o.exhibit + "-crash";
+      co.label = label + " — crash reports";
+      co.format = SourceKind::folder;
+      co.progress = show_progress;
+      IngestResult cr = ingest_evidence(s.db, run, co);
+      crash_evidence_id = cr.evidence_id;
+      out.push_back({{"path", cr.manifest.string()}, {"sha256", cr.manifest_sha256}});
+    }
     sql::Stmt link(s.db.db(), "UPDATE acquisitions SET evidence_id = ?1 WHERE id = ?2");
     link.bind(1, evidence_id).bind(2, acquisition_id).run();
     CustodyAction a{"acquire ios", r.notes.empty() ? "ok" : "warnings",
@@ -192,6 +205,10 @@ int run_acquire_ios(const AcquireIosOptions& o) {
                      {"notes", r.notes}},
                     json::array(), out};
     if (derived_id) a.parameters["decrypted_evidence_id"] = derived_id;
+    if (crash_evidence_id) {
+      a.parameters["crash_reports_evidence_id"] = crash_evidence_id;
+      a.parameters["crash_report_files"] = r.crash_files;
+    }
     if (media_evidence_id) {
       a.parameters["media_evidence_id"] = media_evidence_id;
       a.parameters["media_files"] = r.media_files;
@@ -211,7 +228,8 @@ int run_acquire_ios(const AcquireIosOptions& o) {
     if (media_evidence_id)
       say(fmt::format("  media: {} files, {}; ingested as E{}", r.media_files, human_bytes(r.media_bytes), media_evidence_id));
     emit_json({{"status", "complete"}, {"evidence_id", evidence_id}, {"decrypted_evidence_id", derived_id},
-               {"media_evidence_id", media_evidence_id}, {"notes", r.notes},
+               {"media_evidence_id", media_evidence_id}, {"crash_reports_evidence_id", crash_evidence_id},
+               {"notes", r.notes},
                {"container", container.string()}, {"files", r.files}, {"bytes", r.bytes}, {"facts", facts},
                {"encrypted", encrypted_backup}});
   });
@@ -242,6 +260,7 @@ void register_acquire_ios(CLI::App& app, Action& action) {
   a->add_option("--password", o->password, "Backup password when the device encrypts backups; not recorded");
   a->add_option("--password-file", o->password_file, "Read that password from the first line of a file");
   a->add_flag("--media", o->media, "Also pull the media area over AFC (DCIM, Downloads, ...), file by file, as evidence <NO>-media");
+  a->add_flag("--crashlogs", o->crashlogs, "Also pull the crash and diagnostic reports, as evidence <NO>-crash");
   a->add_flag("--encrypt-temp", o->encrypt_temp,
               "If the device does not encrypt backups, turn encryption on with --password for this backup (more data: "
               "keychain, Health) and off again afterwards; every step in the custody log");

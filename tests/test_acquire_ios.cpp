@@ -256,7 +256,7 @@ TEST_CASE("acquire ios: device facts, pair record kept, full backup byte-exact a
   CHECK(src->kind() == SourceKind::ios_backup);
 }
 
-TEST_CASE("acquire ios: pairing asks to tap Trust; refused trust, locked service, unplug and device errors are named",
+TEST_CASE("acquire ios: pairing asks to tap Trust — refused trust, locked service, unplug and device errors are named",
           "[ios][acquire]") {
   const Samples* s = samples_or_skip();
   if (!s) return;
@@ -336,7 +336,7 @@ TEST_CASE("acquire ios: pairing asks to tap Trust; refused trust, locked service
   }
 }
 
-TEST_CASE("kanshiki acquire ios: encrypted device backup to decrypted, searchable evidence; no device is a clear error",
+TEST_CASE("kanshiki acquire ios: encrypted device backup to decrypted, searchable evidence — no device is a clear error",
           "[ios][acquire][cli]") {
   const Samples* s = samples_or_skip(true);
   if (!s) return;
@@ -372,7 +372,7 @@ TEST_CASE("kanshiki acquire ios: encrypted device backup to decrypted, searchabl
     if (e.is_regular_file()) CHECK(slurp(e.path()).find("sim-パス") == std::string::npos);
 }
 
-TEST_CASE("acquire ios --encrypt-temp: temporary backup password on, encrypted backup, restored off; all in custody",
+TEST_CASE("acquire ios --encrypt-temp: temporary backup password on, encrypted backup, restored off — all in custody",
           "[ios][acquire][cli]") {
   const Samples* s = samples_or_skip(true);
   if (!s) return;
@@ -408,7 +408,7 @@ TEST_CASE("acquire ios --encrypt-temp: temporary backup password on, encrypted b
   CHECK_FALSE(sim.will_encrypt());
 }
 
-TEST_CASE("acquire ios --media: the AFC media area file by file, hashed, Japanese names, links named", "[ios][acquire][cli]") {
+TEST_CASE("acquire ios --media --crashlogs: AFC media area and crash reports file by file, hashed, links named", "[ios][acquire][cli]") {
   const Samples* s = samples_or_skip();
   if (!s) return;
   test::TempDir dir;
@@ -419,6 +419,8 @@ TEST_CASE("acquire ios --media: the AFC media area file by file, hashed, Japanes
   std::string big(300000, 'x');
   std::ofstream(dir / "media/Downloads/big.bin", std::ios::binary) << big;
   fs::create_symlink("/etc/passwd", dir / "media/Downloads/link");
+  fs::create_directories(dir / "crash/Retired");
+  std::ofstream(dir / "crash/Retired/WhatsApp-2024-05-01-101010.ips") << "{\"bug_type\":\"309\"}";
 
   ::setenv("KANSHIKI_HOME", (dir / "home").c_str(), 1);
   ::setenv("CI", "1", 1);
@@ -427,11 +429,12 @@ TEST_CASE("acquire ios --media: the AFC media area file by file, hashed, Japanes
   REQUIRE(test::run_cli("case create --case " + q(case_dir)) == 0);
   auto config = sim_config(dir / "mux.sock", s->plain);
   config.media = dir / "media";
+  config.crash_reports = dir / "crash";
   ios_sim::Simulator sim(config);
   sim.start();
   MuxEnv env(sim);
   std::string out;
-  int rc = test::run_cli("--json acquire ios --case " + q(case_dir) + " --exhibit D-1 --media", &out);
+  int rc = test::run_cli("--json acquire ios --case " + q(case_dir) + " --exhibit D-1 --media --crashlogs", &out);
   INFO(out);
   REQUIRE(rc == 0);
   fs::path got = case_dir / "acquisitions/D-1/media";
@@ -445,6 +448,9 @@ TEST_CASE("acquire ios --media: the AFC media area file by file, hashed, Japanes
   CHECK(manifest.find("media/Downloads/振込先メモ.txt") != std::string::npos);
   CHECK(out.find("S_IFLNK; not pulled") != std::string::npos);
   CHECK(out.find("\"media_evidence_id\"") != std::string::npos);
+  CHECK(test::file_sha256(case_dir / "acquisitions/D-1/crash_reports/Retired/WhatsApp-2024-05-01-101010.ips") ==
+        test::file_sha256(dir / "crash/Retired/WhatsApp-2024-05-01-101010.ips"));
+  CHECK(contains(sim.log(), "service com.apple.crashreportmover"));
   CHECK(test::run_cli("verify --case " + q(case_dir), &out) == 0);
   // Debian's idevicebackup2 still succeeds when AFC is there (it takes the sync lock through it).
   if (have_tool("idevicebackup2")) {

@@ -600,13 +600,62 @@ class BackupSession {
 
 // The AFC media area, file by file, into <container>/media, each file hashed as it lands (manifest.tsv lines
 // "media/<path>"). Symbolic links are named, not followed.
+struct TreeCount {
+  uint64_t files = 0, bytes = 0;
+};
+
+TreeCount pull_afc_tree(const AcquireOptions& o, afc_client_t afc, const std::string& subdir, AcquireResult& r);
+
 void pull_media(const AcquireOptions& o, Device& d, AcquireResult& r) {
   afc_client_t afc = nullptr;
   if (afc_client_start_service(d.dev, &afc, kLabel) != AFC_E_SUCCESS || !afc)
     throw Stop{Failure::service_refused, "the device refused the media service com.apple.afc / メディアサービスが拒否されました"};
   std::unique_ptr<afc_client_private, afc_error_t (*)(afc_client_t)> keep(afc, afc_client_free);
   r.media_dir = o.container / "media";
-  fs::create_directories(r.media_dir);
+  TreeCount n = pull_afc_tree(o, afc, "media", r);
+  r.media_files = n.files;
+  r.media_bytes = n.bytes;
+  step(o, {"media", "ok", {{"files", std::to_string(n.files)}, {"bytes", std::to_string(n.bytes)}}});
+}
+
+// Crash reports: crashreportmover moves them into the copy area and answers "ping"; then AFC over
+// crashreportcopymobile (as idevicecrashreport does). Nothing is deleted on the device.
+void pull_crash_reports(const AcquireOptions& o, Device& d, AcquireResult& r) {
+  lockdownd_service_descriptor_t svc = nullptr;
+  if (lockdownd_start_service(d.lockdown, "com.apple.crashreportmover", &svc) != LOCKDOWN_E_SUCCESS || !svc)
+    throw Stop{Failure::service_refused, "the device refused com.apple.crashreportmover / クラッシュレポートサービスが拒否されました"};
+  idevice_connection_t conn = nullptr;
+  bool pinged = false;
+  if (idevice_connect(d.dev, svc->port, &conn) == IDEVICE_E_SUCCESS) {
+    char ping[4] = {};
+    uint32_t got = 0;
+    for (int attempt = 0; attempt < 10 && got < 4; ++attempt) {
+      uint32_t n = 0;
+      idevice_connection_receive_timeout(conn, ping + got, 4 - got, &n, 2000);
+      got += n;
+    }
+    pinged = got == 4 && std::memcmp(ping, "ping", 4) == 0;
+    idevice_disconnect(conn);
+  }
+  lockdownd_service_descriptor_free(svc);
+  if (!pinged) r.notes.push_back("crash reports: the mover did not answer \"ping\"; copying what is there");
+  svc = nullptr;
+  if (lockdownd_start_service(d.lockdown, "com.apple.crashreportcopymobile", &svc) != LOCKDOWN_E_SUCCESS || !svc)
+    throw Stop{Failure::service_refused, "the device refused com.apple.crashreportcopymobile"};
+  afc_client_t afc = nullptr;
+  afc_error_t ae = afc_client_new(d.dev, svc, &afc);
+  lockdownd_service_descriptor_free(svc);
+  if (ae != AFC_E_SUCCESS || !afc) throw Stop{Failure::service_refused, "cannot open the crash report copy service"};
+  std::unique_ptr<afc_client_private, afc_error_t (*)(afc_client_t)> keep(afc, afc_client_free);
+  r.crash_dir = o.container / "crash_reports";
+  TreeCount n = pull_afc_tree(o, afc, "crash_reports", r);
+  r.crash_files = n.files;
+  step(o, {"crash reports", "ok", {{"files", std::to_string(n.files)}, {"bytes", std::to_string(n.bytes)}}});
+}
+
+TreeCount pull_afc_tree(const AcquireOptions& o, afc_client_t afc, const std::string& subdir, AcquireResult& r) {
+  TreeCount count;
+  fs::create_directories(o.container / subdir);
   std::ofstream manifest(o.container / "manifest.tsv", std::ios::app | std::ios::binary);
   std::vector<char> buf(1 << 16);
   auto info_of = [&](const std::string& path) {
@@ -623,7 +672,7 @@ void pull_media(const AcquireOptions& o, Device& d, AcquireResult& r) {
     pending.pop_back();
     char** list = nullptr;
     if (afc_read_directory(afc, dir.c_str(), &list) != AFC_E_SUCCESS || !list) {
-      r.notes.push_back("media: cannot list " + dir);
+      r.notes.push_back(subdir + ": cannot list " + dir);
       continue;
     }
     std::vector<std::string> names;
@@ -633,7 +682,7 @@ void pull_media(const AcquireOptions& o, Device& d, AcquireResult& r) {
     for (const auto& name : names) {
       if (name == "." || name == "..") continue;
       if (name.find('/') != std::string::npos || name.empty()) {
-        r.notes.push_back("media: unsafe name in " + dir + " not pulled");
+        r.notes.push_back(subdir + ": unsafe name in " + dir + " not pulled");
         continue;
       }
       std::string path = dir == "/" ? "/" + name : dir + "/" + name;
@@ -644,15 +693,15 @@ void pull_media(const AcquireOptions& o, Device& d, AcquireResult& r) {
         continue;
       }
       if (type != "S_IFREG") {
-        r.notes.push_back("media: " + path + " is " + (type.empty() ? "unreadable" : type) + "; not pulled");
+        r.notes.push_back(subdir + ": " + path + " is " + (type.empty() ? "unreadable" : type) + "; not pulled");
         continue;
       }
       uint64_t handle = 0;
       if (afc_file_open(afc, path.c_str(), AFC_FOPEN_RDONLY, &handle) != AFC_E_SUCCESS) {
-        r.notes.push_back("media: cannot open " + path);
+        r.notes.push_back(subdir + ": cannot open " + path);
         continue;
       }
-      fs::path rel = fs::path("media") / path.substr(1);
+      fs::path rel = fs::path(subdir) / path.substr(1);
       fs::path final_path = o.container / rel, partial = final_path;
       partial += ".partial";
       fs::create_directories(final_path.parent_path());
@@ -674,16 +723,16 @@ void pull_media(const AcquireOptions& o, Device& d, AcquireResult& r) {
       if (!out) throw Stop{Failure::host_error, "cannot write " + partial.string() + " (disk full?)"};
       Digests dg = hasher.finish();
       if (kv.count("st_size") && std::to_string(dg.size) != kv["st_size"])
-        r.notes.push_back(fmt::format("media: {} read {} bytes, the device listed {}", path, dg.size, kv["st_size"]));
+        r.notes.push_back(fmt::format("{}: {} read {} bytes, the device listed {}", subdir, path, dg.size, kv["st_size"]));
       fs::rename(partial, final_path);
       manifest << tsv(rel.string()) << '\t' << dg.size << '\t' << dg.md5 << '\t' << dg.sha1 << '\t' << dg.sha256 << '\t'
                << now_utc_iso() << '\n';
-      ++r.media_files;
-      r.media_bytes += dg.size;
+      ++count.files;
+      count.bytes += dg.size;
     }
   }
   manifest.flush();
-  step(o, {"media", "ok", {{"files", std::to_string(r.media_files)}, {"bytes", std::to_string(r.media_bytes)}}});
+  return count;
 }
 
 void write_status(const AcquireOptions& o, const AcquireResult& r, const std::string& status) {
@@ -746,6 +795,7 @@ AcquireResult run(const AcquireOptions& o, bool backup) {
       throw Stop{Failure::device_error, "backup ended but Status.plist SnapshotState is '" + state + "', not 'finished'"};
     step(o, {"backup", "ok", {{"files", std::to_string(r.files)}, {"bytes", std::to_string(r.bytes)}}});
     if (o.media) pull_media(o, d, r);
+    if (o.crash_reports) pull_crash_reports(o, d, r);
     r.complete = true;
     write_status(o, r, "complete");
   } catch (const Stop& s) {

@@ -7,6 +7,7 @@
 //                                  lands, before the ".partial" rename)
 //   <container>/pair_record.plist  the pairing record used (kept with the case: it unlocks this device's services)
 //   <container>/media/             with --media: the AFC media area (/var/mobile/Media) file by file
+//   <container>/crash_reports/     with --crashlogs: the device's crash and diagnostic reports
 //   <container>/backup/            the full backup as the device sent it (Info.plist written by us from lockdown
 //                                  values, Manifest.plist/.db, Status.plist, xx/<fileID>) — an iTunes/Finder
 //                                  backup folder, ingested as such (encrypted ones with the password)
@@ -60,6 +61,7 @@ struct AcquireOptions {
   // The password itself is never written anywhere; each change is a Step.
   std::optional<std::string> temporary_password;
   bool media = false;                        // also pull the media area (AFC, /var/mobile/Media: DCIM, Downloads, ...)
+  bool crash_reports = false;                // also pull crash reports (crashreportmover + crashreportcopymobile)
   int trust_wait_s = 60;                     // how long to wait for the Trust dialog
   int io_timeout_s = 30;                     // seconds without any message before the device counts as gone
   std::function<void(const Step&)> on_step;  // one custody entry each
@@ -80,6 +82,8 @@ struct AcquireResult {
   std::filesystem::path backup_dir, manifest;
   std::filesystem::path media_dir;           // <container>/media when --media
   uint64_t media_files = 0, media_bytes = 0;
+  std::filesystem::path crash_dir;           // <container>/crash_reports when --crashlogs
+  uint64_t crash_files = 0;
 };
 
 // UDIDs of attached devices (via usbmuxd; honours USBMUXD_SOCKET_ADDRESS).

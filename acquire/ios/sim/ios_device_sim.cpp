@@ -25,6 +25,8 @@ constexpr uint16_t kLockdownPort = 62078;
 constexpr uint16_t kNotificationProxyPort = 49300;
 constexpr uint16_t kMobileBackup2Port = 49302;
 constexpr uint16_t kAfcPort = 49301;
+constexpr uint16_t kCrashMoverPort = 49304;
+constexpr uint16_t kCrashCopyPort = 49305;
 constexpr int kDeviceId = 7;
 
 // Plist ownership.
@@ -338,13 +340,16 @@ void Simulator::serve_mux(int fd) {
       uint64_t device = uint_item(req.p, "DeviceID");
       bool known = device == kDeviceId &&
                    (port == kLockdownPort || port == kNotificationProxyPort || port == kMobileBackup2Port ||
-                    (port == kAfcPort && !config_.media.empty()));
+                    (port == kAfcPort && !config_.media.empty()) ||
+                    ((port == kCrashMoverPort || port == kCrashCopyPort) && !config_.crash_reports.empty()));
       note("connect " + std::to_string(port));
       if (!send_mux_result(fd, tag, known ? 0 : 3)) return;
       if (!known) continue;
       if (port == kLockdownPort) serve_lockdown(fd);
       else if (port == kNotificationProxyPort) serve_notification_proxy(fd);
-      else if (port == kAfcPort) serve_afc(fd);
+      else if (port == kAfcPort) serve_afc(fd, config_.media);
+      else if (port == kCrashCopyPort) serve_afc(fd, config_.crash_reports);
+      else if (port == kCrashMoverPort) write_all(fd, "ping", 4);  // "moved the reports": ready to copy
       else serve_mobilebackup2(fd);
       return;  // the tunnel is over when the service ends
     } else {
@@ -413,6 +418,8 @@ void Simulator::serve_lockdown(int fd) {
       if (service == "com.apple.mobile.notification_proxy") port = kNotificationProxyPort;
       else if (service == "com.apple.mobilebackup2" && !config_.faults.refuse_mobilebackup2) port = kMobileBackup2Port;
       else if (service == "com.apple.afc" && !config_.media.empty()) port = kAfcPort;
+      else if (service == "com.apple.crashreportmover" && !config_.crash_reports.empty()) port = kCrashMoverPort;
+      else if (service == "com.apple.crashreportcopymobile" && !config_.crash_reports.empty()) port = kCrashCopyPort;
       plist_dict_set_item(reply.p, "Service", plist_new_string(service.c_str()));
       if (!session) {
         plist_dict_set_item(reply.p, "Error", plist_new_string("NoRunningSession"));
@@ -611,7 +618,7 @@ void Simulator::serve_mobilebackup2(int fd) {
 
 // AFC over the media folder, read-only: READ_DIR, GET_FILE_INFO, GET_DEVINFO, FILE_OPEN/READ/CLOSE, FILE_LOCK.
 // Opening for writing (idevicebackup2's sync lock file) gets a handle to nothing: the folder is never written.
-void Simulator::serve_afc(int fd) {
+void Simulator::serve_afc(int fd, const fs::path& root) {
   enum : uint64_t { kStatus = 1, kData = 2, kReadDir = 3, kGetFileInfo = 0x0A, kGetDevInfo = 0x0B, kFileOpen = 0x0D,
                     kFileOpenRes = 0x0E, kFileRead = 0x0F, kFileClose = 0x14, kFileLock = 0x1B };
   struct Header {
@@ -635,7 +642,7 @@ void Simulator::serve_afc(int fd) {
   auto local = [&](std::string p) -> std::optional<fs::path> {
     fs::path rel = fs::path(p).relative_path().lexically_normal();
     if (!rel.empty() && *rel.begin() == "..") return std::nullopt;
-    return rel.empty() || rel == "." ? config_.media : config_.media / rel;
+    return rel.empty() || rel == "." ? root : root / rel;
   };
   while (running_) {
     Header h;

@@ -34,6 +34,7 @@ struct Config {
   std::filesystem::path socket_path;   // the fake usbmuxd listens here
   std::filesystem::path backup;        // folder served by mobilebackup2 (files relative to it)
   std::filesystem::path media;         // folder served read-only by AFC as /var/mobile/Media (empty: no AFC)
+  std::filesystem::path crash_reports; // served by crashreportmover + crashreportcopymobile (empty: refused)
   std::string udid = "00008030001a2b3c4d5e6f7000000000000000aa";  // 40 characters (idevicebackup2 -u wants 40)
   // Lockdown root values; defaults are filled from backup/Info.plist when present.
   std::map<std::string, std::string> values;
@@ -72,7 +73,7 @@ class Simulator {
   void serve_lockdown(int fd);
   void serve_notification_proxy(int fd);
   void serve_mobilebackup2(int fd);
-  void serve_afc(int fd);
+  void serve_afc(int fd, const std::filesystem::path& root);
   void note(std::string line);
 
   Config config_;
