@@ -22,6 +22,7 @@
 #include <iostream>
 
 #include "gui/main_window.h"
+#include "gui/models/case_models.h"
 #include "gui/models/time_display.h"
 #include "gui/pages.h"
 
@@ -178,17 +179,61 @@ class Bench : public QObject {
     QTimer::singleShot(400, this, [this] {
       waitIdle([this] {
         sort_ms_ = endPhase();
-        QJsonObject r{{"rows", rows_},
-                      {"first_paint_ms", first_paint_ms_},
-                      {"count_known_ms", count_ms_},
-                      {"max_stall_scroll_ms", scroll_ms_},
-                      {"max_stall_filter_ms", filter_ms_},
-                      {"filtered_rows", filtered_rows_},
-                      {"max_stall_sort_ms", sort_ms_}};
-        std::cout << QJsonDocument(r).toJson(QJsonDocument::Compact).toStdString() << std::endl;
-        qApp->quit();
+        startConversation();
       });
     });
+  }
+  // Conversations: the thread list groups every message (background), then the largest thread opens and
+  // its bubbles are scrolled through.
+  void startConversation() {
+    startPhase();
+    w_->showPage(MainWindow::kConversations);
+    auto* page = w_->conversationsPage();
+    auto wait_threads = std::make_shared<std::function<void()>>();
+    *wait_threads = [this, page, wait_threads] {
+      if (page->threads()->isLoading() || page->threads()->rowCount() == 0) {
+        QTimer::singleShot(5, this, *wait_threads);
+        return;
+      }
+      threads_ms_ = clock_.elapsed();
+      int biggest = 0;
+      for (int r = 0; r < page->threads()->rowCount(); ++r)
+        if (page->threads()->valueAt(r, kThreadMessages).toLongLong() >
+            page->threads()->valueAt(biggest, kThreadMessages).toLongLong())
+          biggest = r;
+      thread_messages_ = page->threads()->valueAt(biggest, kThreadMessages).toLongLong();
+      page->selectThread(biggest);
+      auto n = std::make_shared<int>(0);
+      auto* t = new QTimer(this);
+      connect(t, &QTimer::timeout, this, [this, page, n, t] {
+        auto* bar = page->view()->verticalScrollBar();
+        bar->setValue(*n % 2 ? QRandomGenerator::global()->bounded(std::max(1, bar->maximum()))
+                             : std::min(bar->maximum(), bar->value() + 400));
+        if (++*n == 60) {
+          t->stop();
+          QTimer::singleShot(300, this, [this] {
+            conversation_ms_ = endPhase();
+            finish();
+          });
+        }
+      });
+      t->start(25);
+    };
+    (*wait_threads)();
+  }
+  void finish() {
+    QJsonObject r{{"rows", rows_},
+                  {"first_paint_ms", first_paint_ms_},
+                  {"count_known_ms", count_ms_},
+                  {"max_stall_scroll_ms", scroll_ms_},
+                  {"max_stall_filter_ms", filter_ms_},
+                  {"filtered_rows", filtered_rows_},
+                  {"max_stall_sort_ms", sort_ms_},
+                  {"thread_list_ms", threads_ms_},
+                  {"largest_thread_messages", thread_messages_},
+                  {"max_stall_conversation_ms", conversation_ms_}};
+    std::cout << QJsonDocument(r).toJson(QJsonDocument::Compact).toStdString() << std::endl;
+    qApp->quit();
   }
 
   MainWindow* w_;
@@ -197,7 +242,8 @@ class Bench : public QObject {
   qint64 last_ = 0, max_gap_ns_ = 0;
   qint64 first_paint_ms_ = -1, count_ms_ = 0;
   int rows_ = 0, filtered_rows_ = 0;
-  double scroll_ms_ = 0, filter_ms_ = 0, sort_ms_ = 0;
+  double scroll_ms_ = 0, filter_ms_ = 0, sort_ms_ = 0, conversation_ms_ = 0;
+  qint64 threads_ms_ = 0, thread_messages_ = 0;
 };
 
 }  // namespace

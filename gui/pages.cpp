@@ -112,8 +112,9 @@ EvidencePage::EvidencePage(CaseService* service, QWidget* parent)
     verify_label_->setStyleSheet(ok ? QStringLiteral("color:#2E7D32;font-weight:600")
                                     : QStringLiteral("color:#C62828;font-weight:600"));
   });
-  reload();
 }
+
+void EvidencePage::activate() { reload(); }
 
 void EvidencePage::reload() {
   evidence_->reload();
@@ -171,7 +172,10 @@ ArtifactsPage::ArtifactsPage(CaseService* service, QWidget* parent) : Page(servi
   debounce(filter_, this, [this](const QString& t) {
     if (model()) model()->setFilterText(t);
   });
-  types_->setCurrentRow(0);
+}
+
+void ArtifactsPage::activate() {
+  if (type_.isEmpty()) types_->setCurrentRow(0);
 }
 
 void ArtifactsPage::setType(const QString& type) {
@@ -199,6 +203,7 @@ void ArtifactsPage::setType(const QString& type) {
 }
 
 void ArtifactsPage::showArtifact(const QString& type, qint64 artifact_id) {
+  ensureActivated();
   setType(type);
   auto* m = model();
   filter_->clear();
@@ -254,6 +259,9 @@ ConversationsPage::ConversationsPage(CaseService* service, QWidget* parent)
   bar->addWidget(jump_);
   rl->addLayout(bar);
   view_ = new ConversationView(right);
+  // Long threads are laid out in batches between events, so tens of thousands of bubbles never freeze the UI.
+  view_->setLayoutMode(QListView::Batched);
+  view_->setBatchSize(200);
   view_->setObjectName(QStringLiteral("conversationView"));
   rl->addWidget(view_, 1);
   split->setStretchFactor(0, 2);
@@ -274,8 +282,9 @@ ConversationsPage::ConversationsPage(CaseService* service, QWidget* parent)
   debounce(filter_, this, [this](const QString& t) {
     if (conversation_) conversation_->setFilterText(t);
   });
-  threads_->reload();
 }
+
+void ConversationsPage::activate() { threads_->reload(); }
 
 void ConversationsPage::selectThread(int row) {
   if (row < 0 || row >= threads_->rowCount()) return;
@@ -356,8 +365,9 @@ TimelinePage::TimelinePage(CaseService* service, QWidget* parent)
     range_->setText(tr("%n event(s)", nullptr, int(n)) + QStringLiteral(" · ") +
                     TimeDisplay::instance().zoneLabel());
   });
-  zoomTo(0, 0);
 }
+
+void TimelinePage::activate() { zoomTo(0, 0); }
 
 void TimelinePage::zoomTo(qint64 from_us, qint64 to_us) {
   histogram_->setLoader(histogram_loader(from_us, to_us, 120));
@@ -390,8 +400,9 @@ MapPage::MapPage(CaseService* service, QWidget* parent)
   connect(canvas_, &MapCanvas::clusterInfo, info_, &QLabel::setText);
   QString tiles = QSettings().value(QStringLiteral("map/mbtiles")).toString();
   if (!tiles.isEmpty()) canvas_->setMbtiles(tiles);
-  points_->reload();
 }
+
+void MapPage::activate() { points_->reload(); }
 
 bool MapPage::busy() const { return points_->isLoading(); }
 
@@ -488,11 +499,15 @@ SearchPage::SearchPage(CaseService* service, QWidget* parent)
             Q_EMIT status(tr("Search not written to the custody log: %1").arg(out.error));
         });
   });
+}
+
+void SearchPage::activate() {
   evidence_->reload();
   apps_->reload();
 }
 
 void SearchPage::search(const QString& text) {
+  ensureActivated();
   query_->setText(text);
   runSearch();
 }
@@ -547,8 +562,9 @@ TagsPage::TagsPage(CaseService* service, QWidget* parent)
     });
   });
   connect(service_, &CaseService::tagsChanged, tags_, &SnapshotModel::reload);
-  tags_->reload();
 }
+
+void TagsPage::activate() { tags_->reload(); }
 
 bool TagsPage::busy() const { return tags_->isLoading(); }
 
@@ -580,6 +596,9 @@ CustodyPage::CustodyPage(CaseService* service, QWidget* parent)
   connect(custody_, &QAbstractItemModel::modelReset, this, [this] {
     if (custody_->rowCount() > 0) table_->scrollToBottom();
   });
+}
+
+void CustodyPage::activate() {
   custody_->reload();
   verify();
 }

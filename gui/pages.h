@@ -26,14 +26,29 @@ class Page : public QWidget {
   Page(CaseService* service, QWidget* parent) : QWidget(parent), service_(service) {}
   // True while any of the page's models is still loading (screenshots and tests wait on it).
   virtual bool busy() const = 0;
+  // Loads the page's data the first time it is shown (or now, when asked): opening a case with a million
+  // artifacts must not start every page's queries at once on the examiner's two cores.
+  void ensureActivated() {
+    if (activated_) return;
+    activated_ = true;
+    activate();
+  }
 
  Q_SIGNALS:
   void artifactSelected(qint64 artifact_id);
   void status(const QString& message);
 
  protected:
+  virtual void activate() = 0;
+  void showEvent(QShowEvent* e) override {
+    QWidget::showEvent(e);
+    ensureActivated();
+  }
   std::filesystem::path db() const { return service_->dbPath(); }
   CaseService* service_;
+
+ private:
+  bool activated_ = false;
 };
 
 class EvidencePage : public Page {
@@ -41,6 +56,11 @@ class EvidencePage : public Page {
  public:
   EvidencePage(CaseService* service, QWidget* parent = nullptr);
   bool busy() const override;
+
+ protected:
+  void activate() override;
+
+ public:
   void reload();
   SnapshotModel* evidenceModel() const { return evidence_; }
 
@@ -63,6 +83,11 @@ class ArtifactsPage : public Page {
  public:
   ArtifactsPage(CaseService* service, QWidget* parent = nullptr);
   bool busy() const override;
+
+ protected:
+  void activate() override;
+
+ public:
   void setType(const QString& type);
   QString type() const { return type_; }
   // Shows the artifact's row in the table of its type (jump from the conversation view).
@@ -84,6 +109,11 @@ class ConversationsPage : public Page {
  public:
   ConversationsPage(CaseService* service, QWidget* parent = nullptr);
   bool busy() const override;
+
+ protected:
+  void activate() override;
+
+ public:
   SnapshotModel* threads() const { return threads_; }
   SqlWindowModel* conversation() const { return conversation_; }
   void selectThread(int row);
@@ -107,6 +137,11 @@ class TimelinePage : public Page {
  public:
   TimelinePage(CaseService* service, QWidget* parent = nullptr);
   bool busy() const override;
+
+ protected:
+  void activate() override;
+
+ public:
   void zoomTo(qint64 from_us, qint64 to_us);  // 0, 0 = whole case
 
  private:
@@ -123,6 +158,11 @@ class MapPage : public Page {
  public:
   MapPage(CaseService* service, QWidget* parent = nullptr);
   bool busy() const override;
+
+ protected:
+  void activate() override;
+
+ public:
   MapCanvas* canvas() const { return canvas_; }
 
  private:
@@ -136,6 +176,11 @@ class SearchPage : public Page {
  public:
   SearchPage(CaseService* service, QWidget* parent = nullptr);
   bool busy() const override;
+
+ protected:
+  void activate() override;
+
+ public:
   void search(const QString& text);  // as if typed and "Search" pressed
   SqlWindowModel* results() const { return results_; }
 
@@ -165,6 +210,11 @@ class TagsPage : public Page {
  public:
   TagsPage(CaseService* service, QWidget* parent = nullptr);
   bool busy() const override;
+
+ protected:
+  void activate() override;
+
+ public:
   SnapshotModel* model() const { return tags_; }
 
  private:
@@ -177,6 +227,11 @@ class CustodyPage : public Page {
  public:
   CustodyPage(CaseService* service, QWidget* parent = nullptr);
   bool busy() const override;
+
+ protected:
+  void activate() override;
+
+ public:
   SnapshotModel* model() const { return custody_; }
   void verify();
   bool verified() const { return verified_; }

@@ -95,7 +95,8 @@ class WidgetTests : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(!custody->isLoading(), 20000);
     const int before = custody->rowCount();
     auto* tags = window_->tagsPage()->model();
-    QTRY_VERIFY(!tags->isLoading());
+    tags->reload();  // pages load when first shown; this one has not been
+    QTRY_VERIFY_WITH_TIMEOUT(!tags->isLoading(), 20000);
     const int tags_before = tags->rowCount();
     QSignalSpy result(window_->provenance(), &ProvenancePane::tagResult);
     window_->provenance()->addTag(QStringLiteral("重要"), QStringLiteral("指示役からの連絡"));
@@ -104,6 +105,7 @@ class WidgetTests : public QObject {
     // The custody view reloads itself: a new signed "tag" entry at the end, and the chain still verifies.
     QTRY_COMPARE_WITH_TIMEOUT(custody->rowCount(), before + 1, 20000);
     QCOMPARE(custody->valueAt(custody->rowCount() - 1, 3).toString(), QStringLiteral("tag"));
+    window_->custodyPage()->verify();
     QTRY_VERIFY_WITH_TIMEOUT(!window_->custodyPage()->busy() && window_->custodyPage()->verified(), 20000);
     QTRY_COMPARE_WITH_TIMEOUT(tags->rowCount(), tags_before + 1, 20000);
     QCOMPARE(tags->valueAt(tags_before, 0).toString(), QStringLiteral("重要"));
