@@ -214,6 +214,12 @@ TEST_CASE("disk images: ext4, GPT (ext4 + FAT), E01, sparse and split raw yield 
   CHECK(how["media_hashes"]["md5_vs_stored"] == "match");
   CHECK(how["media_hashes"]["sha1_vs_stored"] == "match");
   CHECK(how["media_hashes"]["md5"] == hash_file(f.gpt).md5);
+  // A split raw's segment files are each hashed and listed.
+  sql::Stmt split(db, "SELECT derivation FROM evidence WHERE id = 6");
+  REQUIRE(split.step());
+  json segs = json::parse(split.text(0))["segment_files"];
+  REQUIRE(segs.size() == 3);
+  CHECK(segs[1]["sha256"] == hash_file(f.dir.path() / "phone.raw.002").sha256);
 }
 
 TEST_CASE("disk images: the same files, hashes and names through every container", "[images]") {
@@ -394,7 +400,7 @@ TEST_CASE("disk images: image info prints container, partitions, file systems an
   CHECK(out.find("Android sparse") != std::string::npos);
 }
 
-TEST_CASE("disk images: an MBR card's partition is p1; a missing E01 segment is a clear error", "[images]") {
+TEST_CASE("disk images: an MBR card's partition is p1 — a missing E01 segment is a clear error", "[images]") {
   FIXTURES_OR_SKIP(f);
   Walk w = walk(f.mbr);
   INFO(all_problems(w));

@@ -9,6 +9,7 @@
 #include "core/image/container.h"
 #include "core/image/file_systems.h"
 #include "core/image/image_info.h"
+#include "hashing/multi_hash.h"
 
 namespace kanshiki::evidence_detail {
 namespace {
@@ -64,6 +65,24 @@ class ImageSource final : public EvidenceSource {
     if (!media_is_the_file) {
       image::MediaVerification v = image::verify_media(*container_);
       info["media_hashes"] = image::describe_verification(v);
+      // Ingest hashes only the file it was given; a court expects each segment file's hashes too.
+      if (container_->files().size() > 1) {
+        nlohmann::json segments = nlohmann::json::array();
+        for (const fs::path& f : container_->files()) {
+          try {
+            Digests d = hash_file(f);
+            segments.push_back({{"file", f.string()},
+                                {"size", d.size},
+                                {"md5", d.md5},
+                                {"sha1", d.sha1},
+                                {"sha256", d.sha256}});
+          } catch (const Error& e) {
+            segments.push_back({{"file", f.string()}, {"error", e.what()}});
+            v.errors.push_back(e.what());
+          }
+        }
+        info["segment_files"] = segments;
+      }
       derivation_ = info.dump();
       if (!v.ok()) {
         std::string all;
