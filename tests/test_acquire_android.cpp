@@ -128,7 +128,11 @@ TEST_CASE("adb fidelity: Debian's adb connects to the fake, runs shell and pull"
   fs::path root = make_device_tree(dir / "device");
   fake::FakeOptions opt;
   opt.auth = fake::AuthMode::known_keys;
-  fake::FakeAdbd fake(fake::sample_device(root), opt);
+  auto device = fake::sample_device(root);
+  std::string backup_bytes = "ANDROID BACKUP\n5\n0\nnone\n" + std::string(10240, '\0');  // an empty tar
+  std::ofstream(dir / "device.ab", std::ios::binary) << backup_bytes;
+  device.backup_file = dir / "device.ab";
+  fake::FakeAdbd fake(device, opt);
   uint16_t server_port = free_port();
   fs::create_directories(dir / "home");
   std::string env =
@@ -162,6 +166,11 @@ TEST_CASE("adb fidelity: Debian's adb connects to the fake, runs shell and pull"
   out = run(env + " -s " + serial + " pull /sdcard/Download " + q(dir / "dl"), &rc);
   CHECK(rc == 0);
   CHECK(file_bytes(dir / "dl/書類/受け渡し.txt") == "本日は即日即金\n");
+  // adb backup reads the backup: service to its end.
+  out = run(env + " -s " + serial + " backup -f " + q(dir / "taken.ab") + " -all", &rc);
+  INFO(out);
+  CHECK(rc == 0);
+  CHECK(file_bytes(dir / "taken.ab") == backup_bytes);
 }
 
 TEST_CASE("adb client: handshake, shell v2, sync against the fake with every protocol switch", "[adb]") {
@@ -396,7 +405,8 @@ std::map<std::string, std::string> tree_hashes(const fs::path& root, const std::
 }  // namespace
 
 TEST_CASE(
-    "acquisition: full logical extraction from the fake is byte-exact - a drop is incomplete and then resumes",
+    "acquisition: full logical extraction from the fake is byte-exact - a drop is incomplete and then "
+    "resumes",
     "[adb][acquire]") {
   test::TempDir dir;
   fs::path root = make_device_tree(dir / "device");
