@@ -143,7 +143,7 @@ TEST_CASE("batch: kill -9 at 20+ random points, every resume ends with the unint
   CHECK(kills >= 20);
 }
 
-TEST_CASE("batch: manifest errors are usage errors; status lists every device", "[batch]") {
+TEST_CASE("batch: manifest errors are usage errors — status lists every device", "[batch]") {
   test::TempDir dir;
   ::setenv("KANSHIKI_HOME", (dir / "home").c_str(), 1);
   ::setenv("CI", "1", 1);

@@ -40,7 +40,7 @@ TEST_CASE("usage errors and missing examiner identity have their own exit codes"
   CHECK(test::run_cli("process --case " + q(dir / "no-case"), &out) == 7);
 }
 
-TEST_CASE("demo builds the sample case and report; Japanese search and exports work", "[cli][demo]") {
+TEST_CASE("demo builds the sample case and report — Japanese search and exports work", "[cli][demo]") {
   test::TempDir dir;
   ::setenv("KANSHIKI_HOME", (dir / "home").c_str(), 1);
   ::setenv("CI", "1", 1);

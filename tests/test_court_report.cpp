@@ -212,7 +212,7 @@ TEST_CASE("court report: --tagged-only shows only tagged findings, --all shows e
   CHECK(!fs::exists(d.dir / "html" / "court_messages_0001.html"));  // no per-type pages for tagged findings
 }
 
-TEST_CASE("court report: tag, untag and facts are custody-logged and shown; the chain still verifies",
+TEST_CASE("court report: tag, untag and facts are custody-logged and shown — the chain still verifies",
           "[court][tags]") {
   DemoCase& d = demo();
   std::string out;

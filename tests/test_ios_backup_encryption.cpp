@@ -88,7 +88,7 @@ ibc::Secret password(std::string p) {
 
 }  // namespace
 
-TEST_CASE("AES key unwrap: RFC 3394 vectors with a 256-bit KEK; a flipped bit fails the integrity check",
+TEST_CASE("AES key unwrap: RFC 3394 vectors with a 256-bit KEK — a flipped bit fails the integrity check",
           "[ios][crypto]") {
   ibc::Key32 kek{};
   for (int i = 0; i < 32; ++i) kek[i] = static_cast<uint8_t>(i);
@@ -305,7 +305,7 @@ TEST_CASE("wrong password: clear error right after the key derivation, nothing w
   CHECK_THROWS_AS(ibc::key_from_hex("abcd"), Error);
 }
 
-TEST_CASE("damaged files inside an encrypted backup are named problems; the rest decrypts", "[ios][crypto]") {
+TEST_CASE("damaged files inside an encrypted backup are named problems — the rest decrypts", "[ios][crypto]") {
   const Vector* v = vector_or_skip();
   if (!v) return;
   test::TempDir dir;

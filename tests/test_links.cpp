@@ -17,7 +17,7 @@ namespace {
 std::string q(const fs::path& p) { return "'" + p.string() + "'"; }
 }  // namespace
 
-TEST_CASE("links: the organiser of a generated ring ranks first; pairs, shared ids, GraphML, CSV",
+TEST_CASE("links: the organiser of a generated ring ranks first — pairs, shared ids, GraphML, CSV",
           "[links]") {
   test::TempDir dir;
   ::setenv("KANSHIKI_HOME", (dir / "home").c_str(), 1);

@@ -103,7 +103,7 @@ TEST_CASE("media.exif: altitude and accuracy of the iPhone 11 HEIC", "[media]") 
   CHECK(points[0].second.time.utc_iso() == "2021-04-11T20:47:53.000Z");
 }
 
-TEST_CASE("media.exif: malformed EXIF is a warning, never a crash; every file still reported", "[media]") {
+TEST_CASE("media.exif: malformed EXIF is a warning, never a crash — every file still reported", "[media]") {
   KANSHIKI_REALDATA_OR_SKIP(dir, "photos_exif/exif-samples");
   size_t files = 0, with_warnings = 0;
   for (const auto& entry : fs::directory_iterator(dir)) {

@@ -54,7 +54,7 @@ TEST_CASE("watchlist files: literals, regexes, Japanese, context on character bo
   }
 }
 
-TEST_CASE("scan stores hits with provenance; hits, report and custody show them", "[scan][cli]") {
+TEST_CASE("scan stores hits with provenance — hits, report and custody show them", "[scan][cli]") {
   test::TempDir dir;
   ::setenv("KANSHIKI_HOME", (dir / "home").c_str(), 1);
   ::setenv("CI", "1", 1);
