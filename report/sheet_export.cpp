@@ -2,8 +2,8 @@
 //
 // Values are written as stored: text stays text (a phone number "+8190..." or "090..." keeps its sign and
 // leading zero; libxlsxwriter writes string cells, never formulas), integers and reals become numbers.
-// Two things XLSX cannot hold are handled visibly rather than silently: bytes that are not valid UTF-8 (XML
-// cannot carry them) become U+FFFD, and text over Excel's 32,767-character cell limit is cut at a character
+// Two things XLSX cannot hold are handled visibly rather than silently: bytes that are not valid UTF-8 and
+// control characters (XML cannot carry them) become U+FFFD, and text over Excel's 32,767-character cell limit is cut at a character
 // boundary with a marker naming the full length; the count of such cells is returned (and custody-logged by
 // the CLI). The CSV and JSONL exports keep such values whole.
 #include "report/sheet_export.h"
@@ -65,7 +65,8 @@ std::vector<int> value_indexes(const ArtifactLayout& layout) {
   return idx;
 }
 
-// Valid UTF-8, with every invalid byte replaced by U+FFFD; `chars` receives the character count.
+// Valid UTF-8 that XML can carry: every invalid byte, NUL and C0 control character (other than tab, LF, CR)
+// becomes U+FFFD (a NUL would otherwise cut the cell short); `chars` receives the character count.
 std::string valid_utf8(std::string_view s, size_t& chars) {
   std::string out;
   out.reserve(s.size());
@@ -84,6 +85,7 @@ std::string valid_utf8(std::string_view s, size_t& chars) {
       unsigned char c1 = s[i + 1];
       ok = c <= 0xF4 && !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 >= 0x90);
     }
+    if (ok && len == 1 && c < 0x20 && c != '\t' && c != '\n' && c != '\r') ok = false;  // XML 1.0 cannot carry it
     if (ok) {
       out.append(s.substr(i, len));
       i += len;

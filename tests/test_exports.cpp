@@ -136,7 +136,7 @@ TEST_CASE("CASE/UCO export holds the investigation, actions, evidence, files and
   CHECK(entry["outputs"][0]["sha256"] == test::file_sha256(out));
 }
 
-TEST_CASE("CASE/UCO export validates with zero violations; a broken export fails",
+TEST_CASE("CASE/UCO export validates with zero violations, a broken export fails",
           "[exports][case-uco][shacl]") {
   fs::path ontology = test::source_dir() / "../shared/case-uco";
   fs::path validator = test::source_dir() / "tools/case-validate";
@@ -266,7 +266,7 @@ TEST_CASE("CSV export split by type writes one file per artifact type with prove
         2);
 }
 
-TEST_CASE("reproduce: the demo case reproduces; one altered evidence byte is reported precisely",
+TEST_CASE("reproduce: the demo case reproduces, one altered evidence byte is reported precisely",
           "[exports][reproduce]") {
   DemoCase demo;
   fs::path digest = demo.dir / "digest.json";
