@@ -180,6 +180,10 @@ ORDER BY pr.id LIMIT 1)SQL");
 ProcessResult process_case(CaseDb& c, int64_t run_id, const ProcessOptions& opt) {
   ProcessResult res;
   auto& db = c.db();
+  // A missing worker executable is the installation's fault, not the files': fail the run before any file
+  // is marked failed (failed parser runs are final and would not be retried on resume).
+  SandboxOptions sandbox = opt.sandbox_options;
+  if (opt.sandbox && sandbox.worker.empty()) sandbox.worker = find_parse_worker();
   // Bulk inserts of a large app database touch index pages all over the case file; a 192 MiB page cache
   // keeps them in memory (the benchmark's bound is 512 MB peak RSS for a million messages).
   db.exec("PRAGMA cache_size=-196608");
@@ -351,7 +355,7 @@ ProcessResult process_case(CaseDb& c, int64_t run_id, const ProcessOptions& opt)
         ParseInput in{ev.id, job.item_id, it.path, it.sha256, working_copy[job.item_id]};
         try {
           if (opt.sandbox) {
-            parse_in_sandbox(info, in, writer, opt.sandbox_options);  // a crash or timeout costs this file only
+            parse_in_sandbox(info, in, writer, sandbox);  // a crash or timeout costs this file only
           } else {
             auto parser = job.parser->make();
             if (!parser) throw Error(ExitCode::failure, "parser " + info.id + " is not available in this build");
