@@ -744,28 +744,51 @@ TEST_CASE("iOS backup: synthetic backup maps domains, reports every oddity", "[e
   CHECK_FALSE(fs::exists(root / "Manifest.db-wal"));
 }
 
-TEST_CASE("iOS backup: encrypted backups are refused with a clear message", "[evidence][ios]") {
+TEST_CASE("iOS backup: encrypted backups without the password are refused with a clear message",
+          "[evidence][ios]") {
   TempDir tmp;
   std::string message;
-  SECTION("Manifest.plist says IsEncrypted") {
+  std::string noise(8192, '\0');
+  for (size_t i = 0; i < noise.size(); ++i) noise[i] = static_cast<char>(i * 131 + 7);
+  SECTION("Manifest.plist says IsEncrypted and Manifest.db is ciphertext") {
     fs::path root = make_synthetic_backup(tmp / "enc");
     write_file(
         root / "Manifest.plist",
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?><plist version=\"1.0\"><dict><key>IsEncrypted</key><true/>"
         "</dict></plist>");
+    write_file(root / "Manifest.db", noise);
     CHECK(detect_source_kind(root) == SourceKind::ios_backup);
     CHECK(error_code_of([&] { open_evidence(root); }, &message) == ExitCode::evidence_unreadable);
+    CHECK(message.find("IsEncrypted = true") != std::string::npos);
   }
   SECTION("Manifest.db is not SQLite") {
     fs::path root = tmp / "enc2";
     write_file(root / "Info.plist", "x");
-    std::string noise(8192, '\0');
-    for (size_t i = 0; i < noise.size(); ++i) noise[i] = static_cast<char>(i * 131 + 7);
     write_file(root / "Manifest.db", noise);
     CHECK(error_code_of([&] { open_evidence(root); }, &message) == ExitCode::evidence_unreadable);
+    CHECK(message.find("Manifest.db is not a plain SQLite file") != std::string::npos);
   }
-  CHECK(message.find("encrypted iOS backup: decryption needs the backup password (not supported yet)") !=
+  CHECK(message.find("encrypted iOS backup: give the backup password with `kanshiki ingest BACKUP --password P`") !=
         std::string::npos);
+}
+
+TEST_CASE("iOS backup: an already decrypted copy (IsEncrypted, plain Manifest.db) is read as is", "[evidence][ios]") {
+  TempDir tmp;
+  fs::path root = make_synthetic_backup(tmp / "decrypted");
+  // iOS 10.0/10.1 kept Manifest.db plain in encrypted backups (no ManifestKey; the files are encrypted): refused.
+  write_file(root / "Manifest.plist",
+             "<?xml version=\"1.0\" encoding=\"UTF-8\"?><plist version=\"1.0\"><dict><key>IsEncrypted</key><true/>"
+             "</dict></plist>");
+  CHECK(error_code_of([&] { open_evidence(root); }) == ExitCode::evidence_unreadable);
+  // iOS 10.2+ always encrypts Manifest.db (ManifestKey present): a plain one is a decrypted copy.
+  write_file(root / "Manifest.plist",
+             "<?xml version=\"1.0\" encoding=\"UTF-8\"?><plist version=\"1.0\"><dict><key>IsEncrypted</key><true/>"
+             "<key>ManifestKey</key><data>BAAAAA==</data></dict></plist>");
+  auto source = open_evidence(root);
+  size_t files = 0;
+  source->for_each_file([](std::string_view) { return true; }, [&](const EvidenceEntry&, ByteReader&) { ++files; },
+                        [](const SourceProblem&) {});
+  CHECK(files > 0);
 }
 
 TEST_CASE("iOS backup: the real MVT backup, read in place and left unchanged", "[evidence][ios][realdata]") {

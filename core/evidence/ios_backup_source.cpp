@@ -391,10 +391,12 @@ class IosBackupSource final : public EvidenceSource {
     }
   }
 
-  // A backup whose Manifest.plist says IsEncrypted but whose Manifest.db is plain SQLite is a decrypted copy
-  // (ours in CASE/derived/D<n>, or another tool's that keeps Manifest.plist as it was): readable as is.
+  // iOS 10.2+ encrypts Manifest.db whenever IsEncrypted (Manifest.plist then has a ManifestKey), so such a
+  // backup with a plain-SQLite Manifest.db is a decrypted copy (ours in CASE/derived/D<n>, or another tool's that
+  // keeps Manifest.plist as it was): readable as is. Without a ManifestKey (iOS 10.0/10.1) Manifest.db stays plain
+  // while the files are encrypted: refused like any encrypted backup.
   void check_not_encrypted(const fs::path& manifest) {
-    if (starts_with_sqlite_magic(manifest)) return;
+    bool plain_db = starts_with_sqlite_magic(manifest);
     std::error_code ec;
     fs::path plist_path = root_ / "Manifest.plist";
     if (fs::exists(plist_path, ec)) {
@@ -407,7 +409,8 @@ class IosBackupSource final : public EvidenceSource {
       if (enc && plist_get_node_type(enc) == PLIST_BOOLEAN) {
         uint8_t v = 0;
         plist_get_bool_val(enc, &v);
-        if (v)
+        bool decrypted_copy = plain_db && plist_dict_get_item(raw, "ManifestKey") != nullptr;
+        if (v && !decrypted_copy)
           throw Error(ExitCode::evidence_unreadable, std::string(kEncryptedMessage) + ": " + root_.string() +
                                                          " (Manifest.plist IsEncrypted = true)");
       }
