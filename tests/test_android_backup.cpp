@@ -150,3 +150,18 @@ TEST_CASE(".ab: kanshiki ingest --password records the decrypted view", "[androi
   CHECK(out.find("123456") == std::string::npos);
   CHECK(test::run_cli("verify --case " + q(c)) == 0);
 }
+
+TEST_CASE(".ab: an empty but valid backup (Android 12+ without eligible apps) has no items and no error",
+          "[android_backup]") {
+  test::TempDir dir;
+  const std::string head = "ANDROID BACKUP\n5\n0\nnone\n";
+  for (const auto& [name, payload] : std::vector<std::pair<std::string, std::string>>{
+           {"zero_blocks.ab", std::string(1024, '\0')}, {"no_payload.ab", std::string()}}) {
+    INFO(name);
+    std::ofstream(dir / name, std::ios::binary) << head << payload;
+    auto src = open_evidence(dir / name);
+    std::vector<std::string> problems;
+    CHECK(item_hashes(*src, &problems).empty());
+    CHECK(json::parse(src->derivation())["tar_size"] == payload.size());
+  }
+}

@@ -274,7 +274,9 @@ class ArchiveSource final : public EvidenceSource {
       archive_read_support_format_zip(a.get());
     }
     if (opener_) {
-      // A decoded stream (the opener throws its own clear error, e.g. a wrong backup password).
+      // A decoded stream (the opener throws its own clear error, e.g. a wrong backup password). An empty
+      // stream is a valid, empty archive here (an Android backup with no eligible app may carry no tar at all).
+      archive_read_support_format_empty(a.get());
       stream_ = std::make_unique<StreamContext>();
       stream_->reader = opener_();
       if (archive_read_open(a.get(), stream_.get(), nullptr, stream_read, nullptr) != ARCHIVE_OK)
