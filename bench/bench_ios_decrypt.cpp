@@ -22,16 +22,19 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
 
 ibc::Key32 openssl_reference(const std::string& password, const ibc::Keybag& bag) {
   ibc::Key32 k1{}, key{};
   PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()),
-                    reinterpret_cast<const unsigned char*>(bag.dp_salt.data()), static_cast<int>(bag.dp_salt.size()),
-                    static_cast<int>(bag.dp_iterations), EVP_sha256(), 32, k1.data());
-  PKCS5_PBKDF2_HMAC(reinterpret_cast<const char*>(k1.data()), 32,
-                    reinterpret_cast<const unsigned char*>(bag.salt.data()), static_cast<int>(bag.salt.size()),
-                    static_cast<int>(bag.iterations), EVP_sha1(), 32, key.data());
+                    reinterpret_cast<const unsigned char*>(bag.dp_salt.data()),
+                    static_cast<int>(bag.dp_salt.size()), static_cast<int>(bag.dp_iterations), EVP_sha256(),
+                    32, k1.data());
+  PKCS5_PBKDF2_HMAC(
+      reinterpret_cast<const char*>(k1.data()), 32, reinterpret_cast<const unsigned char*>(bag.salt.data()),
+      static_cast<int>(bag.salt.size()), static_cast<int>(bag.iterations), EVP_sha1(), 32, key.data());
   return key;
 }
 
@@ -67,8 +70,8 @@ int main(int argc, char** argv) {
   std::printf("key derivation (PBKDF2-SHA256 x%u + PBKDF2-SHA1 x%u):\n", dpic, bag.iterations);
   std::printf("  OpenSSL PKCS5_PBKDF2_HMAC        %.3f s\n", reference);
   std::printf("  derive_passkey                   %.3f s  (%.3fx)\n", ours, ours / reference);
-  std::printf("  derive_passkey with progress     %.3f s  (%.3fx; calibration run + worker thread)\n", ours_progress,
-              ours_progress / reference);
+  std::printf("  derive_passkey with progress     %.3f s  (%.3fx; calibration run + worker thread)\n",
+              ours_progress, ours_progress / reference);
 
   // File decryption: encrypt MiB of data once with OpenSSL, then decrypt it through FileDecryptor in 1 MiB
   // feeds (the size the backup decryptor reads).

@@ -1,6 +1,6 @@
-// `kanshiki ingest BACKUP --password P` when BACKUP is an encrypted iTunes/Finder backup: the backup as stored
-// and its decryption become two evidence records (engine/ios_backup_decrypt.h). The password never reaches
-// the custody log, the runs table or any output: only that one was given, and the passkey's SHA-256.
+// `kanshiki ingest BACKUP --password P` when BACKUP is an encrypted iTunes/Finder backup: the backup as
+// stored and its decryption become two evidence records (engine/ios_backup_decrypt.h). The password never
+// reaches the custody log, the runs table or any output: only that one was given, and the passkey's SHA-256.
 #include <fmt/format.h>
 
 #include <iostream>
@@ -11,8 +11,9 @@
 
 namespace kanshiki::cli {
 
-int ingest_encrypted_ios_backup_command(Session& s, json params, const fs::path& evidence, const std::string& exhibit,
-                                        const std::string& label, const std::optional<std::string>& password) {
+int ingest_encrypted_ios_backup_command(Session& s, json params, const fs::path& evidence,
+                                        const std::string& exhibit, const std::string& label,
+                                        const std::optional<std::string>& password) {
   std::string command_line = g.command_line;
   if (password && !password->empty())
     for (size_t at; (at = command_line.find(*password)) != std::string::npos;)
@@ -21,10 +22,10 @@ int ingest_encrypted_ios_backup_command(Session& s, json params, const fs::path&
   int rc = 0;
   logged(s, "ingest", params, [&] {
     if (!password)
-      throw Error(ExitCode::usage,
-                  "encrypted iOS backup " + evidence.string() +
-                      ": give its password with --password or --password-file "
-                      "(暗号化されたバックアップです。--password または --password-file でパスワードを指定してください)");
+      throw Error(ExitCode::usage, "encrypted iOS backup " + evidence.string() +
+                                       ": give its password with --password or --password-file "
+                                       "(暗号化されたバックアップです。--password または --password-file "
+                                       "でパスワードを指定してください)");
     ios_backup_crypt::Secret secret;
     secret.password = *password;
     IngestOptions opt;
@@ -48,7 +49,8 @@ int ingest_encrypted_ios_backup_command(Session& s, json params, const fs::path&
     if (!r.original.already_ingested)
       out_stored.push_back({{"path", fs::relative(r.original.manifest, s.db.dir()).string()},
                             {"sha256", r.original.manifest_sha256}});
-    CustodyAction stored{"ingest", r.original.problems ? "warnings" : "ok", params, json::array({in_stored}), out_stored};
+    CustodyAction stored{"ingest", r.original.problems ? "warnings" : "ok", params, json::array({in_stored}),
+                         out_stored};
     stored.parameters["evidence_id"] = r.original.evidence_id;
     stored.parameters["items"] = r.original.items;
     stored.parameters["bytes"] = r.original.bytes;
@@ -60,9 +62,8 @@ int ingest_encrypted_ios_backup_command(Session& s, json params, const fs::path&
                  {"keybag_item_id", r.keybag_item_id},
                  {"derivation", r.derivation},
                  {"password", "given (not recorded)"}};
-    json din = json::array({json{{"evidence_id", r.original.evidence_id},
-                                 {"item_id", r.keybag_item_id},
-                                 {"path", "Manifest.plist"}}});
+    json din = json::array({json{
+        {"evidence_id", r.original.evidence_id}, {"item_id", r.keybag_item_id}, {"path", "Manifest.plist"}}});
     json dout = json::array();
     if (r.already_derived) {
       dparams["note"] = "already decrypted with this key; nothing done";
@@ -87,16 +88,17 @@ int ingest_encrypted_ios_backup_command(Session& s, json params, const fs::path&
     say(fmt::format("Encrypted iOS backup ingested as stored: E{} ({} items, {})", r.original.evidence_id,
                     r.original.items, human_bytes(r.original.bytes)));
     if (r.already_derived) {
-      say(fmt::format("Already decrypted with this key: evidence E{} ({}); nothing to do.", r.derived_evidence_id,
-                      r.output.string()));
+      say(fmt::format("Already decrypted with this key: evidence E{} ({}); nothing to do.",
+                      r.derived_evidence_id, r.output.string()));
     } else {
-      say(fmt::format("Decrypted into E{}: {} files decrypted, {} ({} bytes out), key derivation {:.1f}s\n  {}\n  {}",
-                      r.derived_evidence_id, r.report.files_decrypted, r.output.string(), r.report.bytes_out,
-                      r.report.derivation_seconds, r.derivation,
-                      fmt::format("manifest {} (SHA-256 {})", r.derived.manifest.string(), r.derived.manifest_sha256)));
+      say(fmt::format(
+          "Decrypted into E{}: {} files decrypted, {} ({} bytes out), key derivation {:.1f}s\n  {}\n  {}",
+          r.derived_evidence_id, r.report.files_decrypted, r.output.string(), r.report.bytes_out,
+          r.report.derivation_seconds, r.derivation,
+          fmt::format("manifest {} (SHA-256 {})", r.derived.manifest.string(), r.derived.manifest_sha256)));
       for (const auto& p : r.report.problems)
-        std::cerr << fmt::format("warning: {} ({}): {}\n", p.logical.empty() ? p.physical : p.logical, p.physical,
-                                 p.message);
+        std::cerr << fmt::format("warning: {} ({}): {}\n", p.logical.empty() ? p.physical : p.logical,
+                                 p.physical, p.message);
     }
     emit_json({{"evidence_id", r.original.evidence_id},
                {"derived_evidence_id", r.derived_evidence_id},

@@ -44,8 +44,8 @@ class DerivationLine {
     double eta = fraction > 0.01 ? secs / fraction - secs : 0;
     std::string bar(static_cast<size_t>(fraction * 30), '#');
     bar.resize(30, '.');
-    std::fprintf(stderr, "\rkey derivation (鍵導出) [%s] %5.1f%%  %.0fs  ETA %.0fs   ", bar.c_str(), fraction * 100,
-                 secs, eta);
+    std::fprintf(stderr, "\rkey derivation (鍵導出) [%s] %5.1f%%  %.0fs  ETA %.0fs   ", bar.c_str(),
+                 fraction * 100, secs, eta);
     if (fraction >= 1.0) std::fputc('\n', stderr);
     std::fflush(stderr);
   }
@@ -91,9 +91,10 @@ IosBackupDecryptResult ingest_encrypted_ios_backup(CaseDb& c, int64_t run_id, co
     fingerprint = fp.hex_final();
   }
   res.derivation = fmt::format(
-      "iOS backup decryption ({}; keybag {}; ManifestKey and per-file keys AES-256-CBC) with passkey sha256 {}",
-      keys.bag.has_dp() ? fmt::format("PBKDF2-HMAC-SHA256 x{} then PBKDF2-HMAC-SHA1 x{}", keys.bag.dp_iterations,
-                                      keys.bag.iterations)
+      "iOS backup decryption ({}; keybag {}; ManifestKey and per-file keys AES-256-CBC) with passkey sha256 "
+      "{}",
+      keys.bag.has_dp() ? fmt::format("PBKDF2-HMAC-SHA256 x{} then PBKDF2-HMAC-SHA1 x{}",
+                                      keys.bag.dp_iterations, keys.bag.iterations)
                         : fmt::format("PBKDF2-HMAC-SHA1 x{}", keys.bag.iterations),
       ibc::to_hex(std::span(reinterpret_cast<const uint8_t*>(keys.bag.uuid.data()), keys.bag.uuid.size())),
       fingerprint);
@@ -107,8 +108,9 @@ IosBackupDecryptResult ingest_encrypted_ios_backup(CaseDb& c, int64_t run_id, co
                                           : options.label + " (encrypted iOS backup, as stored)";
   res.original = ingest_evidence(c, run_id, as_stored);
   if (res.original.status == "partial")
-    throw Error(ExitCode::corrupt_input, fmt::format("the encrypted backup could not be read completely ({}); not decrypted",
-                                                     res.original.fatal_error));
+    throw Error(ExitCode::corrupt_input,
+                fmt::format("the encrypted backup could not be read completely ({}); not decrypted",
+                            res.original.fatal_error));
   std::unordered_map<std::string, std::string> stored_sha256;
   std::string exhibit;
   {
@@ -128,9 +130,10 @@ IosBackupDecryptResult ingest_encrypted_ios_backup(CaseDb& c, int64_t run_id, co
 
   // 3. Same backup, same key: the earlier decryption stands.
   {
-    sql::Stmt st(c.db(),
-                 "SELECT id, source_path FROM evidence WHERE derived_from_item = ?1 AND instr(derivation, ?2) > 0 "
-                 "ORDER BY id LIMIT 1");
+    sql::Stmt st(
+        c.db(),
+        "SELECT id, source_path FROM evidence WHERE derived_from_item = ?1 AND instr(derivation, ?2) > 0 "
+        "ORDER BY id LIMIT 1");
     st.bind(1, res.keybag_item_id).bind(2, "passkey sha256 " + fingerprint);
     if (st.step()) {
       res.already_derived = true;
@@ -152,13 +155,14 @@ IosBackupDecryptResult ingest_encrypted_ios_backup(CaseDb& c, int64_t run_id, co
       auto it = stored_sha256.find(physical);
       if (it == stored_sha256.end())
         throw Error(ExitCode::verification_failed,
-                    fmt::format("{} was not in the backup when it was ingested (E{}); not decrypted", physical,
-                                res.original.evidence_id));
+                    fmt::format("{} was not in the backup when it was ingested (E{}); not decrypted",
+                                physical, res.original.evidence_id));
       if (it->second != sha256)
-        throw Error(ExitCode::verification_failed,
-                    fmt::format("evidence changed since ingest: {} has SHA-256 {} now but {} at ingest (E{}); "
-                                "not decrypted",
-                                physical, sha256, it->second, res.original.evidence_id));
+        throw Error(
+            ExitCode::verification_failed,
+            fmt::format("evidence changed since ingest: {} has SHA-256 {} now but {} at ingest (E{}); "
+                        "not decrypted",
+                        physical, sha256, it->second, res.original.evidence_id));
     };
     ibc::Secret with_key;
     with_key.passkey = passkey;

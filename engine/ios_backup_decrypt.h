@@ -23,13 +23,13 @@ namespace kanshiki {
 class CaseDb;
 
 struct IosBackupDecryptResult {
-  IngestResult original;            // the encrypted backup as stored
-  int64_t keybag_item_id = 0;       // its Manifest.plist item (the derived evidence points here)
-  bool already_derived = false;     // decrypted with the same key before: nothing done
+  IngestResult original;         // the encrypted backup as stored
+  int64_t keybag_item_id = 0;    // its Manifest.plist item (the derived evidence points here)
+  bool already_derived = false;  // decrypted with the same key before: nothing done
   int64_t derived_evidence_id = 0;
-  std::filesystem::path output;     // CASE/derived/D<n>
-  IngestResult derived;             // ingest of the decrypted backup (empty when already_derived)
-  std::string derivation;           // as stored in evidence.derivation
+  std::filesystem::path output;            // CASE/derived/D<n>
+  IngestResult derived;                    // ingest of the decrypted backup (empty when already_derived)
+  std::string derivation;                  // as stored in evidence.derivation
   ios_backup_crypt::DecryptReport report;  // files, bytes, problems (not filled when already_derived)
 };
 

@@ -1,7 +1,6 @@
 // iOS acquisition without a phone: the simulated iPhone (acquire/ios/sim) against Debian's unmodified
 // libimobiledevice tools (fidelity: proof that it speaks the real protocol), and the backups it serves.
 #include <catch2/catch.hpp>
-
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -32,10 +31,11 @@ bool have_tool(const char* name) {
 }
 
 // Runs a shell command against the simulator (USBMUXD_SOCKET_ADDRESS set for it only), capturing its output.
-int run_against(const ios_sim::Simulator& sim, const std::string& command, std::string* output, int timeout_s = 60) {
+int run_against(const ios_sim::Simulator& sim, const std::string& command, std::string* output,
+                int timeout_s = 60) {
   test::TempDir tmp;
-  std::string cmd = "USBMUXD_SOCKET_ADDRESS=" + sim.mux_address() + " timeout " + std::to_string(timeout_s) + " " +
-                    command + " > " + q(tmp / "out.txt") + " 2>&1";
+  std::string cmd = "USBMUXD_SOCKET_ADDRESS=" + sim.mux_address() + " timeout " + std::to_string(timeout_s) +
+                    " " + command + " > " + q(tmp / "out.txt") + " 2>&1";
   int rc = std::system(cmd.c_str());
   if (output) *output = slurp(tmp / "out.txt");
   return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
@@ -56,7 +56,9 @@ const Samples* samples_or_skip(bool need_encrypted = false) {
   if (!s) {
     dir = std::make_unique<test::TempDir>();
     auto gen = test::source_dir() / "samples" / "generate_samples.py";
-    REQUIRE(std::system((std::string(kPython) + " " + q(gen) + " --out " + q(*dir / "s") + " > /dev/null").c_str()) == 0);
+    REQUIRE(std::system(
+                (std::string(kPython) + " " + q(gen) + " --out " + q(*dir / "s") + " > /dev/null").c_str()) ==
+            0);
     s = Samples{*dir / "s/ios_backup", *dir / "enc"};
   }
   if (need_encrypted && !encrypted_made) {
@@ -65,8 +67,8 @@ const Samples* samples_or_skip(bool need_encrypted = false) {
       return nullptr;
     }
     auto maker = test::source_dir() / "tests" / "make_encrypted_ios_backup.py";
-    REQUIRE(std::system((std::string(kPython) + " " + q(maker) + " --src " + q(s->plain) + " --out " + q(s->encrypted) +
-                         " --password 'sim-パス' > /dev/null")
+    REQUIRE(std::system((std::string(kPython) + " " + q(maker) + " --src " + q(s->plain) + " --out " +
+                         q(s->encrypted) + " --password 'sim-パス' > /dev/null")
                             .c_str()) == 0);
     encrypted_made = true;
   }
@@ -105,7 +107,7 @@ TEST_CASE("simulator fidelity: Debian's ideviceinfo reads the simulated device",
   INFO(out);
   CHECK(out.find("ProductType: iPhone14,5") != std::string::npos);  // from the sample backup's Info.plist
   CHECK(out.find("UniqueDeviceID: " + sim.config().udid) != std::string::npos);
-  CHECK(out.find("DeviceName: 山田の iPhone") != std::string::npos);   // Japanese names survive the plists
+  CHECK(out.find("DeviceName: 山田の iPhone") != std::string::npos);  // Japanese names survive the plists
   REQUIRE(run_against(sim, "ideviceinfo -k ProductVersion", &out, 20) == 0);
   CHECK(out.find("16.") == 0);
   REQUIRE(run_against(sim, "ideviceinfo -q com.apple.mobile.backup", &out, 20) == 0);
@@ -135,7 +137,8 @@ TEST_CASE("simulator fidelity: Debian's idevicebackup2 makes a byte-exact backup
     INFO(out);
     REQUIRE(rc == 0);
     CHECK(out.find("Backup Successful.") != std::string::npos);
-    CHECK(out.find(encrypted ? "Backup will be encrypted." : "Backup will be unencrypted.") != std::string::npos);
+    CHECK(out.find(encrypted ? "Backup will be encrypted." : "Backup will be unencrypted.") !=
+          std::string::npos);
     fs::path got = dir / "out" / sim.config().udid;
     REQUIRE(fs::exists(got / "Info.plist"));  // written by the host from lockdown values
     size_t files = 0;
@@ -152,7 +155,8 @@ TEST_CASE("simulator fidelity: Debian's idevicebackup2 makes a byte-exact backup
   }
 }
 
-TEST_CASE("simulator faults: refused service and failed backup are reported by idevicebackup2", "[ios][sim]") {
+TEST_CASE("simulator faults: refused service and failed backup are reported by idevicebackup2",
+          "[ios][sim]") {
   if (!have_tool("idevicebackup2")) {
     std::cout << "KANSHIKI-SKIP: idevicebackup2 not installed (libimobiledevice-utils)" << std::endl;
     return;
@@ -191,11 +195,14 @@ namespace {
 
 // libimobiledevice reads USBMUXD_SOCKET_ADDRESS from the environment of this process.
 struct MuxEnv {
-  explicit MuxEnv(const ios_sim::Simulator& sim) { ::setenv("USBMUXD_SOCKET_ADDRESS", sim.mux_address().c_str(), 1); }
+  explicit MuxEnv(const ios_sim::Simulator& sim) {
+    ::setenv("USBMUXD_SOCKET_ADDRESS", sim.mux_address().c_str(), 1);
+  }
   ~MuxEnv() { ::unsetenv("USBMUXD_SOCKET_ADDRESS"); }
 };
 
-ios_acquire::AcquireOptions acquire_options(const fs::path& container, std::vector<std::string>* messages = nullptr,
+ios_acquire::AcquireOptions acquire_options(const fs::path& container,
+                                            std::vector<std::string>* messages = nullptr,
                                             std::vector<ios_acquire::Step>* steps = nullptr) {
   ios_acquire::AcquireOptions o;
   o.container = container;
@@ -208,7 +215,8 @@ ios_acquire::AcquireOptions acquire_options(const fs::path& container, std::vect
 
 }  // namespace
 
-TEST_CASE("acquire ios: device facts, pair record kept, full backup byte-exact and hashed as it lands", "[ios][acquire]") {
+TEST_CASE("acquire ios: device facts, pair record kept, full backup byte-exact and hashed as it lands",
+          "[ios][acquire]") {
   const Samples* s = samples_or_skip();
   if (!s) return;
   test::TempDir dir;
@@ -256,8 +264,10 @@ TEST_CASE("acquire ios: device facts, pair record kept, full backup byte-exact a
   CHECK(src->kind() == SourceKind::ios_backup);
 }
 
-TEST_CASE("acquire ios: pairing asks to tap Trust — refused trust, locked service, unplug and device errors are named",
-          "[ios][acquire]") {
+TEST_CASE(
+    "acquire ios: pairing asks to tap Trust — refused trust, locked service, unplug and device errors are "
+    "named",
+    "[ios][acquire]") {
   const Samples* s = samples_or_skip();
   if (!s) return;
   {  // no pair record: the Trust prompt is shown twice, then accepted, and the record is saved to usbmuxd
@@ -336,8 +346,10 @@ TEST_CASE("acquire ios: pairing asks to tap Trust — refused trust, locked serv
   }
 }
 
-TEST_CASE("kanshiki acquire ios: encrypted device backup to decrypted, searchable evidence — no device is a clear error",
-          "[ios][acquire][cli]") {
+TEST_CASE(
+    "kanshiki acquire ios: encrypted device backup to decrypted, searchable evidence — no device is a clear "
+    "error",
+    "[ios][acquire][cli]") {
   const Samples* s = samples_or_skip(true);
   if (!s) return;
   test::TempDir dir;
@@ -372,8 +384,10 @@ TEST_CASE("kanshiki acquire ios: encrypted device backup to decrypted, searchabl
     if (e.is_regular_file()) CHECK(slurp(e.path()).find("sim-パス") == std::string::npos);
 }
 
-TEST_CASE("acquire ios --encrypt-temp: temporary backup password on, encrypted backup, restored off — all in custody",
-          "[ios][acquire][cli]") {
+TEST_CASE(
+    "acquire ios --encrypt-temp: temporary backup password on, encrypted backup, restored off — all in "
+    "custody",
+    "[ios][acquire][cli]") {
   const Samples* s = samples_or_skip(true);
   if (!s) return;
   test::TempDir dir;
@@ -389,8 +403,11 @@ TEST_CASE("acquire ios --encrypt-temp: temporary backup password on, encrypted b
   sim.start();
   MuxEnv env(sim);
   std::string out;
-  CHECK(test::run_cli("acquire ios --case " + q(case_dir) + " --exhibit C-1 --encrypt-temp", &out) == 2);  // needs a password
-  int rc = test::run_cli("--json acquire ios --case " + q(case_dir) + " --exhibit C-1 --encrypt-temp --password 'sim-パス'", &out);
+  CHECK(test::run_cli("acquire ios --case " + q(case_dir) + " --exhibit C-1 --encrypt-temp", &out) ==
+        2);  // needs a password
+  int rc = test::run_cli(
+      "--json acquire ios --case " + q(case_dir) + " --exhibit C-1 --encrypt-temp --password 'sim-パス'",
+      &out);
   INFO(out);
   REQUIRE(rc == 0);
   CHECK(out.find("\"decrypted_evidence_id\"") != std::string::npos);
@@ -404,17 +421,21 @@ TEST_CASE("acquire ios --encrypt-temp: temporary backup password on, encrypted b
   CHECK(out.find("sim-パス") == std::string::npos);
   // A wrong temporary password (the simulated device refuses) fails cleanly and changes nothing.
   sim.mutable_config().encrypted_password = "other";
-  CHECK(test::run_cli("acquire ios --case " + q(case_dir) + " --exhibit C-2 --encrypt-temp --password x", &out) == 3);
+  CHECK(test::run_cli("acquire ios --case " + q(case_dir) + " --exhibit C-2 --encrypt-temp --password x",
+                      &out) == 3);
   CHECK_FALSE(sim.will_encrypt());
 }
 
-TEST_CASE("acquire ios --media --crashlogs: AFC media area and crash reports file by file, hashed, links named", "[ios][acquire][cli]") {
+TEST_CASE(
+    "acquire ios --media --crashlogs: AFC media area and crash reports file by file, hashed, links named",
+    "[ios][acquire][cli]") {
   const Samples* s = samples_or_skip();
   if (!s) return;
   test::TempDir dir;
   fs::create_directories(dir / "media/DCIM/100APPLE");
   fs::create_directories(dir / "media/Downloads");
-  fs::copy_file(s->plain / "3c/3c98dc5a603c78d530327f76b987cee397e665d6", dir / "media/DCIM/100APPLE/IMG_0001.JPG");
+  fs::copy_file(s->plain / "3c/3c98dc5a603c78d530327f76b987cee397e665d6",
+                dir / "media/DCIM/100APPLE/IMG_0001.JPG");
   std::ofstream(dir / "media/Downloads/振込先メモ.txt") << "三井住友銀行 新宿支店";
   std::string big(300000, 'x');
   std::ofstream(dir / "media/Downloads/big.bin", std::ios::binary) << big;
@@ -434,7 +455,8 @@ TEST_CASE("acquire ios --media --crashlogs: AFC media area and crash reports fil
   sim.start();
   MuxEnv env(sim);
   std::string out;
-  int rc = test::run_cli("--json acquire ios --case " + q(case_dir) + " --exhibit D-1 --media --crashlogs", &out);
+  int rc =
+      test::run_cli("--json acquire ios --case " + q(case_dir) + " --exhibit D-1 --media --crashlogs", &out);
   INFO(out);
   REQUIRE(rc == 0);
   fs::path got = case_dir / "acquisitions/D-1/media";
@@ -448,8 +470,9 @@ TEST_CASE("acquire ios --media --crashlogs: AFC media area and crash reports fil
   CHECK(manifest.find("media/Downloads/振込先メモ.txt") != std::string::npos);
   CHECK(out.find("S_IFLNK; not pulled") != std::string::npos);
   CHECK(out.find("\"media_evidence_id\"") != std::string::npos);
-  CHECK(test::file_sha256(case_dir / "acquisitions/D-1/crash_reports/Retired/WhatsApp-2024-05-01-101010.ips") ==
-        test::file_sha256(dir / "crash/Retired/WhatsApp-2024-05-01-101010.ips"));
+  CHECK(
+      test::file_sha256(case_dir / "acquisitions/D-1/crash_reports/Retired/WhatsApp-2024-05-01-101010.ips") ==
+      test::file_sha256(dir / "crash/Retired/WhatsApp-2024-05-01-101010.ips"));
   CHECK(contains(sim.log(), "service com.apple.crashreportmover"));
   CHECK(test::run_cli("verify --case " + q(case_dir), &out) == 0);
   // Debian's idevicebackup2 still succeeds when AFC is there (it takes the sync lock through it).

@@ -2,7 +2,6 @@
 // Vectors: RFC 3394 §4.3/4.5/4.6, and backups encrypted by an independent implementation
 // (tests/make_encrypted_ios_backup.py on python3-cryptography) from the bundled samples' plain backup.
 #include <catch2/catch.hpp>
-
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -11,8 +10,8 @@
 
 #include "core/case_db.h"
 #include "core/decrypt/ios_backup_crypt.h"
-#include "core/evidence/source.h"
 #include "core/error.h"
+#include "core/evidence/source.h"
 #include "core/sqlite_util.h"
 #include "tests/test_support.h"
 
@@ -30,7 +29,8 @@ std::string q(const fs::path& p) { return "'" + p.string() + "'"; }
 
 std::vector<uint8_t> unhex(std::string_view hex) {
   std::vector<uint8_t> out;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) out.push_back(static_cast<uint8_t>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
+  for (size_t i = 0; i + 1 < hex.size(); i += 2)
+    out.push_back(static_cast<uint8_t>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
   return out;
 }
 
@@ -65,15 +65,16 @@ const Vector* vector_or_skip() {
   Vector out;
   auto samples = test::source_dir() / "samples" / "generate_samples.py";
   auto maker = test::source_dir() / "tests" / "make_encrypted_ios_backup.py";
-  REQUIRE(std::system((std::string(kPython) + " " + q(samples) + " --out " + q(*dir / "s") + " > /dev/null").c_str()) == 0);
+  REQUIRE(std::system((std::string(kPython) + " " + q(samples) + " --out " + q(*dir / "s") + " > /dev/null")
+                          .c_str()) == 0);
   out.plain = *dir / "s/ios_backup";
   out.encrypted = *dir / "enc";
   out.encrypted_no_dp = *dir / "enc-old";
-  REQUIRE(std::system((std::string(kPython) + " " + q(maker) + " --src " + q(out.plain) + " --out " + q(out.encrypted) +
-                       " --password '" + kPassword + "' > " + q(*dir / "summary.json"))
+  REQUIRE(std::system((std::string(kPython) + " " + q(maker) + " --src " + q(out.plain) + " --out " +
+                       q(out.encrypted) + " --password '" + kPassword + "' > " + q(*dir / "summary.json"))
                           .c_str()) == 0);
-  REQUIRE(std::system((std::string(kPython) + " " + q(maker) + " --no-dp --iter 50 --src " + q(out.plain) + " --out " +
-                       q(out.encrypted_no_dp) + " --password '" + kPassword + "' > /dev/null")
+  REQUIRE(std::system((std::string(kPython) + " " + q(maker) + " --no-dp --iter 50 --src " + q(out.plain) +
+                       " --out " + q(out.encrypted_no_dp) + " --password '" + kPassword + "' > /dev/null")
                           .c_str()) == 0);
   out.summary = json::parse(slurp(*dir / "summary.json"));
   v = std::move(out);
@@ -95,11 +96,11 @@ TEST_CASE("AES key unwrap: RFC 3394 vectors with a 256-bit KEK — a flipped bit
   struct Case {
     const char *wrapped, *plain;
   } cases[] = {
-      {"64e8c3f9ce0f5ba263e9777905818a2a93c8191e7d6e8ae7", "00112233445566778899aabbccddeeff"},          // §4.3
+      {"64e8c3f9ce0f5ba263e9777905818a2a93c8191e7d6e8ae7", "00112233445566778899aabbccddeeff"},  // §4.3
       {"a8f9bc1612c68b3ff6e6f4fbe30e71e4769c8b80a32cb8958cd5d17d6b254da1",
-       "00112233445566778899aabbccddeeff0001020304050607"},                                             // §4.5
+       "00112233445566778899aabbccddeeff0001020304050607"},  // §4.5
       {"28c9f404c4b810f4cbccb35cfb87f8263f5786e2d80ed326cbc7f0e71a99f43bfb988b9b7a02dd21",
-       "00112233445566778899aabbccddeeff000102030405060708090a0b0c0d0e0f"},                             // §4.6
+       "00112233445566778899aabbccddeeff000102030405060708090a0b0c0d0e0f"},  // §4.6
   };
   for (const auto& c : cases) {
     auto wrapped = unhex(c.wrapped);
@@ -115,19 +116,24 @@ TEST_CASE("AES key unwrap: RFC 3394 vectors with a 256-bit KEK — a flipped bit
 TEST_CASE("keybag TLV: damaged bags are clear errors, never crashes", "[ios][crypto]") {
   auto tlv = [](std::string tag, std::string value) {
     uint32_t n = static_cast<uint32_t>(value.size());
-    std::string len{static_cast<char>(n >> 24), static_cast<char>(n >> 16), static_cast<char>(n >> 8), static_cast<char>(n)};
+    std::string len{static_cast<char>(n >> 24), static_cast<char>(n >> 16), static_cast<char>(n >> 8),
+                    static_cast<char>(n)};
     return tag + len + value;
   };
   auto u32 = [](uint32_t v) {
-    return std::string{static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8), static_cast<char>(v)};
+    return std::string{static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8),
+                       static_cast<char>(v)};
   };
   std::string bag = tlv("VERS", u32(3)) + tlv("TYPE", u32(1)) + tlv("UUID", std::string(16, 'u')) +
                     tlv("SALT", std::string(20, 's')) + tlv("ITER", u32(10)) + tlv("DPIC", u32(100)) +
                     tlv("DPSL", std::string(20, 'd'));
   std::string classes = tlv("UUID", std::string(16, 'a')) + tlv("CLAS", u32(7)) + tlv("WRAP", u32(2)) +
-                        tlv("KTYP", u32(0)) + tlv("WPKY", std::string(40, 'w')) + tlv("UUID", std::string(16, 'b')) +
-                        tlv("CLAS", u32(3)) + tlv("WRAP", u32(3)) + tlv("WPKY", std::string(40, 'x'));
-  auto span = [](const std::string& s) { return std::span(reinterpret_cast<const uint8_t*>(s.data()), s.size()); };
+                        tlv("KTYP", u32(0)) + tlv("WPKY", std::string(40, 'w')) +
+                        tlv("UUID", std::string(16, 'b')) + tlv("CLAS", u32(3)) + tlv("WRAP", u32(3)) +
+                        tlv("WPKY", std::string(40, 'x'));
+  auto span = [](const std::string& s) {
+    return std::span(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+  };
   ibc::Keybag k = ibc::parse_keybag(span(bag + classes));
   CHECK(k.version == 3);
   CHECK(k.iterations == 10);
@@ -144,7 +150,7 @@ TEST_CASE("keybag TLV: damaged bags are clear errors, never crashes", "[ios][cry
     INFO("cut at " << cut);
     CHECK_THROWS_AS(ibc::parse_keybag(span(whole.substr(0, cut))), Error);
   }
-  CHECK_THROWS_AS(ibc::parse_keybag(span(bag)), Error);  // no class keys
+  CHECK_THROWS_AS(ibc::parse_keybag(span(bag)), Error);                             // no class keys
   CHECK_THROWS_AS(ibc::parse_keybag(span(tlv("ITER", "12345") + classes)), Error);  // 5-byte integer
   std::string huge = "UUID" + u32(0xFFFFFFF0u) + "x";
   CHECK_THROWS_AS(ibc::parse_keybag(span(huge)), Error);
@@ -171,13 +177,14 @@ TEST_CASE("file decryption streams in any chunking, strips padding, trims to Siz
   std::string plain;
   for (int i = 0; i < 1000; ++i) plain += "証拠データ" + std::to_string(i);
   std::ofstream(dir / "plain.bin", std::ios::binary) << plain;
-  std::string py = std::string(kPython) +
-                   " -c \"import sys; from cryptography.hazmat.primitives import padding; "
-                   "from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes; "
-                   "d=open(sys.argv[1],'rb').read(); p=padding.PKCS7(128).padder(); d=p.update(d)+p.finalize(); "
-                   "e=Cipher(algorithms.AES(bytes([0x11]*32)), modes.CBC(bytes(16))).encryptor(); "
-                   "open(sys.argv[2],'wb').write(e.update(d)+e.finalize())\" " +
-                   q(dir / "plain.bin") + " " + q(dir / "enc.bin");
+  std::string py =
+      std::string(kPython) +
+      " -c \"import sys; from cryptography.hazmat.primitives import padding; "
+      "from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes; "
+      "d=open(sys.argv[1],'rb').read(); p=padding.PKCS7(128).padder(); d=p.update(d)+p.finalize(); "
+      "e=Cipher(algorithms.AES(bytes([0x11]*32)), modes.CBC(bytes(16))).encryptor(); "
+      "open(sys.argv[2],'wb').write(e.update(d)+e.finalize())\" " +
+      q(dir / "plain.bin") + " " + q(dir / "enc.bin");
   REQUIRE(std::system(py.c_str()) == 0);
   std::string enc = slurp(dir / "enc.bin");
   ibc::Key32 key;
@@ -185,8 +192,10 @@ TEST_CASE("file decryption streams in any chunking, strips padding, trims to Siz
 
   for (size_t chunk : {size_t{1}, size_t{15}, size_t{16}, size_t{4097}, enc.size()}) {
     std::string out;
-    ibc::FileDecryptor d(key, plain.size(), [&](const void* p, size_t n) { out.append(static_cast<const char*>(p), n); });
-    for (size_t at = 0; at < enc.size(); at += chunk) d.feed(enc.data() + at, std::min(chunk, enc.size() - at));
+    ibc::FileDecryptor d(key, plain.size(),
+                         [&](const void* p, size_t n) { out.append(static_cast<const char*>(p), n); });
+    for (size_t at = 0; at < enc.size(); at += chunk)
+      d.feed(enc.data() + at, std::min(chunk, enc.size() - at));
     auto r = d.finish();
     INFO("chunk " << chunk);
     CHECK(out == plain);
@@ -196,14 +205,16 @@ TEST_CASE("file decryption streams in any chunking, strips padding, trims to Siz
   }
   {  // no recorded size (Manifest.db): padding stripped
     std::string out;
-    ibc::FileDecryptor d(key, std::nullopt, [&](const void* p, size_t n) { out.append(static_cast<const char*>(p), n); });
+    ibc::FileDecryptor d(key, std::nullopt,
+                         [&](const void* p, size_t n) { out.append(static_cast<const char*>(p), n); });
     d.feed(enc.data(), enc.size());
     CHECK(d.finish().anomaly.empty());
     CHECK(out == plain);
   }
   {  // the manifest says fewer bytes than the padding leaves: trimmed to Size, said so
     std::string out;
-    ibc::FileDecryptor d(key, plain.size() - 3, [&](const void* p, size_t n) { out.append(static_cast<const char*>(p), n); });
+    ibc::FileDecryptor d(key, plain.size() - 3,
+                         [&](const void* p, size_t n) { out.append(static_cast<const char*>(p), n); });
     d.feed(enc.data(), enc.size());
     auto r = d.finish();
     CHECK(out == plain.substr(0, plain.size() - 3));
@@ -245,7 +256,9 @@ TEST_CASE("encrypted backup from an independent implementation decrypts byte-exa
   test::TempDir out;
   std::map<std::string, std::string> read_hashes;
   ibc::DecryptOptions opt;
-  opt.on_source_read = [&](const std::string& physical, const std::string& sha) { read_hashes[physical] = sha; };
+  opt.on_source_read = [&](const std::string& physical, const std::string& sha) {
+    read_hashes[physical] = sha;
+  };
   ibc::DecryptReport r = ibc::decrypt_backup(v->encrypted, out / "d", password(kPassword), opt);
   CHECK(r.problems.empty());
   CHECK(r.files_decrypted == v->summary["files"].size());
@@ -262,7 +275,8 @@ TEST_CASE("encrypted backup from an independent implementation decrypts byte-exa
   CHECK(read_hashes.count("Manifest.plist"));
   CHECK(slurp(out / "d/Info.plist") == slurp(v->encrypted / "Info.plist"));
 
-  // The decrypted folder is an ordinary backup for the evidence layer (Manifest.plist still says IsEncrypted).
+  // The decrypted folder is an ordinary backup for the evidence layer (Manifest.plist still says
+  // IsEncrypted).
   auto src = open_evidence(out / "d");
   CHECK(src->kind() == SourceKind::ios_backup);
   std::vector<std::string> paths;
@@ -305,7 +319,8 @@ TEST_CASE("wrong password: clear error right after the key derivation, nothing w
   CHECK_THROWS_AS(ibc::key_from_hex("abcd"), Error);
 }
 
-TEST_CASE("damaged files inside an encrypted backup are named problems — the rest decrypts", "[ios][crypto]") {
+TEST_CASE("damaged files inside an encrypted backup are named problems — the rest decrypts",
+          "[ios][crypto]") {
   const Vector* v = vector_or_skip();
   if (!v) return;
   test::TempDir dir;
@@ -313,7 +328,7 @@ TEST_CASE("damaged files inside an encrypted backup are named problems — the r
   const std::string sms = "3d/3d0d7e5fb2ce288813306e4d4636395e047a3d28";
   const std::string chat = "7c/7c7fba66680ef796b916b067077cc246adacf01d";
   fs::resize_file(dir / "enc" / sms, fs::file_size(dir / "enc" / sms) - 48);  // truncated by whole blocks
-  fs::remove(dir / "enc" / chat);                                              // missing
+  fs::remove(dir / "enc" / chat);                                             // missing
   std::ofstream(dir / "enc/7c/7c00000000000000000000000000000000000000") << "stray";  // not in the manifest
   auto r = ibc::decrypt_backup(dir / "enc", dir / "d", password(kPassword));
   REQUIRE(r.problems.size() == 3);
@@ -329,7 +344,8 @@ TEST_CASE("damaged files inside an encrypted backup are named problems — the r
   CHECK(slurp(dir / "d/3c/3c98dc5a603c78d530327f76b987cee397e665d6") ==
         slurp(v->plain / "3c/3c98dc5a603c78d530327f76b987cee397e665d6"));
 
-  // A damaged keybag entry (WPKY of the first class) reads as a wrong password; a damaged Manifest.db is named.
+  // A damaged keybag entry (WPKY of the first class) reads as a wrong password; a damaged Manifest.db is
+  // named.
   fs::copy(v->encrypted, dir / "enc2", fs::copy_options::recursive);
   {
     std::fstream f(dir / "enc2/Manifest.db", std::ios::in | std::ios::out | std::ios::binary);
@@ -345,7 +361,8 @@ TEST_CASE("damaged files inside an encrypted backup are named problems — the r
   }
 }
 
-TEST_CASE("MBFile records of a real backup: EncryptionKey, class and Size decode", "[ios][crypto][realdata]") {
+TEST_CASE("MBFile records of a real backup: EncryptionKey, class and Size decode",
+          "[ios][crypto][realdata]") {
   KANSHIKI_REALDATA_OR_SKIP(manifest, "ios_backup/mvt_ios_backup/Manifest.db");
   test::TempDir dir;
   fs::path copy = test::copy_sqlite_to(manifest, dir.path());
@@ -392,7 +409,8 @@ TEST_CASE("kanshiki ingest --password: stored + decrypted evidence, custody, wro
   CHECK(out.find("--password") != std::string::npos);
 
   // Wrong password: verification failure (exit 6), nothing derived.
-  CHECK(test::run_cli("ingest " + q(dir / "evidence") + " --case " + q(case_dir) + " --password nope", &out) == 6);
+  CHECK(test::run_cli("ingest " + q(dir / "evidence") + " --case " + q(case_dir) + " --password nope",
+                      &out) == 6);
   CHECK(out.find("wrong backup password") != std::string::npos);
   CHECK((!fs::exists(case_dir / "derived") || fs::is_empty(case_dir / "derived")));
 
@@ -410,7 +428,8 @@ TEST_CASE("kanshiki ingest --password: stored + decrypted evidence, custody, wro
 
   {
     CaseDb c = CaseDb::open(case_dir);
-    sql::Stmt st(c.db(), "SELECT source_kind, exhibit, derived_from_item, derivation FROM evidence WHERE id = ?1");
+    sql::Stmt st(c.db(),
+                 "SELECT source_kind, exhibit, derived_from_item, derivation FROM evidence WHERE id = ?1");
     st.bind(1, derived);
     REQUIRE(st.step());
     CHECK(st.text(0) == "ios-backup");
@@ -421,7 +440,8 @@ TEST_CASE("kanshiki ingest --password: stored + decrypted evidence, custody, wro
     REQUIRE(it.step());
     CHECK(it.text(0) == "Manifest.plist");
     CHECK(it.i64(1) == stored);
-    sql::Stmt sms(c.db(), "SELECT sha256 FROM items WHERE evidence_id = ?1 AND path = 'HomeDomain/Library/SMS/sms.db'");
+    sql::Stmt sms(
+        c.db(), "SELECT sha256 FROM items WHERE evidence_id = ?1 AND path = 'HomeDomain/Library/SMS/sms.db'");
     sms.bind(1, derived);
     REQUIRE(sms.step());
     CHECK(sms.text(0) == test::file_sha256(v->plain / "3d/3d0d7e5fb2ce288813306e4d4636395e047a3d28"));
@@ -432,8 +452,8 @@ TEST_CASE("kanshiki ingest --password: stored + decrypted evidence, custody, wro
     if (e.is_regular_file()) CHECK(slurp(e.path()).find(kPassword) == std::string::npos);
 
   // Again: nothing new; process reads the decrypted messages; verify and custody pass; evidence untouched.
-  REQUIRE(test::run_cli("--json ingest " + q(dir / "evidence") + " --case " + q(case_dir) + " --password-file " +
-                            q(dir / "pw.txt"),
+  REQUIRE(test::run_cli("--json ingest " + q(dir / "evidence") + " --case " + q(case_dir) +
+                            " --password-file " + q(dir / "pw.txt"),
                         &out) == 0);
   CHECK(json::parse(out.substr(out.find('{')))["already_derived"] == true);
   CHECK(test::run_cli("process --case " + q(case_dir), &out) == 0);

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <libimobiledevice/afc.h>
 #include <libimobiledevice/libimobiledevice.h>
 #include <libimobiledevice/lockdown.h>
@@ -14,7 +15,6 @@
 
 #include <chrono>
 #include <cstring>
-#include <fmt/format.h>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -94,16 +94,22 @@ void connect(const AcquireOptions& o, Device& d, AcquireResult& r) {
   std::string udid = o.udid;
   if (udid.empty()) {
     auto all = list_devices();
-    if (all.empty()) throw Stop{Failure::no_device, "no iPhone/iPad found through usbmuxd (is it plugged in?) / 端末が見つかりません"};
+    if (all.empty())
+      throw Stop{Failure::no_device,
+                 "no iPhone/iPad found through usbmuxd (is it plugged in?) / 端末が見つかりません"};
     if (all.size() > 1)
-      throw Stop{Failure::no_device, fmt::format("{} devices attached; choose one with --udid / 複数の端末が接続されています", all.size())};
+      throw Stop{Failure::no_device,
+                 fmt::format("{} devices attached; choose one with --udid / 複数の端末が接続されています",
+                             all.size())};
     udid = all.front();
   }
   if (!o.pair_record_file.empty()) {
-    // A seized computer's lockdown record: lets us in without a new Trust prompt (the device must still know it).
+    // A seized computer's lockdown record: lets us in without a new Trust prompt (the device must still know
+    // it).
     std::ifstream in(o.pair_record_file, std::ios::binary);
     std::string data((std::istreambuf_iterator<char>(in)), {});
-    if (data.empty()) throw Stop{Failure::host_error, "cannot read pair record " + o.pair_record_file.string()};
+    if (data.empty())
+      throw Stop{Failure::host_error, "cannot read pair record " + o.pair_record_file.string()};
     if (usbmuxd_save_pair_record(udid.c_str(), data.data(), static_cast<uint32_t>(data.size())) != 0)
       throw Stop{Failure::host_error, "usbmuxd refused the pair record " + o.pair_record_file.string()};
     step(o, {"pair record loaded", "ok", {{"file", fs::absolute(o.pair_record_file).string()}}});
@@ -118,21 +124,27 @@ void connect(const AcquireOptions& o, Device& d, AcquireResult& r) {
     lockdownd_error_t e = lockdownd_client_new_with_handshake(d.dev, &d.lockdown, kLabel);
     if (e == LOCKDOWN_E_SUCCESS) break;
     if (e == LOCKDOWN_E_USER_DENIED_PAIRING)
-      throw Stop{Failure::trust_refused,
-                 "the device refused to trust this computer (\"Don't Trust\" was tapped); unplug, re-plug and tap "
-                 "Trust / 端末で「信頼しない」が選択されました"};
+      throw Stop{
+          Failure::trust_refused,
+          "the device refused to trust this computer (\"Don't Trust\" was tapped); unplug, re-plug and tap "
+          "Trust / 端末で「信頼しない」が選択されました"};
     bool waiting = e == LOCKDOWN_E_PAIRING_DIALOG_RESPONSE_PENDING || e == LOCKDOWN_E_PASSWORD_PROTECTED;
-    if (!waiting) throw Stop{Failure::no_device, fmt::format("lockdownd handshake failed (error {})", static_cast<int>(e))};
+    if (!waiting)
+      throw Stop{Failure::no_device,
+                 fmt::format("lockdownd handshake failed (error {})", static_cast<int>(e))};
     if (!told) {
-      message(o, e == LOCKDOWN_E_PASSWORD_PROTECTED
-                     ? "Unlock the phone with its passcode, then tap \"Trust\" / 端末のロックを解除し「信頼」をタップしてください"
-                     : "Tap \"Trust\" on the phone and enter its passcode / 端末で「信頼」をタップしてください");
+      message(o,
+              e == LOCKDOWN_E_PASSWORD_PROTECTED
+                  ? "Unlock the phone with its passcode, then tap \"Trust\" / "
+                    "端末のロックを解除し「信頼」をタップしてください"
+                  : "Tap \"Trust\" on the phone and enter its passcode / 端末で「信頼」をタップしてください");
       told = true;
     }
     if (Clock::now() > deadline)
       throw Stop{e == LOCKDOWN_E_PASSWORD_PROTECTED ? Failure::locked : Failure::trust_pending,
-                 e == LOCKDOWN_E_PASSWORD_PROTECTED ? "the device stayed locked (passcode) / 端末がロックされたままです"
-                                                    : "the Trust dialog was not answered in time / 「信頼」の応答がありません"};
+                 e == LOCKDOWN_E_PASSWORD_PROTECTED
+                     ? "the device stayed locked (passcode) / 端末がロックされたままです"
+                     : "the Trust dialog was not answered in time / 「信頼」の応答がありません"};
     std::this_thread::sleep_for(std::chrono::seconds(1));
   }
 
@@ -154,7 +166,9 @@ void connect(const AcquireOptions& o, Device& d, AcquireResult& r) {
     free(it);
   }
   plist_t will = nullptr;
-  if (lockdownd_get_value(d.lockdown, "com.apple.mobile.backup", "WillEncrypt", &will) == LOCKDOWN_E_SUCCESS && will) {
+  if (lockdownd_get_value(d.lockdown, "com.apple.mobile.backup", "WillEncrypt", &will) ==
+          LOCKDOWN_E_SUCCESS &&
+      will) {
     r.encrypted = plist_string(will) == "true";
     plist_free(will);
   }
@@ -167,8 +181,10 @@ void connect(const AcquireOptions& o, Device& d, AcquireResult& r) {
 // climb out (absolute, "..") is refused.
 fs::path local_path(const fs::path& root, const std::string& udid, const std::string& device_path) {
   std::string p = device_path;
-  if (p.rfind(udid + "/", 0) == 0) p = p.substr(udid.size() + 1);
-  else if (p == udid) p.clear();
+  if (p.rfind(udid + "/", 0) == 0)
+    p = p.substr(udid.size() + 1);
+  else if (p == udid)
+    p.clear();
   fs::path rel = fs::path(p).lexically_normal();
   if (rel.is_absolute() || (!rel.empty() && *rel.begin() == ".."))
     throw Stop{Failure::protocol_error, "device named a path outside the backup: " + device_path};
@@ -205,17 +221,22 @@ class BackupSession {
     }
     if (svc) lockdownd_service_descriptor_free(svc);
     svc = nullptr;
-    lockdownd_error_t le = lockdownd_start_service_with_escrow_bag(d_.lockdown, MOBILEBACKUP2_SERVICE_NAME, &svc);
+    lockdownd_error_t le =
+        lockdownd_start_service_with_escrow_bag(d_.lockdown, MOBILEBACKUP2_SERVICE_NAME, &svc);
     if (le != LOCKDOWN_E_SUCCESS || !svc || !svc->port) {
       if (svc) lockdownd_service_descriptor_free(svc);
-      throw Stop{Failure::service_refused,
-                 fmt::format("the device refused the backup service com.apple.mobilebackup2 (lockdown error {}); unlock "
-                             "it and try again / バックアップサービスが拒否されました",
-                             static_cast<int>(le))};
+      throw Stop{
+          Failure::service_refused,
+          fmt::format(
+              "the device refused the backup service com.apple.mobilebackup2 (lockdown error {}); unlock "
+              "it and try again / バックアップサービスが拒否されました",
+              static_cast<int>(le))};
     }
     mobilebackup2_error_t me = mobilebackup2_client_new(d_.dev, svc, &mb2_);
     lockdownd_service_descriptor_free(svc);
-    if (me != MOBILEBACKUP2_E_SUCCESS) throw Stop{Failure::protocol_error, fmt::format("mobilebackup2 connect failed ({})", static_cast<int>(me))};
+    if (me != MOBILEBACKUP2_E_SUCCESS)
+      throw Stop{Failure::protocol_error,
+                 fmt::format("mobilebackup2 connect failed ({})", static_cast<int>(me))};
     double versions[2] = {2.0, 2.1}, remote = 0;
     if (mobilebackup2_version_exchange(mb2_, versions, 2, &remote) != MOBILEBACKUP2_E_SUCCESS)
       throw Stop{Failure::protocol_error, "mobilebackup2 protocol version exchange failed"};
@@ -232,9 +253,12 @@ class BackupSession {
     write_info_plist();
     PlistPtr opts(plist_new_dict());
     plist_dict_set_item(opts.get(), "ForceFullBackup", plist_new_bool(1));
-    if (mobilebackup2_send_request(mb2_, "Backup", d_.udid.c_str(), d_.udid.c_str(), opts.get()) != MOBILEBACKUP2_E_SUCCESS)
+    if (mobilebackup2_send_request(mb2_, "Backup", d_.udid.c_str(), d_.udid.c_str(), opts.get()) !=
+        MOBILEBACKUP2_E_SUCCESS)
       throw Stop{Failure::service_refused, "the device did not accept the backup request"};
-    step(o_, {"backup requested", "ok", {{"full", "true"}, {"encrypted_by_device", r_.encrypted ? "true" : "false"}}});
+    step(o_, {"backup requested",
+              "ok",
+              {{"full", "true"}, {"encrypted_by_device", r_.encrypted ? "true" : "false"}}});
     loop();
     if (np_) np_post_notification(np_, NP_SYNC_DID_FINISH);
     if (r_.temporary_encryption) restore_encryption();
@@ -269,23 +293,33 @@ class BackupSession {
 
   void set_temporary_encryption() {
     if (r_.encrypted) {
-      r_.notes.push_back("the device already encrypts its backups: no temporary password set (its own password is needed)");
-      step(o_, {"temporary backup encryption", "warnings", {{"note", "device already encrypts backups; nothing changed"}}});
+      r_.notes.push_back(
+          "the device already encrypts its backups: no temporary password set (its own password is needed)");
+      step(o_, {"temporary backup encryption",
+                "warnings",
+                {{"note", "device already encrypts backups; nothing changed"}}});
       return;
     }
-    message(o_, "Turning backup encryption on with a temporary password; the phone may ask for its passcode / "
-                "一時パスワードでバックアップ暗号化を有効にします（端末でパスコード入力が必要な場合があります）");
+    message(o_,
+            "Turning backup encryption on with a temporary password; the phone may ask for its passcode / "
+            "一時パスワードでバックアップ暗号化を有効にします（端末でパスコード入力が必要な場合があります）");
     uint64_t code = change_password("NewPassword", *o_.temporary_password);
     if (code != 0) {
       step(o_, {"temporary backup encryption", "failed", {{"device_error_code", std::to_string(code)}}});
-      throw Stop{Failure::device_error,
-                 fmt::format("the device refused to turn backup encryption on (ErrorCode {}) / 暗号化の設定が拒否されました", code)};
+      throw Stop{
+          Failure::device_error,
+          fmt::format(
+              "the device refused to turn backup encryption on (ErrorCode {}) / 暗号化の設定が拒否されました",
+              code)};
     }
     r_.temporary_encryption = true;
     r_.encrypted = true;
     r_.facts["WillEncrypt"] = "true (temporary password set by the examiner for this acquisition)";
-    step(o_, {"temporary backup encryption", "ok",
-              {{"state_before", "WillEncrypt false"}, {"state_after", "WillEncrypt true"}, {"password", "not recorded"}}});
+    step(o_, {"temporary backup encryption",
+              "ok",
+              {{"state_before", "WillEncrypt false"},
+               {"state_after", "WillEncrypt true"},
+               {"password", "not recorded"}}});
   }
 
   void restore_encryption() {
@@ -293,16 +327,20 @@ class BackupSession {
     try {
       uint64_t code = change_password("OldPassword", *o_.temporary_password);
       r_.encryption_restored = code == 0;
-      step(o_, {"backup encryption restored", code == 0 ? "ok" : "failed",
-                {{"state_after", code == 0 ? "WillEncrypt false (as before)" : "still encrypted with the temporary password"},
+      step(o_, {"backup encryption restored",
+                code == 0 ? "ok" : "failed",
+                {{"state_after", code == 0 ? "WillEncrypt false (as before)"
+                                           : "still encrypted with the temporary password"},
                  {"device_error_code", std::to_string(code)}}});
     } catch (const Stop& s) {
       step(o_, {"backup encryption restored", "failed", {{"error", s.message}}});
     }
     if (!r_.encryption_restored) {
-      r_.notes.push_back("backup encryption could NOT be turned off again: the phone keeps the temporary password");
-      message(o_, "WARNING: backup encryption is still on with the temporary password; turn it off with "
-                  "`idevicebackup2 encryption off` / 警告: 一時パスワードによる暗号化が残っています");
+      r_.notes.push_back(
+          "backup encryption could NOT be turned off again: the phone keeps the temporary password");
+      message(o_,
+              "WARNING: backup encryption is still on with the temporary password; turn it off with "
+              "`idevicebackup2 encryption off` / 警告: 一時パスワードによる暗号化が残っています");
     }
   }
 
@@ -329,7 +367,8 @@ class BackupSession {
     plist_dict_set_item(info.get(), "Target Type", plist_new_string("Device"));
     auto now = std::chrono::system_clock::now();
     int64_t unix_s = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
-    plist_dict_set_item(info.get(), "Last Backup Date", plist_new_date(static_cast<int32_t>(unix_s - 978307200), 0));
+    plist_dict_set_item(info.get(), "Last Backup Date",
+                        plist_new_date(static_cast<int32_t>(unix_s - 978307200), 0));
     char* xml = nullptr;
     uint32_t len = 0;
     plist_to_xml(info.get(), &xml, &len);
@@ -337,7 +376,8 @@ class BackupSession {
     free(xml);
   }
 
-  // Writes one file to <backup>/<rel>.partial while hashing it, then renames it and records it in manifest.tsv.
+  // Writes one file to <backup>/<rel>.partial while hashing it, then renames it and records it in
+  // manifest.tsv.
   template <typename Body>
   void land(const fs::path& rel, Body&& body) {
     fs::path final_path = r_.backup_dir / rel;
@@ -356,8 +396,8 @@ class BackupSession {
     if (!out) throw Stop{Failure::host_error, "cannot write " + partial.string() + " (disk full?)"};
     Digests dg = hasher.finish();
     fs::rename(partial, final_path);
-    manifest_ << tsv(rel.string()) << '\t' << dg.size << '\t' << dg.md5 << '\t' << dg.sha1 << '\t' << dg.sha256 << '\t'
-              << now_utc_iso() << '\n';
+    manifest_ << tsv(rel.string()) << '\t' << dg.size << '\t' << dg.md5 << '\t' << dg.sha1 << '\t'
+              << dg.sha256 << '\t' << now_utc_iso() << '\n';
     manifest_.flush();
     ++r_.files;
     r_.bytes += dg.size;
@@ -371,10 +411,12 @@ class BackupSession {
       uint32_t r = 0;
       mobilebackup2_error_t e = mobilebackup2_receive_raw(mb2_, buf + got, n - got, &r);
       if (e != MOBILEBACKUP2_E_SUCCESS && e != MOBILEBACKUP2_E_RECEIVE_TIMEOUT)
-        throw Stop{Failure::disconnected, "the device stopped sending (cable pulled?) / 端末との接続が切れました"};
+        throw Stop{Failure::disconnected,
+                   "the device stopped sending (cable pulled?) / 端末との接続が切れました"};
       if (r == 0) {
         if (Clock::now() - last > std::chrono::seconds(o_.io_timeout_s))
-          throw Stop{Failure::disconnected, "the device stopped sending (cable pulled?) / 端末との接続が切れました"};
+          throw Stop{Failure::disconnected,
+                     "the device stopped sending (cable pulled?) / 端末との接続が切れました"};
         continue;
       }
       got += r;
@@ -388,8 +430,10 @@ class BackupSession {
   }
   void send_raw(const void* data, uint32_t n) {
     uint32_t sent = 0;
-    if (mobilebackup2_send_raw(mb2_, static_cast<const char*>(data), n, &sent) != MOBILEBACKUP2_E_SUCCESS || sent != n)
-      throw Stop{Failure::disconnected, "cannot send to the device (cable pulled?) / 端末との接続が切れました"};
+    if (mobilebackup2_send_raw(mb2_, static_cast<const char*>(data), n, &sent) != MOBILEBACKUP2_E_SUCCESS ||
+        sent != n)
+      throw Stop{Failure::disconnected,
+                 "cannot send to the device (cable pulled?) / 端末との接続が切れました"};
   }
   void status(int code, const char* desc, plist_t extra = nullptr) {
     PlistPtr empty(extra ? nullptr : plist_new_dict());
@@ -444,7 +488,8 @@ class BackupSession {
           std::string text(left, '\0');
           if (left) read_raw(text.data(), left);
           // 0x0B right after data is the device's normal end marker, not an error (idevicebackup2 agrees).
-          if (code == kCodeErrorRemote && last_code != kCodeFileData) remote_error = text;
+          if (code == kCodeErrorRemote && last_code != kCodeFileData)
+            remote_error = text;
           else if (code != kCodeSuccess && code != kCodeErrorRemote)
             remote_error = fmt::format("unknown status code 0x{:02x}", static_cast<unsigned>(code));
           break;
@@ -479,8 +524,10 @@ class BackupSession {
     }
     uint32_t zero = 0;
     send_raw(&zero, 4);
-    if (n) status(-13, "Multi status", errors.get());
-    else status(0, nullptr);
+    if (n)
+      status(-13, "Multi status", errors.get());
+    else
+      status(0, nullptr);
   }
 
   void loop() {
@@ -525,8 +572,9 @@ class BackupSession {
         for (fs::directory_iterator it(local_path(r_.backup_dir, d_.udid, dl_item_string(raw, 1)), ec), end;
              !ec && it != end; it.increment(ec)) {
           plist_t f = plist_new_dict();
-          plist_dict_set_item(f, "DLFileType",
-                              plist_new_string(it->is_directory() ? "DLFileTypeDirectory" : "DLFileTypeRegular"));
+          plist_dict_set_item(
+              f, "DLFileType",
+              plist_new_string(it->is_directory() ? "DLFileTypeDirectory" : "DLFileTypeRegular"));
           plist_dict_set_item(f, "DLFileSize", plist_new_uint(it->is_regular_file() ? it->file_size() : 0));
           plist_dict_set_item(list.get(), it->path().filename().c_str(), f);
         }
@@ -574,9 +622,9 @@ class BackupSession {
         if (n && plist_get_node_type(n) == PLIST_UINT) plist_get_uint_val(n, &code);
         if (code != 0) {
           std::string desc = body ? plist_string(plist_dict_get_item(body, "ErrorDescription")) : "";
-          throw Stop{Failure::device_error,
-                     fmt::format("the device reported backup failure ErrorCode {}: {} / 端末がバックアップ失敗を報告しました",
-                                 code, desc)};
+          throw Stop{Failure::device_error, fmt::format("the device reported backup failure ErrorCode {}: {} "
+                                                        "/ 端末がバックアップ失敗を報告しました",
+                                                        code, desc)};
         }
         return;
       } else if (dl == "DLMessageDisconnect") {
@@ -604,12 +652,14 @@ struct TreeCount {
   uint64_t files = 0, bytes = 0;
 };
 
-TreeCount pull_afc_tree(const AcquireOptions& o, afc_client_t afc, const std::string& subdir, AcquireResult& r);
+TreeCount pull_afc_tree(const AcquireOptions& o, afc_client_t afc, const std::string& subdir,
+                        AcquireResult& r);
 
 void pull_media(const AcquireOptions& o, Device& d, AcquireResult& r) {
   afc_client_t afc = nullptr;
   if (afc_client_start_service(d.dev, &afc, kLabel) != AFC_E_SUCCESS || !afc)
-    throw Stop{Failure::service_refused, "the device refused the media service com.apple.afc / メディアサービスが拒否されました"};
+    throw Stop{Failure::service_refused,
+               "the device refused the media service com.apple.afc / メディアサービスが拒否されました"};
   std::unique_ptr<afc_client_private, afc_error_t (*)(afc_client_t)> keep(afc, afc_client_free);
   r.media_dir = o.container / "media";
   TreeCount n = pull_afc_tree(o, afc, "media", r);
@@ -623,7 +673,8 @@ void pull_media(const AcquireOptions& o, Device& d, AcquireResult& r) {
 void pull_crash_reports(const AcquireOptions& o, Device& d, AcquireResult& r) {
   lockdownd_service_descriptor_t svc = nullptr;
   if (lockdownd_start_service(d.lockdown, "com.apple.crashreportmover", &svc) != LOCKDOWN_E_SUCCESS || !svc)
-    throw Stop{Failure::service_refused, "the device refused com.apple.crashreportmover / クラッシュレポートサービスが拒否されました"};
+    throw Stop{Failure::service_refused,
+               "the device refused com.apple.crashreportmover / クラッシュレポートサービスが拒否されました"};
   idevice_connection_t conn = nullptr;
   bool pinged = false;
   if (idevice_connect(d.dev, svc->port, &conn) == IDEVICE_E_SUCCESS) {
@@ -640,12 +691,14 @@ void pull_crash_reports(const AcquireOptions& o, Device& d, AcquireResult& r) {
   lockdownd_service_descriptor_free(svc);
   if (!pinged) r.notes.push_back("crash reports: the mover did not answer \"ping\"; copying what is there");
   svc = nullptr;
-  if (lockdownd_start_service(d.lockdown, "com.apple.crashreportcopymobile", &svc) != LOCKDOWN_E_SUCCESS || !svc)
+  if (lockdownd_start_service(d.lockdown, "com.apple.crashreportcopymobile", &svc) != LOCKDOWN_E_SUCCESS ||
+      !svc)
     throw Stop{Failure::service_refused, "the device refused com.apple.crashreportcopymobile"};
   afc_client_t afc = nullptr;
   afc_error_t ae = afc_client_new(d.dev, svc, &afc);
   lockdownd_service_descriptor_free(svc);
-  if (ae != AFC_E_SUCCESS || !afc) throw Stop{Failure::service_refused, "cannot open the crash report copy service"};
+  if (ae != AFC_E_SUCCESS || !afc)
+    throw Stop{Failure::service_refused, "cannot open the crash report copy service"};
   std::unique_ptr<afc_client_private, afc_error_t (*)(afc_client_t)> keep(afc, afc_client_free);
   r.crash_dir = o.container / "crash_reports";
   TreeCount n = pull_afc_tree(o, afc, "crash_reports", r);
@@ -653,7 +706,8 @@ void pull_crash_reports(const AcquireOptions& o, Device& d, AcquireResult& r) {
   step(o, {"crash reports", "ok", {{"files", std::to_string(n.files)}, {"bytes", std::to_string(n.bytes)}}});
 }
 
-TreeCount pull_afc_tree(const AcquireOptions& o, afc_client_t afc, const std::string& subdir, AcquireResult& r) {
+TreeCount pull_afc_tree(const AcquireOptions& o, afc_client_t afc, const std::string& subdir,
+                        AcquireResult& r) {
   TreeCount count;
   fs::create_directories(o.container / subdir);
   std::ofstream manifest(o.container / "manifest.tsv", std::ios::app | std::ios::binary);
@@ -693,7 +747,8 @@ TreeCount pull_afc_tree(const AcquireOptions& o, afc_client_t afc, const std::st
         continue;
       }
       if (type != "S_IFREG") {
-        r.notes.push_back(subdir + ": " + path + " is " + (type.empty() ? "unreadable" : type) + "; not pulled");
+        r.notes.push_back(subdir + ": " + path + " is " + (type.empty() ? "unreadable" : type) +
+                          "; not pulled");
         continue;
       }
       uint64_t handle = 0;
@@ -712,7 +767,9 @@ TreeCount pull_afc_tree(const AcquireOptions& o, afc_client_t afc, const std::st
         afc_error_t e = afc_file_read(afc, handle, buf.data(), static_cast<uint32_t>(buf.size()), &got);
         if (e != AFC_E_SUCCESS) {
           afc_file_close(afc, handle);
-          throw Stop{Failure::disconnected, "reading " + path + " from the device failed (cable pulled?) / 端末との接続が切れました"};
+          throw Stop{
+              Failure::disconnected,
+              "reading " + path + " from the device failed (cable pulled?) / 端末との接続が切れました"};
         }
         if (got == 0) break;
         out.write(buf.data(), got);
@@ -723,10 +780,11 @@ TreeCount pull_afc_tree(const AcquireOptions& o, afc_client_t afc, const std::st
       if (!out) throw Stop{Failure::host_error, "cannot write " + partial.string() + " (disk full?)"};
       Digests dg = hasher.finish();
       if (kv.count("st_size") && std::to_string(dg.size) != kv["st_size"])
-        r.notes.push_back(fmt::format("{}: {} read {} bytes, the device listed {}", subdir, path, dg.size, kv["st_size"]));
+        r.notes.push_back(
+            fmt::format("{}: {} read {} bytes, the device listed {}", subdir, path, dg.size, kv["st_size"]));
       fs::rename(partial, final_path);
-      manifest << tsv(rel.string()) << '\t' << dg.size << '\t' << dg.md5 << '\t' << dg.sha1 << '\t' << dg.sha256 << '\t'
-               << now_utc_iso() << '\n';
+      manifest << tsv(rel.string()) << '\t' << dg.size << '\t' << dg.md5 << '\t' << dg.sha1 << '\t'
+               << dg.sha256 << '\t' << now_utc_iso() << '\n';
       ++count.files;
       count.bytes += dg.size;
     }
@@ -771,7 +829,8 @@ AcquireResult run(const AcquireOptions& o, bool backup) {
       if (fd >= 0) {
         ssize_t w = ::write(fd, rec, len);
         ::close(fd);
-        step(o, {"pair record kept", w == static_cast<ssize_t>(len) ? "ok" : "failed", {{"file", p.string()}}});
+        step(o,
+             {"pair record kept", w == static_cast<ssize_t>(len) ? "ok" : "failed", {{"file", p.string()}}});
       }
       free(rec);
     }
@@ -792,7 +851,8 @@ AcquireResult run(const AcquireOptions& o, bool backup) {
     PlistPtr keep(st);
     std::string state = st ? plist_string(plist_dict_get_item(st, "SnapshotState")) : "";
     if (state != "finished")
-      throw Stop{Failure::device_error, "backup ended but Status.plist SnapshotState is '" + state + "', not 'finished'"};
+      throw Stop{Failure::device_error,
+                 "backup ended but Status.plist SnapshotState is '" + state + "', not 'finished'"};
     step(o, {"backup", "ok", {{"files", std::to_string(r.files)}, {"bytes", std::to_string(r.bytes)}}});
     if (o.media) pull_media(o, d, r);
     if (o.crash_reports) pull_crash_reports(o, d, r);
@@ -815,16 +875,26 @@ AcquireResult run(const AcquireOptions& o, bool backup) {
 
 std::string failure_name(Failure f) {
   switch (f) {
-    case Failure::none: return "none";
-    case Failure::no_device: return "no_device";
-    case Failure::locked: return "locked";
-    case Failure::trust_refused: return "trust_refused";
-    case Failure::trust_pending: return "trust_pending";
-    case Failure::service_refused: return "service_refused";
-    case Failure::disconnected: return "disconnected";
-    case Failure::device_error: return "device_error";
-    case Failure::host_error: return "host_error";
-    case Failure::protocol_error: return "protocol_error";
+    case Failure::none:
+      return "none";
+    case Failure::no_device:
+      return "no_device";
+    case Failure::locked:
+      return "locked";
+    case Failure::trust_refused:
+      return "trust_refused";
+    case Failure::trust_pending:
+      return "trust_pending";
+    case Failure::service_refused:
+      return "service_refused";
+    case Failure::disconnected:
+      return "disconnected";
+    case Failure::device_error:
+      return "device_error";
+    case Failure::host_error:
+      return "host_error";
+    case Failure::protocol_error:
+      return "protocol_error";
   }
   return "unknown";
 }

@@ -5,10 +5,11 @@
 //   <container>/acquisition.json   device facts, options, status ("in_progress" / "incomplete" / "complete")
 //   <container>/manifest.tsv       one line per file received: path, size, MD5, SHA-1, SHA-256 (hashed as it
 //                                  lands, before the ".partial" rename)
-//   <container>/pair_record.plist  the pairing record used (kept with the case: it unlocks this device's services)
-//   <container>/media/             with --media: the AFC media area (/var/mobile/Media) file by file
-//   <container>/crash_reports/     with --crashlogs: the device's crash and diagnostic reports
-//   <container>/backup/            the full backup as the device sent it (Info.plist written by us from lockdown
+//   <container>/pair_record.plist  the pairing record used (kept with the case: it unlocks this device's
+//   services) <container>/media/             with --media: the AFC media area (/var/mobile/Media) file by
+//   file <container>/crash_reports/     with --crashlogs: the device's crash and diagnostic reports
+//   <container>/backup/            the full backup as the device sent it (Info.plist written by us from
+//   lockdown
 //                                  values, Manifest.plist/.db, Status.plist, xx/<fileID>) — an iTunes/Finder
 //                                  backup folder, ingested as such (encrypted ones with the password)
 //
@@ -41,8 +42,8 @@ enum class Failure {
 std::string failure_name(Failure f);
 
 struct Step {
-  std::string action;   // "pair record", "device facts", "backup", "file", ...
-  std::string status;   // "ok", "failed", "warnings"
+  std::string action;  // "pair record", "device facts", "backup", "file", ...
+  std::string status;  // "ok", "failed", "warnings"
   std::map<std::string, std::string> details;
 };
 
@@ -54,35 +55,38 @@ struct AcquireProgress {
 
 struct AcquireOptions {
   std::filesystem::path container;
-  std::string udid;                          // empty: the only attached device
-  std::filesystem::path pair_record_file;    // a seized computer's lockdown/<UDID>.plist to use instead of pairing
+  std::string udid;  // empty: the only attached device
+  std::filesystem::path
+      pair_record_file;  // a seized computer's lockdown/<UDID>.plist to use instead of pairing
   // --encrypt-temp: when the device does not encrypt its backups, turn encryption on with this password for
   // the backup (an encrypted backup holds more: keychain, Health, Wi-Fi) and turn it off again afterwards.
   // The password itself is never written anywhere; each change is a Step.
   std::optional<std::string> temporary_password;
-  bool media = false;                        // also pull the media area (AFC, /var/mobile/Media: DCIM, Downloads, ...)
-  bool crash_reports = false;                // also pull crash reports (crashreportmover + crashreportcopymobile)
-  int trust_wait_s = 60;                     // how long to wait for the Trust dialog
-  int io_timeout_s = 30;                     // seconds without any message before the device counts as gone
+  bool media = false;          // also pull the media area (AFC, /var/mobile/Media: DCIM, Downloads, ...)
+  bool crash_reports = false;  // also pull crash reports (crashreportmover + crashreportcopymobile)
+  int trust_wait_s = 60;       // how long to wait for the Trust dialog
+  int io_timeout_s = 30;       // seconds without any message before the device counts as gone
   std::function<void(const Step&)> on_step;  // one custody entry each
   std::function<void(const AcquireProgress&)> on_progress;
-  std::function<void(const std::string&)> on_message;  // instructions for the examiner ("unlock and tap Trust")
+  std::function<void(const std::string&)>
+      on_message;  // instructions for the examiner ("unlock and tap Trust")
 };
 
 struct AcquireResult {
   bool complete = false;
   Failure failure = Failure::none;
   std::string error;
-  std::map<std::string, std::string> facts;  // ProductType, ProductVersion, SerialNumber, UniqueDeviceID, IMEI, ...
-  bool encrypted = false;                    // WillEncrypt: the backup is encrypted by the device
-  bool temporary_encryption = false;         // encryption was turned on by us for this backup
-  bool encryption_restored = false;          // ... and turned off again afterwards
+  std::map<std::string, std::string>
+      facts;                          // ProductType, ProductVersion, SerialNumber, UniqueDeviceID, IMEI, ...
+  bool encrypted = false;             // WillEncrypt: the backup is encrypted by the device
+  bool temporary_encryption = false;  // encryption was turned on by us for this backup
+  bool encryption_restored = false;   // ... and turned off again afterwards
   uint64_t files = 0, bytes = 0;
   std::vector<std::string> notes;
   std::filesystem::path backup_dir, manifest;
-  std::filesystem::path media_dir;           // <container>/media when --media
+  std::filesystem::path media_dir;  // <container>/media when --media
   uint64_t media_files = 0, media_bytes = 0;
-  std::filesystem::path crash_dir;           // <container>/crash_reports when --crashlogs
+  std::filesystem::path crash_dir;  // <container>/crash_reports when --crashlogs
   uint64_t crash_files = 0;
 };
 

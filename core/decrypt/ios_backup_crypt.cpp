@@ -1,6 +1,7 @@
 #include "core/decrypt/ios_backup_crypt.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <openssl/evp.h>
 #include <plist/plist.h>
 #include <unistd.h>
@@ -9,7 +10,6 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <fmt/format.h>
 #include <future>
 #include <thread>
 
@@ -55,7 +55,8 @@ std::string read_small_file(const fs::path& path) {
   for (size_t n; (n = reader.read(buf, sizeof buf)) > 0;) {
     data.append(buf, n);
     if (data.size() > kMaxPlistBytes)
-      throw Error(ExitCode::corrupt_input, path.string() + " is larger than a property list can reasonably be");
+      throw Error(ExitCode::corrupt_input,
+                  path.string() + " is larger than a property list can reasonably be");
   }
   return data;
 }
@@ -147,7 +148,8 @@ std::string stream_file(const fs::path& path, std::vector<char>& buf, Fn&& fn) {
 }
 
 bool is_hex(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 // An SQLite URI that opens our decrypted Manifest.db without any write (no journal, no -shm).
@@ -180,7 +182,8 @@ Keybag parse_keybag(std::span<const uint8_t> data) {
   auto int_value = [&](std::string_view tag, std::span<const uint8_t> v) -> uint32_t {
     if (v.size() != 4)
       throw Error(ExitCode::corrupt_input,
-                  fmt::format("backup keybag: tag {} should hold a 4-byte integer but holds {} bytes", tag, v.size()));
+                  fmt::format("backup keybag: tag {} should hold a 4-byte integer but holds {} bytes", tag,
+                              v.size()));
     return be32(v.data());
   };
   while (pos < data.size()) {
@@ -190,8 +193,8 @@ Keybag parse_keybag(std::span<const uint8_t> data) {
     uint32_t len = be32(data.data() + pos + 4);
     if (len > data.size() - pos - 8)
       throw Error(ExitCode::corrupt_input,
-                  fmt::format("backup keybag: tag {} at offset {} claims {} bytes, only {} remain", tag, pos, len,
-                              data.size() - pos - 8));
+                  fmt::format("backup keybag: tag {} at offset {} claims {} bytes, only {} remain", tag, pos,
+                              len, data.size() - pos - 8));
     std::span<const uint8_t> v = data.subspan(pos + 8, len);
     std::string str(reinterpret_cast<const char*>(v.data()), v.size());
     pos += 8 + len;
@@ -206,25 +209,38 @@ Keybag parse_keybag(std::span<const uint8_t> data) {
         current->uuid = str;
       }
     } else if (current) {
-      if (tag == "CLAS") current->protection_class = int_value(tag, v);
-      else if (tag == "WRAP") current->wrap = int_value(tag, v);
-      else if (tag == "KTYP") current->key_type = int_value(tag, v);
-      else if (tag == "WPKY") current->wrapped = str;
+      if (tag == "CLAS")
+        current->protection_class = int_value(tag, v);
+      else if (tag == "WRAP")
+        current->wrap = int_value(tag, v);
+      else if (tag == "KTYP")
+        current->key_type = int_value(tag, v);
+      else if (tag == "WPKY")
+        current->wrapped = str;
       // PBKY (public key of asymmetric classes) and unknown tags are not needed for decryption.
     } else {
-      if (tag == "VERS") bag.version = int_value(tag, v);
-      else if (tag == "TYPE") bag.type = int_value(tag, v);
-      else if (tag == "WRAP") bag.wrap = int_value(tag, v);
-      else if (tag == "SALT") bag.salt = str;
-      else if (tag == "ITER") bag.iterations = int_value(tag, v);
-      else if (tag == "DPSL") bag.dp_salt = str;
-      else if (tag == "DPIC") bag.dp_iterations = int_value(tag, v);
-      else if (tag == "DPWT") bag.dp_wrap = int_value(tag, v);
+      if (tag == "VERS")
+        bag.version = int_value(tag, v);
+      else if (tag == "TYPE")
+        bag.type = int_value(tag, v);
+      else if (tag == "WRAP")
+        bag.wrap = int_value(tag, v);
+      else if (tag == "SALT")
+        bag.salt = str;
+      else if (tag == "ITER")
+        bag.iterations = int_value(tag, v);
+      else if (tag == "DPSL")
+        bag.dp_salt = str;
+      else if (tag == "DPIC")
+        bag.dp_iterations = int_value(tag, v);
+      else if (tag == "DPWT")
+        bag.dp_wrap = int_value(tag, v);
       // HMCK (wrapped HMAC key) and unknown tags: not needed.
     }
   }
   if (bag.salt.empty() || bag.iterations == 0)
-    throw Error(ExitCode::corrupt_input, "backup keybag has no SALT/ITER: not a password-protected backup keybag");
+    throw Error(ExitCode::corrupt_input,
+                "backup keybag has no SALT/ITER: not a password-protected backup keybag");
   if (!bag.dp_salt.empty() && bag.dp_iterations == 0)
     throw Error(ExitCode::corrupt_input, "backup keybag has DPSL but no DPIC");
   if (bag.classes.empty()) throw Error(ExitCode::corrupt_input, "backup keybag holds no class keys");
@@ -234,10 +250,12 @@ Keybag parse_keybag(std::span<const uint8_t> data) {
 // ---------------------------------------------------------------------------------------------- keys
 
 Key32 derive_passkey(const Keybag& bag, std::string_view password, const DerivationProgress& progress) {
-  auto pbkdf2 = [](const EVP_MD* md, std::span<const uint8_t> pass, const std::string& salt, uint32_t iterations) {
+  auto pbkdf2 = [](const EVP_MD* md, std::span<const uint8_t> pass, const std::string& salt,
+                   uint32_t iterations) {
     Key32 out{};
     if (iterations == 0 || iterations > static_cast<uint32_t>(INT32_MAX))
-      throw Error(ExitCode::corrupt_input, fmt::format("backup keybag: unusable iteration count {}", iterations));
+      throw Error(ExitCode::corrupt_input,
+                  fmt::format("backup keybag: unusable iteration count {}", iterations));
     if (PKCS5_PBKDF2_HMAC(reinterpret_cast<const char*>(pass.data()), static_cast<int>(pass.size()),
                           reinterpret_cast<const unsigned char*>(salt.data()), static_cast<int>(salt.size()),
                           static_cast<int>(iterations), md, static_cast<int>(out.size()), out.data()) != 1)
@@ -281,8 +299,9 @@ Key32 derive_passkey(const Keybag& bag, std::string_view password, const Derivat
 
 std::optional<std::vector<uint8_t>> aes_key_unwrap(const Key32& kek, std::span<const uint8_t> wrapped) {
   if (wrapped.size() < 24 || wrapped.size() % 8 != 0)
-    throw Error(ExitCode::corrupt_input,
-                fmt::format("wrapped key of {} bytes: RFC 3394 needs a multiple of 8, at least 24", wrapped.size()));
+    throw Error(
+        ExitCode::corrupt_input,
+        fmt::format("wrapped key of {} bytes: RFC 3394 needs a multiple of 8, at least 24", wrapped.size()));
   CipherCtx ctx(EVP_CIPHER_CTX_new());
   if (!ctx) throw Error(ExitCode::failure, "OpenSSL: out of memory");
   // OpenSSL refuses wrap modes unless the caller opts in explicitly.
@@ -324,23 +343,29 @@ void unlock(Keybag& bag, const Key32& passkey) {
     c.key = k;
     first = false;
   }
-  if (first) throw Error(ExitCode::corrupt_input, "backup keybag has no password-wrapped class key (WRAP & 2)");
+  if (first)
+    throw Error(ExitCode::corrupt_input, "backup keybag has no password-wrapped class key (WRAP & 2)");
 }
 
 Key32 unwrap_with_class(const Keybag& bag, std::span<const uint8_t> blob, std::string_view what) {
   if (blob.size() != 4 + kWrappedKeySize)
     throw Error(ExitCode::corrupt_input,
-                fmt::format("{}: {} bytes, expected 44 (u32 protection class + 40-byte wrapped key)", what, blob.size()));
+                fmt::format("{}: {} bytes, expected 44 (u32 protection class + 40-byte wrapped key)", what,
+                            blob.size()));
   uint32_t clas = le32(blob.data());
   const ClassKey* c = bag.find_class(clas);
-  if (!c) throw Error(ExitCode::corrupt_input, fmt::format("{}: protection class {} is not in the keybag", what, clas));
-  if (!c->key)
+  if (!c)
     throw Error(ExitCode::corrupt_input,
-                fmt::format("{}: the key of protection class {} is not available (WRAP {})", what, clas, c->wrap));
+                fmt::format("{}: protection class {} is not in the keybag", what, clas));
+  if (!c->key)
+    throw Error(
+        ExitCode::corrupt_input,
+        fmt::format("{}: the key of protection class {} is not available (WRAP {})", what, clas, c->wrap));
   Key32 kek = *c->key;
   auto key = aes_key_unwrap(kek, blob.subspan(4));
   if (!key || key->size() != 32)
-    throw Error(ExitCode::corrupt_input, fmt::format("{}: wrapped key fails the integrity check (damaged)", what));
+    throw Error(ExitCode::corrupt_input,
+                fmt::format("{}: wrapped key fails the integrity check (damaged)", what));
   Key32 out{};
   std::copy(key->begin(), key->end(), out.begin());
   OPENSSL_cleanse(key->data(), key->size());
@@ -350,7 +375,8 @@ Key32 unwrap_with_class(const Keybag& bag, std::span<const uint8_t> blob, std::s
 Key32 key_from_hex(std::string_view hex) {
   std::string clean;
   for (char c : hex)
-    if (c != ' ' && c != '-' && c != ':' && c != '\n' && c != '\r') clean += static_cast<char>(std::tolower(c));
+    if (c != ' ' && c != '-' && c != ':' && c != '\n' && c != '\r')
+      clean += static_cast<char>(std::tolower(c));
   if (clean.size() != 64 || !is_hex(clean))
     throw Error(ExitCode::usage, "a derived backup key must be 64 hex digits (32 bytes)");
   Key32 k{};
@@ -379,7 +405,8 @@ std::optional<MbFileCrypto> parse_mbfile(std::span<const uint8_t> blob) {
   if (!raw || plist_get_node_type(raw) != PLIST_DICT) return std::nullopt;
   plist_t objects = plist_dict_get_item(raw, "$objects");
   plist_t top = plist_dict_get_item(raw, "$top");
-  if (!objects || plist_get_node_type(objects) != PLIST_ARRAY || !top || plist_get_node_type(top) != PLIST_DICT)
+  if (!objects || plist_get_node_type(objects) != PLIST_ARRAY || !top ||
+      plist_get_node_type(top) != PLIST_DICT)
     return std::nullopt;
   auto deref = [&](plist_t node) -> plist_t {
     if (!node || plist_get_node_type(node) != PLIST_UID) return node;
@@ -394,7 +421,8 @@ std::optional<MbFileCrypto> parse_mbfile(std::span<const uint8_t> blob) {
   out.size = plist_uint(file, "Size");
   if (auto pc = plist_uint(file, "ProtectionClass")) out.protection_class = static_cast<uint32_t>(*pc);
   plist_t key = deref(plist_dict_get_item(file, "EncryptionKey"));
-  if (key && plist_get_node_type(key) == PLIST_DICT) out.encryption_key = plist_data(key, "NS.data");
+  if (key && plist_get_node_type(key) == PLIST_DICT)
+    out.encryption_key = plist_data(key, "NS.data");
   else if (key && plist_get_node_type(key) == PLIST_DATA) {  // tolerate an inline NSData
     char* d = nullptr;
     uint64_t len = 0;
@@ -435,7 +463,8 @@ FileDecryptor::FileDecryptor(const Key32& key, std::optional<uint64_t> expected_
   impl_->expected = expected_size;
   impl_->sink = std::move(sink);
   std::array<uint8_t, kBlock> iv{};  // a zero IV is what the format uses (each file has its own key)
-  if (!impl_->ctx || EVP_DecryptInit_ex(impl_->ctx.get(), EVP_aes_256_cbc(), nullptr, key.data(), iv.data()) != 1)
+  if (!impl_->ctx ||
+      EVP_DecryptInit_ex(impl_->ctx.get(), EVP_aes_256_cbc(), nullptr, key.data(), iv.data()) != 1)
     throw Error(ExitCode::failure, "OpenSSL: AES-256-CBC unavailable");
   EVP_CIPHER_CTX_set_padding(impl_->ctx.get(), 0);  // padding is checked here, against the manifest's Size
 }
@@ -468,8 +497,9 @@ FileDecryptor::Result FileDecryptor::finish() {
   Result r;
   r.ciphertext_bytes = d.in;
   if (d.in % kBlock != 0)
-    throw Error(ExitCode::corrupt_input,
-                fmt::format("ciphertext of {} bytes is not a whole number of 16-byte AES blocks (truncated?)", d.in));
+    throw Error(
+        ExitCode::corrupt_input,
+        fmt::format("ciphertext of {} bytes is not a whole number of 16-byte AES blocks (truncated?)", d.in));
   uint64_t decrypted = d.in;
   size_t pad = 0;
   if (d.has_held) {
@@ -489,18 +519,21 @@ FileDecryptor::Result FileDecryptor::finish() {
   }
   uint64_t want = *d.expected;
   if (decrypted < want)
-    throw Error(ExitCode::corrupt_input,
-                fmt::format("encrypted file holds {} bytes, fewer than the {} bytes the manifest records (truncated)",
-                            decrypted, want));
+    throw Error(
+        ExitCode::corrupt_input,
+        fmt::format("encrypted file holds {} bytes, fewer than the {} bytes the manifest records (truncated)",
+                    decrypted, want));
   if (d.has_held) d.emit(d.held.data(), kBlock);  // emit() stops at the expected size
   r.plaintext_bytes = d.out;
   uint64_t extra = decrypted - want;
   if (!r.padding_ok)
-    r.anomaly = fmt::format("last block carries no valid PKCS#7 padding; trimmed to the manifest Size ({} bytes)", want);
+    r.anomaly = fmt::format(
+        "last block carries no valid PKCS#7 padding; trimmed to the manifest Size ({} bytes)", want);
   else if (extra != pad)
     r.anomaly = fmt::format(
-        "PKCS#7 padding says {} bytes but the manifest Size leaves {} after the data; trimmed to Size ({} bytes)", pad,
-        extra, want);
+        "PKCS#7 padding says {} bytes but the manifest Size leaves {} after the data; trimmed to Size ({} "
+        "bytes)",
+        pad, extra, want);
   return r;
 }
 
@@ -528,7 +561,8 @@ BackupKeys read_backup_keys(const fs::path& root) {
     throw Error(ExitCode::evidence_unreadable,
                 root.string() + " is not an encrypted backup (Manifest.plist IsEncrypted is not true)");
   auto bag = plist_data(plist.get(), "BackupKeyBag");
-  if (!bag) throw Error(ExitCode::corrupt_input, "Manifest.plist of " + root.string() + " has no BackupKeyBag");
+  if (!bag)
+    throw Error(ExitCode::corrupt_input, "Manifest.plist of " + root.string() + " has no BackupKeyBag");
   BackupKeys keys;
   keys.bag = parse_keybag(bytes_of(*bag));
   keys.manifest_key = plist_data(plist.get(), "ManifestKey").value_or("");
@@ -552,9 +586,12 @@ DecryptReport decrypt_backup(const fs::path& root, const fs::path& out_dir, cons
   // 1. The key: derived (slow) or given; checked against the keybag before anything else is read.
   Key32 passkey{};
   auto t0 = std::chrono::steady_clock::now();
-  if (secret.passkey) passkey = *secret.passkey;
-  else if (secret.password) passkey = derive_passkey(keys.bag, *secret.password, opt.derivation_progress);
-  else throw Error(ExitCode::usage, "decrypting an iOS backup needs its password or derived key");
+  if (secret.passkey)
+    passkey = *secret.passkey;
+  else if (secret.password)
+    passkey = derive_passkey(keys.bag, *secret.password, opt.derivation_progress);
+  else
+    throw Error(ExitCode::usage, "decrypting an iOS backup needs its password or derived key");
   report.derivation_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   {
     Digest fp(HashAlgo::sha256);
@@ -604,7 +641,8 @@ DecryptReport decrypt_backup(const fs::path& root, const fs::path& out_dir, cons
         tick(n);
       });
     } else {
-      report.manifest_key_class = keys.manifest_key.size() >= 4 ? le32(bytes_of(keys.manifest_key).data()) : 0;
+      report.manifest_key_class =
+          keys.manifest_key.size() >= 4 ? le32(bytes_of(keys.manifest_key).data()) : 0;
       Key32 mkey = unwrap_with_class(keys.bag, bytes_of(keys.manifest_key), "Manifest.plist ManifestKey");
       FileDecryptor dec(mkey, std::nullopt, [&](const void* d, size_t n) { out.write(d, n); });
       OPENSSL_cleanse(mkey.data(), mkey.size());
@@ -630,7 +668,8 @@ DecryptReport decrypt_backup(const fs::path& root, const fs::path& out_dir, cons
                   "Manifest.db did not decrypt to an SQLite database (damaged Manifest.db or ManifestKey)");
   }
 
-  // 4. The plists, as they are (Manifest.plist keeps the keybag: the derivation can be repeated from the copy).
+  // 4. The plists, as they are (Manifest.plist keeps the keybag: the derivation can be repeated from the
+  // copy).
   for (const char* name : {"Info.plist", "Status.plist", "Manifest.plist"}) {
     fs::path from = root / name;
     if (!fs::is_regular_file(from, ec)) continue;
@@ -645,20 +684,24 @@ DecryptReport decrypt_backup(const fs::path& root, const fs::path& out_dir, cons
   const auto cols = db.columns("Files");
   for (const char* col : {"fileID", "domain", "relativePath", "flags", "file"}) {
     if (std::find(cols.begin(), cols.end(), col) == cols.end())
-      throw Error(ExitCode::corrupt_input, std::string("decrypted Manifest.db has no Files.") + col + " column");
+      throw Error(ExitCode::corrupt_input,
+                  std::string("decrypted Manifest.db has no Files.") + col + " column");
   }
-  sql::Stmt rows(db, "SELECT fileID, domain, relativePath, flags, file FROM Files WHERE flags = 1 ORDER BY fileID");
+  sql::Stmt rows(
+      db, "SELECT fileID, domain, relativePath, flags, file FROM Files WHERE flags = 1 ORDER BY fileID");
   while (rows.step()) {
     std::string file_id = rows.is_null(0) ? "" : rows.text(0);
     std::string logical = (rows.is_null(1) ? "" : rows.text(1)) + "/" + (rows.is_null(2) ? "" : rows.text(2));
     if (file_id.size() != 40 || !is_hex(file_id)) {
-      report.problems.push_back({file_id, logical, "malformed fileID '" + file_id + "'; not decrypted", false});
+      report.problems.push_back(
+          {file_id, logical, "malformed fileID '" + file_id + "'; not decrypted", false});
       continue;
     }
     std::string physical = file_id.substr(0, 2) + "/" + file_id;
     fs::path from = root / physical;
     if (!fs::is_regular_file(from, ec)) {
-      report.problems.push_back({physical, logical, "listed in Manifest.db but missing on disk; not decrypted", false});
+      report.problems.push_back(
+          {physical, logical, "listed in Manifest.db but missing on disk; not decrypted", false});
       continue;
     }
     std::string_view blob = rows.is_null(4) ? std::string_view() : rows.blob(4);
@@ -739,7 +782,8 @@ DecryptReport decrypt_backup(const fs::path& root, const fs::path& out_dir, cons
       lookup.reset();
       if (!listed) {
         std::string physical = dir.filename().string() + "/" + name;
-        report.problems.push_back({physical, "", "on disk but not listed in Manifest.db; not decrypted", false});
+        report.problems.push_back(
+            {physical, "", "on disk but not listed in Manifest.db; not decrypted", false});
       }
     }
   }

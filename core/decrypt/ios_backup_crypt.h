@@ -43,12 +43,12 @@ struct ClassKey {
 
 struct Keybag {
   uint32_t version = 0, type = 0, wrap = 0;
-  std::string uuid;                  // bag UUID (16 bytes)
-  std::string salt;                  // SALT, for the PBKDF2-HMAC-SHA1 round
-  uint32_t iterations = 0;           // ITER
-  std::string dp_salt;               // DPSL, for the PBKDF2-HMAC-SHA256 round (iOS 10.2+)
-  uint32_t dp_iterations = 0;        // DPIC
-  uint32_t dp_wrap = 0;              // DPWT
+  std::string uuid;            // bag UUID (16 bytes)
+  std::string salt;            // SALT, for the PBKDF2-HMAC-SHA1 round
+  uint32_t iterations = 0;     // ITER
+  std::string dp_salt;         // DPSL, for the PBKDF2-HMAC-SHA256 round (iOS 10.2+)
+  uint32_t dp_iterations = 0;  // DPIC
+  uint32_t dp_wrap = 0;        // DPWT
   bool has_dp() const { return !dp_salt.empty() && dp_iterations > 0; }
   std::vector<ClassKey> classes;
 
@@ -77,13 +77,14 @@ void unlock(Keybag& bag, const Key32& passkey);
 // `u32 LE protection class` + 40-byte wrapped key (ManifestKey, MBFile EncryptionKey NS.data) -> the 32-byte
 // key, using the unlocked bag. Throws Error(corrupt_input) naming the problem (unknown or locked class,
 // integrity check failed, bad length).
-Key32 unwrap_with_class(const Keybag& bag, std::span<const uint8_t> class_and_wrapped_key, std::string_view what);
+Key32 unwrap_with_class(const Keybag& bag, std::span<const uint8_t> class_and_wrapped_key,
+                        std::string_view what);
 
 // The fields of an MBFile (NSKeyedArchiver binary plist in Manifest.db Files.file) decryption needs.
 struct MbFileCrypto {
-  std::optional<uint64_t> size;                // Size
-  std::optional<uint32_t> protection_class;    // ProtectionClass
-  std::optional<std::string> encryption_key;   // EncryptionKey -> NS.data: u32 LE class + 40-byte wrapped key
+  std::optional<uint64_t> size;               // Size
+  std::optional<uint32_t> protection_class;   // ProtectionClass
+  std::optional<std::string> encryption_key;  // EncryptionKey -> NS.data: u32 LE class + 40-byte wrapped key
 };
 // nullopt when the blob is not a readable NSKeyedArchiver MBFile.
 std::optional<MbFileCrypto> parse_mbfile(std::span<const uint8_t> blob);
@@ -102,8 +103,8 @@ class FileDecryptor {
 
   struct Result {
     uint64_t ciphertext_bytes = 0, plaintext_bytes = 0;  // plaintext_bytes = what went to the sink
-    bool padding_ok = false;     // last block carried valid PKCS#7 padding
-    std::string anomaly;         // empty when padding and size agree; otherwise what was odd (and done)
+    bool padding_ok = false;                             // last block carried valid PKCS#7 padding
+    std::string anomaly;  // empty when padding and size agree; otherwise what was odd (and done)
   };
   // Throws Error(corrupt_input) when the ciphertext is not a whole number of blocks or shorter than the
   // expected size (truncated file); other oddities are reported in Result::anomaly.
@@ -150,14 +151,14 @@ struct DecryptOptions {
 struct FileProblem {
   std::string physical, logical;  // "ab/abcd…", "<domain>/<relativePath>"
   std::string message;
-  bool written = false;           // the decrypted file was still written (e.g. odd padding, trimmed)
+  bool written = false;  // the decrypted file was still written (e.g. odd padding, trimmed)
 };
 
 struct DecryptReport {
-  std::string keybag_uuid;         // hex
+  std::string keybag_uuid;  // hex
   uint32_t dp_iterations = 0, iterations = 0;
   bool two_round_derivation = false;
-  std::string passkey_sha256;      // fingerprint of the derived key (never the key)
+  std::string passkey_sha256;  // fingerprint of the derived key (never the key)
   uint32_t manifest_key_class = 0;
   uint64_t files_decrypted = 0, files_copied_plain = 0, bytes_in = 0, bytes_out = 0;
   std::vector<FileProblem> problems;

@@ -113,8 +113,10 @@ Plist read_service_plist(int fd) {
 bool send_service_plist(int fd, plist_t p, bool binary) {
   char* data = nullptr;
   uint32_t len = 0;
-  if (binary) plist_to_bin(p, &data, &len);
-  else plist_to_xml(p, &data, &len);
+  if (binary)
+    plist_to_bin(p, &data, &len);
+  else
+    plist_to_xml(p, &data, &len);
   bool ok = data && write_be32(fd, len) && write_all(fd, data, len);
   free(data);
   return ok;
@@ -189,12 +191,15 @@ Simulator::Simulator(Config config) : config_(std::move(config)) {
     plist_t raw = nullptr;
     plist_from_memory(data.data(), static_cast<uint32_t>(data.size()), &raw);
     Plist p(raw);
-    const std::pair<const char*, const char*> map[] = {
-        {"Product Type", "ProductType"},   {"Product Version", "ProductVersion"},
-        {"Build Version", "BuildVersion"}, {"Serial Number", "SerialNumber"},
-        {"Device Name", "DeviceName"},     {"IMEI", "InternationalMobileEquipmentIdentity"},
-        {"ICCID", "IntegratedCircuitCardIdentity"}, {"Phone Number", "PhoneNumber"},
-        {"MEID", "MobileEquipmentIdentifier"}};
+    const std::pair<const char*, const char*> map[] = {{"Product Type", "ProductType"},
+                                                       {"Product Version", "ProductVersion"},
+                                                       {"Build Version", "BuildVersion"},
+                                                       {"Serial Number", "SerialNumber"},
+                                                       {"Device Name", "DeviceName"},
+                                                       {"IMEI", "InternationalMobileEquipmentIdentity"},
+                                                       {"ICCID", "IntegratedCircuitCardIdentity"},
+                                                       {"Phone Number", "PhoneNumber"},
+                                                       {"MEID", "MobileEquipmentIdentifier"}};
     for (const auto& [from, to] : map)
       if (auto s = str_item(p.p, from); !s.empty()) set_default(to, s);
   }
@@ -229,8 +234,10 @@ std::vector<std::string> Simulator::log() const {
 void Simulator::start() {
   if (running_) return;
   if (device_public_key_.empty()) device_public_key_ = make_device_public_key();
-  if (config_.faults.no_pair_record) paired_ = false;
-  else paired_ = true;
+  if (config_.faults.no_pair_record)
+    paired_ = false;
+  else
+    paired_ = true;
   std::error_code ec;
   fs::remove(config_.socket_path, ec);
   listen_fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -240,7 +247,8 @@ void Simulator::start() {
   if (listen_fd_ < 0 || path.size() >= sizeof addr.sun_path)
     throw std::runtime_error("simulator: cannot create socket " + path);
   std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(listen_fd_, 16) != 0)
+  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::listen(listen_fd_, 16) != 0)
     throw std::runtime_error("simulator: cannot listen on " + path + ": " + std::strerror(errno));
   running_ = true;
   acceptor_ = std::thread([this] { accept_loop(); });
@@ -323,7 +331,8 @@ void Simulator::serve_mux(int fd) {
       Plist record(plist_new_dict());
       plist_dict_set_item(record.p, "HostID", plist_new_string(host_id_.c_str()));
       plist_dict_set_item(record.p, "SystemBUID", plist_new_string(buid_.c_str()));
-      plist_dict_set_item(record.p, "WiFiMACAddress", plist_new_string(config_.values["WiFiAddress"].c_str()));
+      plist_dict_set_item(record.p, "WiFiMACAddress",
+                          plist_new_string(config_.values["WiFiAddress"].c_str()));
       plist_dict_set_item(record.p, "EscrowBag", plist_new_data("escrow", 6));
       char* xml = nullptr;
       uint32_t xlen = 0;
@@ -345,12 +354,18 @@ void Simulator::serve_mux(int fd) {
       note("connect " + std::to_string(port));
       if (!send_mux_result(fd, tag, known ? 0 : 3)) return;
       if (!known) continue;
-      if (port == kLockdownPort) serve_lockdown(fd);
-      else if (port == kNotificationProxyPort) serve_notification_proxy(fd);
-      else if (port == kAfcPort) serve_afc(fd, config_.media);
-      else if (port == kCrashCopyPort) serve_afc(fd, config_.crash_reports);
-      else if (port == kCrashMoverPort) write_all(fd, "ping", 4);  // "moved the reports": ready to copy
-      else serve_mobilebackup2(fd);
+      if (port == kLockdownPort)
+        serve_lockdown(fd);
+      else if (port == kNotificationProxyPort)
+        serve_notification_proxy(fd);
+      else if (port == kAfcPort)
+        serve_afc(fd, config_.media);
+      else if (port == kCrashCopyPort)
+        serve_afc(fd, config_.crash_reports);
+      else if (port == kCrashMoverPort)
+        write_all(fd, "ping", 4);  // "moved the reports": ready to copy
+      else
+        serve_mobilebackup2(fd);
       return;  // the tunnel is over when the service ends
     } else {
       if (!send_mux_result(fd, tag, 1)) return;  // BADCOMMAND
@@ -377,7 +392,8 @@ void Simulator::serve_lockdown(int fd) {
       if (domain.empty()) {
         if (key.empty()) {
           value = plist_new_dict();
-          for (const auto& [k, v] : config_.values) plist_dict_set_item(value, k.c_str(), plist_new_string(v.c_str()));
+          for (const auto& [k, v] : config_.values)
+            plist_dict_set_item(value, k.c_str(), plist_new_string(v.c_str()));
           plist_dict_set_item(value, "PasswordProtected", plist_new_bool(config_.password_protected));
         } else if (key == "PasswordProtected") {
           value = plist_new_bool(config_.password_protected);
@@ -389,7 +405,8 @@ void Simulator::serve_lockdown(int fd) {
             value = plist_new_string(it->second.c_str());
         }
       } else if (domain == "com.apple.mobile.backup") {
-        if (key == "WillEncrypt") value = plist_new_bool(config_.will_encrypt);
+        if (key == "WillEncrypt")
+          value = plist_new_bool(config_.will_encrypt);
         else if (key.empty()) {
           value = plist_new_dict();
           plist_dict_set_item(value, "WillEncrypt", plist_new_bool(config_.will_encrypt));
@@ -399,8 +416,10 @@ void Simulator::serve_lockdown(int fd) {
       } else if (domain == "com.apple.mobile.iTunes" && key == "MinITunesVersion") {
         value = plist_new_string("10.0.1");
       }
-      if (value) plist_dict_set_item(reply.p, "Value", value);
-      else plist_dict_set_item(reply.p, "Error", plist_new_string("MissingValue"));
+      if (value)
+        plist_dict_set_item(reply.p, "Value", value);
+      else
+        plist_dict_set_item(reply.p, "Error", plist_new_string("MissingValue"));
     } else if (request == "StartSession") {
       if (!paired_) {
         plist_dict_set_item(reply.p, "Error", plist_new_string("InvalidHostID"));
@@ -415,11 +434,16 @@ void Simulator::serve_lockdown(int fd) {
       std::string service = str_item(req.p, "Service");
       note("service " + service);
       uint16_t port = 0;
-      if (service == "com.apple.mobile.notification_proxy") port = kNotificationProxyPort;
-      else if (service == "com.apple.mobilebackup2" && !config_.faults.refuse_mobilebackup2) port = kMobileBackup2Port;
-      else if (service == "com.apple.afc" && !config_.media.empty()) port = kAfcPort;
-      else if (service == "com.apple.crashreportmover" && !config_.crash_reports.empty()) port = kCrashMoverPort;
-      else if (service == "com.apple.crashreportcopymobile" && !config_.crash_reports.empty()) port = kCrashCopyPort;
+      if (service == "com.apple.mobile.notification_proxy")
+        port = kNotificationProxyPort;
+      else if (service == "com.apple.mobilebackup2" && !config_.faults.refuse_mobilebackup2)
+        port = kMobileBackup2Port;
+      else if (service == "com.apple.afc" && !config_.media.empty())
+        port = kAfcPort;
+      else if (service == "com.apple.crashreportmover" && !config_.crash_reports.empty())
+        port = kCrashMoverPort;
+      else if (service == "com.apple.crashreportcopymobile" && !config_.crash_reports.empty())
+        port = kCrashCopyPort;
       plist_dict_set_item(reply.p, "Service", plist_new_string(service.c_str()));
       if (!session) {
         plist_dict_set_item(reply.p, "Error", plist_new_string("NoRunningSession"));
@@ -480,7 +504,8 @@ void Simulator::serve_mobilebackup2(int fd) {
     return r.p && dl_name(r.p) == "DLMessageStatusResponse";
   };
 
-  if (!send_array({plist_new_string("DLMessageVersionExchange"), plist_new_uint(300), plist_new_uint(0)})) return;
+  if (!send_array({plist_new_string("DLMessageVersionExchange"), plist_new_uint(300), plist_new_uint(0)}))
+    return;
   Plist ok = read_service_plist(fd);  // ["DLMessageVersionExchange", "DLVersionsOk", 300 or 400]
   if (!ok.p || dl_name(ok.p) != "DLMessageVersionExchange") return;
   if (!send_array({plist_new_string("DLMessageDeviceReady")})) return;
@@ -539,7 +564,8 @@ void Simulator::serve_mobilebackup2(int fd) {
     if (what != "Backup") {
       plist_t r = plist_new_dict();
       plist_dict_set_item(r, "ErrorCode", plist_new_uint(1));
-      plist_dict_set_item(r, "ErrorDescription", plist_new_string(("simulator: unsupported request " + what).c_str()));
+      plist_dict_set_item(r, "ErrorDescription",
+                          plist_new_string(("simulator: unsupported request " + what).c_str()));
       if (!process_message(r)) return;
       continue;
     }
@@ -562,7 +588,8 @@ void Simulator::serve_mobilebackup2(int fd) {
     uint64_t total = 0;
     for (const auto& f : files) total += fs::file_size(config_.backup / f, ec);
 
-    if (!send_array({plist_new_string("DLMessageGetFreeDiskSpace"), plist_new_dict()}) || !expect_status()) return;
+    if (!send_array({plist_new_string("DLMessageGetFreeDiskSpace"), plist_new_dict()}) || !expect_status())
+      return;
     std::vector<std::string> dirs = {config_.udid};
     for (const auto& f : files)
       if (auto parent = fs::path(f).parent_path(); !parent.empty())
@@ -584,7 +611,8 @@ void Simulator::serve_mobilebackup2(int fd) {
       std::string remote = config_.udid + "/" + f;
       std::string dir = fs::path(remote).parent_path().string();
       if (!write_be32(fd, static_cast<uint32_t>(dir.size())) || !write_all(fd, dir.data(), dir.size()) ||
-          !write_be32(fd, static_cast<uint32_t>(remote.size())) || !write_all(fd, remote.data(), remote.size()))
+          !write_be32(fd, static_cast<uint32_t>(remote.size())) ||
+          !write_all(fd, remote.data(), remote.size()))
         return;
       std::ifstream in(config_.backup / f, std::ios::binary);
       while (in) {
@@ -598,7 +626,8 @@ void Simulator::serve_mobilebackup2(int fd) {
           return;
         }
         const char code = 0x0C;  // file data
-        if (!write_be32(fd, static_cast<uint32_t>(n + 1)) || !write_all(fd, &code, 1) || !write_all(fd, buf.data(), n))
+        if (!write_be32(fd, static_cast<uint32_t>(n + 1)) || !write_all(fd, &code, 1) ||
+            !write_all(fd, buf.data(), n))
           return;
         sent += static_cast<int64_t>(n);
       }
@@ -616,11 +645,22 @@ void Simulator::serve_mobilebackup2(int fd) {
   }
 }
 
-// AFC over the media folder, read-only: READ_DIR, GET_FILE_INFO, GET_DEVINFO, FILE_OPEN/READ/CLOSE, FILE_LOCK.
-// Opening for writing (idevicebackup2's sync lock file) gets a handle to nothing: the folder is never written.
+// AFC over the media folder, read-only: READ_DIR, GET_FILE_INFO, GET_DEVINFO, FILE_OPEN/READ/CLOSE,
+// FILE_LOCK. Opening for writing (idevicebackup2's sync lock file) gets a handle to nothing: the folder is
+// never written.
 void Simulator::serve_afc(int fd, const fs::path& root) {
-  enum : uint64_t { kStatus = 1, kData = 2, kReadDir = 3, kGetFileInfo = 0x0A, kGetDevInfo = 0x0B, kFileOpen = 0x0D,
-                    kFileOpenRes = 0x0E, kFileRead = 0x0F, kFileClose = 0x14, kFileLock = 0x1B };
+  enum : uint64_t {
+    kStatus = 1,
+    kData = 2,
+    kReadDir = 3,
+    kGetFileInfo = 0x0A,
+    kGetDevInfo = 0x0B,
+    kFileOpen = 0x0D,
+    kFileOpenRes = 0x0E,
+    kFileRead = 0x0F,
+    kFileClose = 0x14,
+    kFileLock = 0x1B
+  };
   struct Header {
     char magic[8];
     uint64_t entire_length, this_length, packet_num, operation;
@@ -679,22 +719,29 @@ void Simulator::serve_afc(int fd, const fs::path& root) {
         }
         struct stat sb {};
         ::lstat(p->c_str(), &sb);
-        std::string mtime_ns = std::to_string(static_cast<int64_t>(sb.st_mtim.tv_sec) * 1000000000 + sb.st_mtim.tv_nsec);
+        std::string mtime_ns =
+            std::to_string(static_cast<int64_t>(sb.st_mtim.tv_sec) * 1000000000 + sb.st_mtim.tv_nsec);
         std::string type = fs::is_symlink(st) ? "S_IFLNK" : fs::is_directory(st) ? "S_IFDIR" : "S_IFREG";
         std::string size = fs::is_regular_file(st) ? std::to_string(fs::file_size(*p, ec)) : "0";
         std::string info;
-        for (const auto& [k, v] : std::vector<std::pair<std::string, std::string>>{
-                 {"st_size", size}, {"st_blocks", "8"}, {"st_nlink", "1"}, {"st_ifmt", type},
-                 {"st_mtime", mtime_ns}, {"st_birthtime", mtime_ns}})
+        for (const auto& [k, v] :
+             std::vector<std::pair<std::string, std::string>>{{"st_size", size},
+                                                              {"st_blocks", "8"},
+                                                              {"st_nlink", "1"},
+                                                              {"st_ifmt", type},
+                                                              {"st_mtime", mtime_ns},
+                                                              {"st_birthtime", mtime_ns}})
           info += k + '\0' + v + '\0';
         ok = reply(h.packet_num, kData, info);
         break;
       }
       case kGetDevInfo: {
         std::string info;
-        for (const auto& [k, v] : std::vector<std::pair<std::string, std::string>>{
-                 {"Model", config_.values["ProductType"]}, {"FSTotalBytes", "64000000000"},
-                 {"FSFreeBytes", "12000000000"}, {"FSBlockSize", "4096"}})
+        for (const auto& [k, v] :
+             std::vector<std::pair<std::string, std::string>>{{"Model", config_.values["ProductType"]},
+                                                              {"FSTotalBytes", "64000000000"},
+                                                              {"FSFreeBytes", "12000000000"},
+                                                              {"FSBlockSize", "4096"}})
           info += k + '\0' + v + '\0';
         ok = reply(h.packet_num, kData, info);
         break;

@@ -6,8 +6,8 @@
 // `idevicebackup2 backup` succeed against it (tests/test_acquire_ios.cpp).
 //
 // Protocol facts used (docs: ../shared/docs/formats-and-protocols.md §2.4): usbmuxd header u32 LE
-// length/version 1/message 8/tag + XML plist, replies XML; Connect carries htons(port); lockdownd and services
-// u32 BE length + plist; DeviceLink version 300 offered; EnableSessionSSL false (plaintext session).
+// length/version 1/message 8/tag + XML plist, replies XML; Connect carries htons(port); lockdownd and
+// services u32 BE length + plist; DeviceLink version 300 offered; EnableSessionSSL false (plaintext session).
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
@@ -21,24 +21,25 @@
 namespace kanshiki::ios_sim {
 
 struct Faults {
-  bool no_pair_record = false;        // usbmuxd has no record: the host must pair ("Trust this computer")
-  bool refuse_trust = false;          // Pair answered UserDeniedPairing
-  int trust_after_prompts = 0;        // Pair answered PairingDialogResponsePending this many times first
-  bool refuse_mobilebackup2 = false;  // StartService of mobilebackup2 refused (e.g. device locked / MDM)
+  bool no_pair_record = false;          // usbmuxd has no record: the host must pair ("Trust this computer")
+  bool refuse_trust = false;            // Pair answered UserDeniedPairing
+  int trust_after_prompts = 0;          // Pair answered PairingDialogResponsePending this many times first
+  bool refuse_mobilebackup2 = false;    // StartService of mobilebackup2 refused (e.g. device locked / MDM)
   int64_t disconnect_after_bytes = -1;  // close the backup connection after this many file bytes (unplug)
-  uint64_t backup_error_code = 0;     // final DLMessageProcessMessage ErrorCode (0 = success)
-  size_t chunk_bytes = 65536;         // UploadFiles data block size
+  uint64_t backup_error_code = 0;       // final DLMessageProcessMessage ErrorCode (0 = success)
+  size_t chunk_bytes = 65536;           // UploadFiles data block size
 };
 
 struct Config {
-  std::filesystem::path socket_path;   // the fake usbmuxd listens here
-  std::filesystem::path backup;        // folder served by mobilebackup2 (files relative to it)
-  std::filesystem::path media;         // folder served read-only by AFC as /var/mobile/Media (empty: no AFC)
-  std::filesystem::path crash_reports; // served by crashreportmover + crashreportcopymobile (empty: refused)
-  std::string udid = "00008030001a2b3c4d5e6f7000000000000000aa";  // 40 characters (idevicebackup2 -u wants 40)
+  std::filesystem::path socket_path;    // the fake usbmuxd listens here
+  std::filesystem::path backup;         // folder served by mobilebackup2 (files relative to it)
+  std::filesystem::path media;          // folder served read-only by AFC as /var/mobile/Media (empty: no AFC)
+  std::filesystem::path crash_reports;  // served by crashreportmover + crashreportcopymobile (empty: refused)
+  std::string udid =
+      "00008030001a2b3c4d5e6f7000000000000000aa";  // 40 characters (idevicebackup2 -u wants 40)
   // Lockdown root values; defaults are filled from backup/Info.plist when present.
   std::map<std::string, std::string> values;
-  bool will_encrypt = false;           // com.apple.mobile.backup WillEncrypt
+  bool will_encrypt = false;  // com.apple.mobile.backup WillEncrypt
   // ChangePassword support: the device "encrypts" by serving this pre-encrypted copy of `backup`
   // (tests/make_encrypted_ios_backup.py) once a NewPassword equal to encrypted_password is set.
   std::filesystem::path encrypted_backup;
@@ -61,8 +62,8 @@ class Simulator {
   const Config& config() const { return config_; }
   Config& mutable_config() { return config_; }
 
-  // What happened, for tests: lockdown requests ("GetValue com.apple.mobile.backup/WillEncrypt", "Pair", ...),
-  // services started, backup files sent.
+  // What happened, for tests: lockdown requests ("GetValue com.apple.mobile.backup/WillEncrypt", "Pair",
+  // ...), services started, backup files sent.
   std::vector<std::string> log() const;
   bool paired() const { return paired_; }
   bool will_encrypt() const { return config_.will_encrypt; }

@@ -1,11 +1,12 @@
-// kanshiki-ios-sim: runs the simulated iPhone (acquire/ios/sim/ios_device_sim.h) until interrupted, for trying
-// libimobiledevice tools by hand:
+// kanshiki-ios-sim: runs the simulated iPhone (acquire/ios/sim/ios_device_sim.h) until interrupted, for
+// trying libimobiledevice tools by hand:
 //   kanshiki-ios-sim /tmp/sim.sock samples-out/ios_backup &
 //   USBMUXD_SOCKET_ADDRESS=UNIX:/tmp/sim.sock ideviceinfo
 //   USBMUXD_SOCKET_ADDRESS=UNIX:/tmp/sim.sock idevicebackup2 backup --full /tmp/out
+#include <unistd.h>
+
 #include <csignal>
 #include <cstdio>
-#include <unistd.h>
 
 #include "acquire/ios/sim/ios_device_sim.h"
 
