@@ -3,9 +3,9 @@
 // Values are written as stored: text stays text (a phone number "+8190..." or "090..." keeps its sign and
 // leading zero; libxlsxwriter writes string cells, never formulas), integers and reals become numbers.
 // Two things XLSX cannot hold are handled visibly rather than silently: bytes that are not valid UTF-8 and
-// control characters (XML cannot carry them) become U+FFFD, and text over Excel's 32,767-character cell limit is cut at a character
-// boundary with a marker naming the full length; the count of such cells is returned (and custody-logged by
-// the CLI). The CSV and JSONL exports keep such values whole.
+// control characters (XML cannot carry them) become U+FFFD, and text over Excel's 32,767-character cell limit
+// is cut at a character boundary with a marker naming the full length; the count of such cells is returned
+// (and custody-logged by the CLI). The CSV and JSONL exports keep such values whole.
 #include "report/sheet_export.h"
 
 #include <fmt/format.h>
@@ -85,7 +85,8 @@ std::string valid_utf8(std::string_view s, size_t& chars) {
       unsigned char c1 = s[i + 1];
       ok = c <= 0xF4 && !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 >= 0x90);
     }
-    if (ok && len == 1 && c < 0x20 && c != '\t' && c != '\n' && c != '\r') ok = false;  // XML 1.0 cannot carry it
+    if (ok && len == 1 && c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+      ok = false;  // XML 1.0 cannot carry it
     if (ok) {
       out.append(s.substr(i, len));
       i += len;
@@ -99,7 +100,7 @@ std::string valid_utf8(std::string_view s, size_t& chars) {
 }
 
 // Excel counts UTF-16 code units; characters outside the BMP count twice. Cut at a character boundary.
-std::string fit_cell(std::string s, size_t& truncated) {
+std::string fit_cell(std::string s, size_t stored_bytes, size_t& truncated) {
   size_t units = 0, cut = std::string::npos;
   const std::string_view note_fmt = "…[truncated: {} bytes in the case; see the CSV/JSONL export]";
   const size_t budget = kExcelCellChars - 80;
@@ -112,9 +113,8 @@ std::string fit_cell(std::string s, size_t& truncated) {
   }
   if (units <= kExcelCellChars) return s;
   ++truncated;
-  size_t full = s.size();
   s.resize(cut);
-  s += fmt::format(fmt::runtime(note_fmt), full);
+  s += fmt::format(fmt::runtime(note_fmt), stored_bytes);
   return s;
 }
 
@@ -274,7 +274,8 @@ SheetExportResult export_xlsx(CaseDb& c, const fs::path& output, const XlsxOptio
               break;
             default: {
               size_t chars = 0;
-              std::string text = fit_cell(valid_utf8(st.text_view(i), chars), result.truncated_cells);
+              std::string text = fit_cell(valid_utf8(st.text_view(i), chars), st.text_view(i).size(),
+                                          result.truncated_cells);
               check(worksheet_write_string(sheet.ws, sheet.row, cx, text.c_str(), nullptr), "cell");
             }
           }

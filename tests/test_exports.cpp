@@ -9,6 +9,8 @@
 #include <set>
 #include <sstream>
 
+#include "core/case_db.h"
+#include "report/sheet_export.h"
 #include "tests/test_support.h"
 
 using namespace kanshiki;
@@ -339,4 +341,41 @@ TEST_CASE("reproduce: the demo case reproduces, one altered evidence byte is rep
   json logged = last_custody_entry(demo.case_dir, "reproduce");  // logged in the original case too
   REQUIRE(logged.is_object());
   CHECK(logged["status"] == "failed");
+}
+
+TEST_CASE("XLSX export marks cells over Excel's limit and characters XML cannot carry", "[exports][xlsx]") {
+  test::TempDir dir;
+  CaseDb c = CaseDb::create(dir / "case", "XLSX-LIMITS");
+  std::string text;
+  for (int i = 0; i < 40000; ++i) text += "あ";  // 40,000 characters: over the 32,767 a cell can hold
+  text.insert(3, std::string("\0", 1));  // after the first character: a NUL must not cut the cell short
+  c.db().exec(
+      "INSERT INTO artifacts(id, type, evidence_id, item_id, item_path, item_sha256, source_table, "
+      "source_rowid, "
+      "parser_id, parser_version, parser_run_id) VALUES (1, 'message', 1, 1, 'sms.db', 'ab', 'sms', 7, 'p', "
+      "'1', 1)");
+  sql::Stmt ins(c.db(), "INSERT INTO messages(artifact_id, text) VALUES (1, ?1)");
+  ins.bind(1, std::string_view(text));
+  ins.run();
+  SheetExportResult r = export_xlsx(c, dir / "limits.xlsx");
+  CHECK(r.artifacts == 1);
+  CHECK(r.truncated_cells == 1);
+  const char* script = R"PY(
+import re, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+xml = z.read('xl/worksheets/sheet2.xml').decode('utf-8')
+cells = re.findall(r'<t[^>]*>([^<]*)</t>', xml)
+cell = max(cells, key=len)
+print(len(cell), cell.startswith('あ\ufffdあ'), '[truncated: 120001 bytes in the case' in cell)
+)PY";
+  std::ofstream(dir / "inspect.py") << script;
+  REQUIRE(std::system(
+              ("python3 " + q(dir / "inspect.py") + " " + q(dir / "limits.xlsx") + " > " + q(dir / "out.txt"))
+                  .c_str()) == 0);
+  std::string out = slurp(dir / "out.txt");
+  INFO(out);
+  size_t length = std::stoul(out);
+  CHECK(length <= 32767);
+  CHECK(length > 32000);
+  CHECK(out.find("True True") != std::string::npos);
 }
