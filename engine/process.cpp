@@ -14,6 +14,7 @@
 #include "core/evidence/path_index.h"
 #include "engine/engine.h"
 #include "engine/progress.h"
+#include "engine/working_copy.h"
 #include "parsers/parser.h"
 
 namespace kanshiki {
@@ -33,34 +34,6 @@ struct ItemRow {
 struct Job {
   const ParserEntry* parser;
   int64_t item_id;
-};
-
-// SQLite keeps recent changes in these siblings; a working copy without them would miss rows.
-constexpr const char* kSqliteSiblings[] = {"-wal", "-journal", "-shm"};
-
-std::string safe_file_name(const std::string& logical_path) {
-  std::string base = fs::path(logical_path).filename().string();
-  if (base.empty() || base == "." || base == "..") base = "item";
-  return base;
-}
-
-class StreamWriter {
- public:
-  explicit StreamWriter(const fs::path& p) : out_(p, std::ios::binary | std::ios::trunc), path_(p) {
-    if (!out_) throw Error(ExitCode::case_error, "cannot create working copy " + p.string());
-  }
-  void write(const void* d, size_t n) {
-    out_.write(static_cast<const char*>(d), static_cast<std::streamsize>(n));
-    if (!out_) throw Error(ExitCode::disk_full, "cannot write working copy " + path_.string() + " (disk full?)");
-  }
-  void close() {
-    out_.close();
-    if (out_.fail()) throw Error(ExitCode::disk_full, "cannot write working copy " + path_.string());
-  }
-
- private:
-  std::ofstream out_;
-  fs::path path_;
 };
 
 // Runs a parser on its own thread and hands what it finds to the case writer on this thread in batches, so
@@ -257,59 +230,32 @@ ProcessResult process_case(CaseDb& c, int64_t run_id, const ProcessOptions& opt)
     fs::path work = c.work_dir() / fmt::format("E{}", ev.id);
     std::error_code ec;
     fs::remove_all(work, ec);
-    std::map<std::string, std::vector<fs::path>> destinations;  // logical path -> copies to write
+    std::map<std::string, CopyRequest> requests;  // logical path -> copies to write, expected SHA-256
     std::map<int64_t, fs::path> working_copy;
     for (const auto& job : jobs) {
       if (working_copy.count(job.item_id)) continue;
       const ItemRow& it = load_item(job.item_id);
       fs::path dir = work / fmt::format("I{}", job.item_id);
       fs::create_directories(dir);
-      fs::path main = dir / safe_file_name(it.path);
+      fs::path main = dir / working_copy_file_name(it.path);
       working_copy[job.item_id] = main;
-      destinations[it.path].push_back(main);
+      requests[it.path].destinations.push_back(main);
+      requests[it.path].expected_sha256 = it.sha256;
       for (const char* suffix : kSqliteSiblings) {
         if (auto sib = index.find_exact(it.path + suffix)) {
           fs::path d = main;
           d += suffix;
-          destinations[load_item(*sib).path].push_back(d);
+          const ItemRow& sibling = load_item(*sib);
+          requests[sibling.path].destinations.push_back(d);
+          requests[sibling.path].expected_sha256 = sibling.sha256;
         }
       }
     }
     std::map<std::string, std::string> copy_problem;  // logical path -> why its copy cannot be trusted
     {
       auto source = open_evidence(ev.source, ev.kind);
-      std::set<std::string> pending;
-      for (const auto& [path, _] : destinations) pending.insert(path);
-      std::map<std::string, std::string> expected;
-      for (const auto& [id, it] : items)
-        if (destinations.count(it.path)) expected[it.path] = it.sha256;
-      try {
-        source->for_each_file(
-            [&](std::string_view p) { return destinations.count(std::string(p)) > 0; },
-            [&](const EvidenceEntry& e, ByteReader& reader) {
-              pending.erase(e.path);
-              std::vector<std::unique_ptr<StreamWriter>> outs;
-              for (const auto& d : destinations[e.path]) outs.push_back(std::make_unique<StreamWriter>(d));
-              HashOptions ho;
-              ho.tee = [&](const void* data, size_t n) {
-                for (auto& o : outs) o->write(data, n);
-              };
-              Digests got = hash_stream(reader, ho);
-              for (auto& o : outs) o->close();
-              if (got.sha256 != expected[e.path])
-                copy_problem[e.path] = fmt::format(
-                    "evidence changed since ingest: SHA-256 now {} but {} at ingest; not parsed", got.sha256, expected[e.path]);
-            },
-            [&](const SourceProblem& p) {
-              // Notes about an entry (already stored as warnings at ingest) do not make its bytes
-              // untrustworthy; the SHA-256 comparison above decides that. Only unreadable entries block.
-              if (p.fatal && !p.path.empty() && destinations.count(p.path)) copy_problem[p.path] = p.message;
-            });
-      } catch (const Error& e) {
-        if (e.code() != ExitCode::corrupt_input) throw;
-        // A partial container: files read before the damage are usable; the rest are reported below.
-      }
-      for (const auto& p : pending) copy_problem[p] = "file could not be read from the evidence again";
+      copy_problem = copy_out_verified(*source, requests);
+      for (auto& [path, why] : copy_problem) why += "; not parsed";
     }
 
     // 3. Parse: one transaction per (parser, file): its artifacts, warnings and the parser_runs row commit
