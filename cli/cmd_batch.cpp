@@ -4,11 +4,14 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cstdio>
+#include <fstream>
 #include <iostream>
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "engine/batch/batch.h"
+#include "engine/graph/links.h"
 #include "engine/progress.h"
 #include "hashing/multi_hash.h"
 
@@ -157,6 +160,172 @@ int cmd_digest(const fs::path& case_dir) {
   return 0;
 }
 
+// Runs a command, returning its stdout (trimmed); throws with its output when it fails.
+std::string run_command(const std::string& command) {
+  std::string out;
+  FILE* p = ::popen((command + " 2>&1").c_str(), "r");
+  if (!p) throw Error(ExitCode::failure, "cannot run " + command);
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  int status = ::pclose(p);
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  if (status != 0) throw Error(ExitCode::failure, command + " failed: " + out);
+  return out;
+}
+
+std::string sh_quote(const std::string& s) {
+  std::string out = "'";
+  for (char ch : s) out += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+  return out + "'";
+}
+
+void write_file(const fs::path& p, const std::string& text) {
+  std::ofstream out(p, std::ios::binary | std::ios::trunc);
+  out << text;
+  if (!out) throw Error(ExitCode::failure, "cannot write " + p.string());
+}
+
+// `batch submit --slurm`: one array task per queued device (at most K at once) and the cross-device step as a
+// job that starts after all of them, whatever their outcome (afterany; afterok would wait forever on a
+// failure).
+int cmd_submit(const fs::path& case_dir, const std::string& manifest, const std::string& folder,
+               int max_parallel, const std::string& sbatch_args) {
+  Session s = open_session(case_dir);
+  json params{{"manifest", manifest},
+              {"folder", folder},
+              {"max_parallel", max_parallel},
+              {"sbatch_args", sbatch_args}};
+  logged(s, "batch submit", params, [&] {
+    std::vector<batch::Device> devices;
+    json inputs = json::array();
+    if (!manifest.empty()) {
+      devices = batch::read_manifest(manifest);
+      inputs.push_back({{"path", fs::absolute(manifest).string()}, {"sha256", hash_file(manifest).sha256}});
+    } else if (!folder.empty()) {
+      devices = batch::devices_from_folder(folder);
+    }
+    s.log({"batch submit", "started", params, inputs});
+    batch::register_devices(s.db, devices);
+    for (const auto& rb : batch::roll_back_unfinished(s.db, false))
+      s.log(
+          {"batch rollback",
+           "ok",
+           {{"exhibit", rb.exhibit}, {"evidence_ids", rb.evidence_ids}, {"rows_deleted", rb.rows_deleted}}});
+    std::vector<std::string> queued;
+    for (const auto& d : batch::device_states(s.db))
+      if (d.state == "queued") queued.push_back(d.exhibit);
+    if (queued.empty()) {
+      say("待機中の端末はありません / no queued devices");
+      emit_json({{"queued", 0}});
+      return;
+    }
+    const fs::path abs_case = fs::absolute(case_dir);
+    std::string stamp = now_utc_iso();
+    for (char& ch : stamp)
+      if (ch == ':' || ch == '.') ch = '-';
+    const fs::path dir = abs_case / "batch" / "slurm" / stamp;
+    fs::create_directories(dir);
+    std::string tasks;
+    for (const auto& e : queued) tasks += e + "\n";
+    write_file(dir / "tasks.txt", tasks);
+    const std::string exe = fs::read_symlink("/proc/self/exe").string();
+    const int k = max_parallel > 0 ? max_parallel : static_cast<int>(queued.size());
+    std::string array_script = fmt::format(
+        "#!/bin/bash\n"
+        "#SBATCH --job-name=kanshiki-batch\n"
+        "#SBATCH --array=0-{}%{}\n"
+        "#SBATCH --output={}/task-%a.log\n"
+        "# One device per array task (written by `kanshiki batch submit`; tasks.txt lists the exhibits).\n"
+        "set -euo pipefail\n"
+        "EXHIBIT=$(sed -n \"$((SLURM_ARRAY_TASK_ID + 1))p\" {})\n"
+        "exec {} --quiet batch worker --case {} --exhibit \"$EXHIBIT\"\n",
+        queued.size() - 1, k, dir.string(), sh_quote((dir / "tasks.txt").string()), sh_quote(exe),
+        sh_quote(abs_case.string()));
+    std::string finish_script = fmt::format(
+        "#!/bin/bash\n"
+        "#SBATCH --job-name=kanshiki-batch-finish\n"
+        "#SBATCH --output={}/finish.log\n"
+        "# Cross-device step: records every device's outcome, then the identity graph.\n"
+        "exec {} batch finish --case {} --graphml {}\n",
+        dir.string(), sh_quote(exe), sh_quote(abs_case.string()), sh_quote((dir / "links.graphml").string()));
+    write_file(dir / "array.sbatch", array_script);
+    write_file(dir / "finish.sbatch", finish_script);
+    std::string extra = sbatch_args.empty() ? "" : " " + sbatch_args;
+    std::string array_job =
+        run_command("sbatch --parsable" + extra + " " + sh_quote((dir / "array.sbatch").string()));
+    array_job = array_job.substr(0, array_job.find(';'));
+    std::string finish_job = run_command("sbatch --parsable" + extra + " --dependency=afterany:" + array_job +
+                                         " " + sh_quote((dir / "finish.sbatch").string()));
+    finish_job = finish_job.substr(0, finish_job.find(';'));
+    json outputs = json::array(
+        {{{"path", (dir / "array.sbatch").string()}, {"sha256", hash_file(dir / "array.sbatch").sha256}},
+         {{"path", (dir / "finish.sbatch").string()}, {"sha256", hash_file(dir / "finish.sbatch").sha256}},
+         {{"array_job", array_job}, {"finish_job", finish_job}, {"tasks", queued.size()}}});
+    s.log({"batch submit", "ok", params, inputs, outputs});
+    say(fmt::format(
+        "Slurm: array job {} ({} tasks, at most {} at once), finish job {} (afterany); scripts in {}",
+        array_job, queued.size(), k, finish_job, dir.string()));
+    emit_json({{"array_job", array_job},
+               {"finish_job", finish_job},
+               {"tasks", queued.size()},
+               {"max_parallel", k},
+               {"dir", dir.string()}});
+  });
+  return 0;
+}
+
+// One Slurm array task. It takes no case lock (its siblings work on the same case) and writes no custody
+// entry (one writer of the chain: `batch finish` records every device's outcome).
+int cmd_worker(const fs::path& case_dir, const std::string& exhibit) {
+  batch::RunOptions opt;
+  opt.examiner = Examiner::load(examiner_home()).name();
+  return batch::run_one_device(case_dir, exhibit, opt);
+}
+
+int cmd_finish(const fs::path& case_dir, const std::string& graphml) {
+  Session s = open_session(case_dir);
+  json params{{"graphml", graphml}};
+  int rc = 0;
+  logged(s, "batch finish", params, [&] {
+    // A task that died without an outcome (node failure, time limit, kill) is rolled back and marked failed.
+    for (const auto& rb : batch::roll_back_unfinished(s.db, false)) {
+      sql::Stmt st(s.db.db(), "UPDATE batch_devices SET state='failed', reason=? WHERE exhibit=?");
+      st.bind(1, fmt::format("task ended without an outcome; rolled back ({} rows)", rb.rows_deleted));
+      st.bind(2, rb.exhibit).run();
+      s.log(
+          {"batch rollback",
+           "ok",
+           {{"exhibit", rb.exhibit}, {"evidence_ids", rb.evidence_ids}, {"rows_deleted", rb.rows_deleted}}});
+    }
+    auto states = batch::device_states(s.db);
+    json devices = json::array();
+    for (const auto& d : states) devices.push_back(state_json(d));
+    auto counts = count_states(states);
+    auto digest = batch::artifact_digest(s.db);
+    json outputs = json::array(
+        {{{"states", counts}, {"artifact_digest", digest.sha256}, {"artifacts", digest.artifacts}}});
+    if (!graphml.empty()) {
+      graph::Graph g = graph::build_identity_graph(s.db);
+      {
+        std::ofstream out(graphml, std::ios::binary | std::ios::trunc);
+        graph::write_graphml(g, out);
+      }
+      outputs.push_back({{"path", fs::absolute(graphml).string()}, {"sha256", hash_file(graphml).sha256}});
+    }
+    s.log({"batch finish",
+           counts["failed"] ? "warnings" : "ok",
+           {{"devices", devices}},
+           json::array(),
+           outputs});
+    say(fmt::format("batch finish: {} done, {} failed; artifacts {} ({})", counts["done"], counts["failed"],
+                    digest.artifacts, digest.sha256));
+    emit_json({{"counts", counts}, {"artifact_digest", digest.sha256}, {"artifacts", digest.artifacts}});
+    if (counts["failed"]) rc = static_cast<int>(ExitCode::completed_with_warnings);
+  });
+  return rc;
+}
+
 }  // namespace
 
 void register_batch(CLI::App& app, Action& action) {
@@ -199,6 +368,36 @@ void register_batch(CLI::App& app, Action& action) {
       batch->add_subcommand("status", "Per-device state (queued/running/done/failed, reason, timings)");
   status->add_option("--case", o->case_dir, "Case folder")->required();
   status->callback([o, &action] { action = [o] { return cmd_status(o->case_dir); }; });
+
+  struct SlurmOptions {
+    std::string exhibit, graphml, sbatch_args;
+    int max_parallel = 0;
+    bool slurm = false;
+  };
+  auto so = std::make_shared<SlurmOptions>();
+  auto* submit =
+      batch->add_subcommand("submit", "Submit the queued devices as a Slurm job array (docs/batch.md)");
+  submit->add_option("--case", o->case_dir, "Case folder (on storage every node sees)")->required();
+  submit->add_option("--manifest", o->manifest, "CSV or JSON manifest (devices are queued first)");
+  submit->add_option("--folder", o->folder, "Every file or folder inside is one device");
+  submit->add_flag("--slurm", so->slurm, "Use Slurm (the only scheduler supported)")->required();
+  submit->add_option("--max-parallel", so->max_parallel, "At most K tasks at once (--array=0-(N-1)%K)");
+  submit->add_option("--sbatch-args", so->sbatch_args,
+                     "Extra sbatch arguments, e.g. \"--partition=forensic\"");
+  submit->callback([o, so, &action] {
+    action = [o, so] {
+      return cmd_submit(o->case_dir, o->manifest, o->folder, so->max_parallel, so->sbatch_args);
+    };
+  });
+  auto* worker = batch->add_subcommand("worker", "One device (a Slurm array task; not for interactive use)");
+  worker->add_option("--case", o->case_dir, "Case folder")->required();
+  worker->add_option("--exhibit", so->exhibit, "Exhibit number of the device")->required();
+  worker->callback([o, so, &action] { action = [o, so] { return cmd_worker(o->case_dir, so->exhibit); }; });
+  auto* finish =
+      batch->add_subcommand("finish", "After the array: record outcomes, roll back dead tasks, graph");
+  finish->add_option("--case", o->case_dir, "Case folder")->required();
+  finish->add_option("--graphml", so->graphml, "Write the identity graph here");
+  finish->callback([o, so, &action] { action = [o, so] { return cmd_finish(o->case_dir, so->graphml); }; });
 
   auto* digest = batch->add_subcommand("digest", "Canonical SHA-256 of all artifacts (compare two runs)");
   digest->add_option("--case", o->case_dir, "Case folder")->required();

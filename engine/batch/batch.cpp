@@ -137,9 +137,8 @@ constexpr const char* kStateColumns =
     "ended_utc, "
     "seconds, artifacts";
 
-// The worker process: one device, its own SQLite connection, state written to the case. Never returns.
-[[noreturn]] void run_device_in_child(const fs::path& case_dir, const DeviceState& device,
-                                      const RunOptions& opt) {
+// One device in its own SQLite connection; the outcome is written to the case. Returns the exit code.
+int run_device_here(const fs::path& case_dir, const DeviceState& device, const RunOptions& opt) {
   int code = 0;
   try {
     CaseDb c = CaseDb::open(case_dir);
@@ -198,7 +197,7 @@ constexpr const char* kStateColumns =
     code = 1;
   }
   std::fflush(nullptr);
-  _exit(code);
+  return code;
 }
 
 }  // namespace
@@ -417,6 +416,30 @@ std::vector<Rollback> roll_back_unfinished(CaseDb& c, bool retry_failed) {
   return done;
 }
 
+int run_one_device(const fs::path& case_dir, const std::string& exhibit, const RunOptions& opt) {
+  DeviceState device;
+  {
+    CaseDb c = CaseDb::open(case_dir);
+    sqlite3_busy_timeout(c.db().get(), 30 * 60 * 1000);
+    sql::Transaction tx(c.db());
+    {
+      sql::Stmt st(c.db(), fmt::format("SELECT {} FROM batch_devices WHERE exhibit=?", kStateColumns));
+      st.bind(1, exhibit);
+      if (!st.step()) throw Error(ExitCode::usage, "no device " + exhibit + " in this batch");
+      device = read_state(st);
+    }
+    // A re-run task (requeue, retry) must not redo a finished device nor race a live one.
+    if (device.state != "queued") return device.state == "done" ? 0 : 10;
+    sql::Stmt st(
+        c.db(),
+        "UPDATE batch_devices SET state='running', attempts=attempts+1, started_utc=?, reason='', worker=? "
+        "WHERE id=?");
+    st.bind(1, now_utc_iso()).bind(2, fmt::format("{}:{}", host_name(), getpid())).bind(3, device.id).run();
+    tx.commit();
+  }
+  return run_device_here(case_dir, device, opt);
+}
+
 int automatic_workers(uint64_t memory_per_worker) {
   int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   uint64_t available = 0;
@@ -472,7 +495,7 @@ RunResult run_batch(CaseDb& c, const RunOptions& opt) {
         // A worker must not outlive the batch: if the parent is killed, so is the worker.
         prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (getppid() != parent) _exit(1);
-        run_device_in_child(c.dir(), *device, opt);
+        _exit(run_device_here(c.dir(), *device, opt));
       }
       {
         sql::Stmt st(c.db(), "UPDATE batch_devices SET worker=? WHERE id=?");

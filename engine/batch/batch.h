@@ -74,6 +74,9 @@ struct RunResult {
 // Runs every queued device. `case_dir` is reopened by each worker process (one SQLite connection each).
 RunResult run_batch(CaseDb& c, const RunOptions& options);
 int automatic_workers(uint64_t memory_per_worker);
+// One queued device, in this process (a Slurm array task). Returns 0 done, 10 failed; a device that is not
+// queued (already done, or taken by another task) is left alone.
+int run_one_device(const fs::path& case_dir, const std::string& exhibit, const RunOptions& options);
 
 // Canonical SHA-256 over every artifact as a device sees it (exhibit, item path, provenance, type row;
 // database ids left out; deduplicated files expanded to the artifacts they reference), so an interrupted and
