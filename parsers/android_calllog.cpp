@@ -13,32 +13,10 @@
 #include <charconv>
 
 #include "core/phone.h"
+#include "parsers/android_provider_types.h"
 
 namespace kanshiki::parsers::android_calllog {
 namespace {
-
-// CallLog.Calls.TYPE. A voicemail entry is a call that was not answered and left a voicemail, so it is
-// reported as missed; "answered externally" (on another device) as incoming.
-CallDirection call_direction(int64_t type) {
-  switch (type) {
-    case 1:
-      return CallDirection::incoming;
-    case 2:
-      return CallDirection::outgoing;
-    case 3:
-      return CallDirection::missed;
-    case 4:
-      return CallDirection::missed;
-    case 5:
-      return CallDirection::rejected;
-    case 6:
-      return CallDirection::blocked;
-    case 7:
-      return CallDirection::incoming;
-    default:
-      return CallDirection::unknown;
-  }
-}
 
 class CallLogParser final : public SqliteParser {
  public:
@@ -87,7 +65,7 @@ class CallLogParser final : public SqliteParser {
     for (char& ch : country) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
     c.number_e164 = normalize_phone_e164(c.number, country.empty() ? "JP" : country);
     c.name = r.text("name");
-    c.direction = call_direction(r.i64_or("type", -1));
+    c.direction = android_provider::call_direction(r.i64_or("type", -1));
     c.time = r.time("date", EpochKind::unix_ms, out);
     if (auto d = r.i64("duration")) c.duration_s = *d;
     c.video = (r.i64_or("features", 0) & 1) != 0;

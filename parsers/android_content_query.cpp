@@ -6,6 +6,8 @@
 // getInt: millisecond dates are then truncated to 32 bits; such times are flagged with a warning.
 #include "parsers/android_content_query.h"
 
+#include "parsers/android_provider_types.h"
+
 #include <fmt/format.h>
 
 #include <fstream>
@@ -54,11 +56,6 @@ Timestamp ms_time(const PrintedRow& r, const std::string& col, FileEmitter& out)
   return Timestamp::from_int(*v, EpochKind::unix_ms);
 }
 
-Direction sms_direction(int64_t type) {
-  if (type == 1) return Direction::incoming;
-  if (type >= 2 && type <= 6) return Direction::outgoing;
-  return Direction::unknown;
-}
 std::string sms_status(int64_t type, std::optional<int64_t> read) {
   switch (type) {
     case 1:
@@ -75,22 +72,6 @@ std::string sms_status(int64_t type, std::optional<int64_t> read) {
       return "queued";
   }
   return fmt::format("type {}", type);
-}
-CallDirection call_direction(int64_t type) {
-  switch (type) {
-    case 1:
-      return CallDirection::incoming;
-    case 2:
-      return CallDirection::outgoing;
-    case 3:
-    case 4:
-      return CallDirection::missed;
-    case 5:
-      return CallDirection::rejected;
-    case 6:
-      return CallDirection::blocked;
-  }
-  return CallDirection::unknown;
 }
 
 class ContentQueryParser final : public Parser {
@@ -127,7 +108,7 @@ class ContentQueryParser final : public Parser {
         m.kind = "sms";
         m.thread_key = text(r, "thread_id");
         int64_t type = as_int(value(r, "type")).value_or(-1);
-        m.direction = sms_direction(type);
+        m.direction = android_provider::sms_box_direction(type);
         m.time = ms_time(r, "date", out);
         m.text = text(r, "body");
         m.status = sms_status(type, as_int(value(r, "read")));
@@ -144,7 +125,7 @@ class ContentQueryParser final : public Parser {
         c.number_e164 =
             normalize_phone_e164(c.number, text(r, "countryiso").empty() ? "JP" : text(r, "countryiso"));
         c.name = text(r, "name");
-        c.direction = call_direction(as_int(value(r, "type")).value_or(-1));
+        c.direction = android_provider::call_direction(as_int(value(r, "type")).value_or(-1));
         c.time = ms_time(r, "date", out);
         c.duration_s = as_int(value(r, "duration"));
         c.country_iso = text(r, "countryiso");

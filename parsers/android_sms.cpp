@@ -7,6 +7,8 @@
 // emulator mmssms.db (with `sub_id`, user_version 69).
 #include "parsers/android_sms.h"
 
+#include "parsers/android_provider_types.h"
+
 #include <fmt/format.h>
 
 #include <charconv>
@@ -17,38 +19,11 @@
 namespace kanshiki::parsers::android_sms {
 namespace {
 
-// sms.type / pdu.msg_box (Telephony.TextBasedSmsColumns.MESSAGE_TYPE_*,
-// Telephony.BaseMmsColumns.MESSAGE_BOX_*).
-std::string_view box_name(int64_t type) {
-  switch (type) {
-    case 1:
-      return "inbox";
-    case 2:
-      return "sent";
-    case 3:
-      return "draft";
-    case 4:
-      return "outbox";
-    case 5:
-      return "failed";
-    case 6:
-      return "queued";
-    default:
-      return {};
-  }
-}
-
-Direction box_direction(int64_t type) {
-  if (type == 1) return Direction::incoming;
-  if (type >= 2 && type <= 6) return Direction::outgoing;
-  return Direction::unknown;
-}
-
 // Incoming: read/unread. Outgoing: the box, plus the delivery report state (sms.status is the TP-Status:
 // 0 complete, 32 pending, 64 failed; -1 when no report was requested).
 std::string sms_status(int64_t type, std::optional<int64_t> read, std::optional<int64_t> status) {
   if (type == 1) return read.value_or(0) ? "read" : "unread";
-  std::string_view box = box_name(type);
+  std::string_view box = android_provider::sms_box_name(type);
   std::string s = box.empty() ? fmt::format("type {}", type) : std::string(box);
   if (status == 0) s += ", delivery confirmed";
   if (status == 32) s += ", delivery pending";
@@ -139,7 +114,7 @@ class SmsParser final : public SqliteParser {
     m.account = sim_account(r);
     m.thread_key = r.text("thread_id");
     int64_t type = r.i64_or("type", -1);
-    m.direction = box_direction(type);
+    m.direction = android_provider::sms_box_direction(type);
     m.time = r.time("date", EpochKind::unix_ms, out);
     m.text = r.text("body");
     m.status = sms_status(type, r.i64("read"), r.i64("status"));
@@ -160,7 +135,7 @@ class SmsParser final : public SqliteParser {
     m.account = sim_account(r);
     m.thread_key = r.text("thread_id");
     int64_t box = r.i64_or("msg_box", -1);
-    m.direction = box_direction(box);
+    m.direction = android_provider::sms_box_direction(box);
     m.time = r.time("date", EpochKind::unix_s, out);  // pdu.date is in seconds, unlike sms.date
     int64_t m_type = r.i64_or("m_type", -1);
     // m_type (PduHeaders): 128 send_req, 130 notification_ind, 132 retrieve_conf are messages; 134

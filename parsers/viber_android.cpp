@@ -18,23 +18,10 @@
 #include <optional>
 
 #include "core/phone.h"
+#include "parsers/android_provider_types.h"
 
 namespace kanshiki::parsers::viber_android {
 namespace {
-
-// Viber's call types follow android.provider.CallLog.Calls.TYPE for the values seen in its call log.
-CallDirection call_direction(int64_t type) {
-  switch (type) {
-    case 1:
-      return CallDirection::incoming;
-    case 2:
-      return CallDirection::outgoing;
-    case 3:
-      return CallDirection::missed;
-    default:
-      return CallDirection::unknown;
-  }
-}
 
 class ViberAndroidParser final : public SqliteParser {
  public:
@@ -119,7 +106,8 @@ class ViberAndroidParser final : public SqliteParser {
     c.number = r.text("number");
     std::string canonised = r.text("canonized_number");
     c.number_e164 = normalize_phone_e164(canonised.empty() ? c.number : canonised);
-    c.direction = call_direction(r.i64_or("type", -1));
+    // Viber's call log uses android.provider.CallLog's TYPE values.
+    c.direction = android_provider::call_direction(r.i64_or("type", -1));
     c.time = r.time("date", EpochKind::unix_ms, out);
     c.duration_s = r.i64("duration");
     c.video = r.i64_or("viber_call_type", 1) == 4;
@@ -208,8 +196,8 @@ const ParserInfo& info() {
       "Viber calls and phone book (viber_data); conversations, participants and messages (viber_messages)",
       {Locator::path("**/com.viber.voip/databases/viber_data"),
        Locator::path("**/com.viber.voip/databases/viber_messages")},
-      {"call direction for types 1/2/3 (incoming/outgoing/missed); other types are reported as unknown; "
-       "viber_call_type 4 is reported as a video call",
+      {"call direction read with Android's CallLog TYPE values (1 incoming, 2 outgoing, 3 missed seen in real "
+       "files); viber_call_type 4 is reported as a video call",
        "viber_messages: checked against the column set published forensic parsers rely on, not yet against a "
        "real viber_messages file; message attachments are reported by their stored URI (not hashed)",
        "vibernumbers (Viber member ids), wallet tables and disappearing-message timers are not reported"}};
