@@ -8,10 +8,12 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <unordered_map>
 
 #include "core/case_db.h"
 #include "core/custody.h"
 #include "report/court_report.h"
+#include "report/pdf/pdf_report.h"
 #include "tests/test_support.h"
 
 using namespace kanshiki;
@@ -270,4 +272,24 @@ TEST_CASE("court report: tag, untag and facts are custody-logged and shown — t
     CHECK(untag_logged);
   }
   REQUIRE(test::run_cli("custody verify --case " + q(d.case_dir)) == 0);
+}
+
+TEST_CASE("court report: the ToUnicode fix-up rewrites destinations only, in place", "[court][pdf]") {
+  test::TempDir dir;
+  const fs::path f = dir / "cmap.pdf";
+  const std::string before =
+      "%PDF-1.4\nstream\n/CIDInit /ProcSet findresource begin\nbegincmap\n2 beginbfrange\n"
+      "<0000> <0000> <0000>\n<0001> <0003> [<2F47> <0041> <0009> ]\nendbfrange\n1 beginbfchar\n"
+      "<2F47> <2F47>\nendbfchar\nendcmap\nendstream\n<2F47> outside any CMap\n";
+  std::ofstream(f, std::ios::binary) << before;
+  const std::unordered_map<uint16_t, uint16_t> alias{{0x2F47, 0x65E5}, {0x0009, 0x0020}};
+  CHECK(fix_pdf_tounicode(f, alias) == 3);
+  std::ifstream in(f, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string after = ss.str();
+  CHECK(after.size() == before.size());  // byte offsets (the xref) stay valid
+  CHECK(after.find("<0001> <0003> [<65E5> <0041> <0020> ]") != std::string::npos);
+  CHECK(after.find("<2F47> <65E5>\nendbfchar") != std::string::npos);  // the source code is not a destination
+  CHECK(after.find("<2F47> outside any CMap") != std::string::npos);
 }
