@@ -8,6 +8,7 @@
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "engine/progress.h"
 #include "hashing/multi_hash.h"
 #include "report/case_uco.h"
 #include "report/export.h"
@@ -84,8 +85,10 @@ int cmd_export(const ExportOptions& o) {
     json summary = json::object();
     size_t n = 0;
     if (xlsx || o.split_by_type) {
-      SheetExportResult r = xlsx ? export_xlsx(s.db, o.output, XlsxOptions{o.xlsx_rows_per_sheet})
-                                 : export_csv_per_type(s.db, o.output);
+      Progress bar("export " + format, 0, xlsx && Progress::wanted(g.quiet));
+      XlsxOptions xo{o.xlsx_rows_per_sheet, [&](size_t n) { bar.update(0, n); }};
+      SheetExportResult r = xlsx ? export_xlsx(s.db, o.output, xo) : export_csv_per_type(s.db, o.output);
+      bar.finish();
       for (const auto& p : r.files) outputs.push_back(file_record(p));
       n = r.artifacts;
       summary = {{"artifacts", r.artifacts}, {"files", r.files.size()}};
@@ -101,7 +104,9 @@ int cmd_export(const ExportOptions& o) {
     } else {
       auto write = [&](std::ostream& out) -> size_t {
         if (case_uco) {
-          CaseUcoResult r = export_case_uco(s.db, out);
+          Progress bar("export case-uco", 0, !to_stdout && Progress::wanted(g.quiet));
+          CaseUcoResult r = export_case_uco(s.db, out, [&](size_t n) { bar.update(0, n); });
+          bar.finish();
           summary["nodes"] = r.nodes;
           return r.artifacts;
         }

@@ -206,7 +206,8 @@ bool looks_like_phone_number(std::string_view s) {
 
 class Exporter {
  public:
-  Exporter(CaseDb& c, std::ostream& out) : c_(c), db_(c.db()), w_(out) {
+  Exporter(CaseDb& c, std::ostream& out, const std::function<void(size_t)>& progress)
+      : c_(c), db_(c.db()), w_(out), progress_(progress) {
     namespace_ = c_.meta("case_number") + "\x1f" + c_.meta("created_utc");
   }
 
@@ -621,6 +622,7 @@ class Exporter {
   // Provenance on the object itself (description + tags) and as a relationship to the item it came from.
   void finish_artifact(ojson& node, const Row& r, bool observable, std::vector<std::string> notes = {}) {
     ++artifacts_;
+    if (progress_ && artifacts_ % 1000 == 0) progress_(artifacts_);
     std::string where = r.has("source_rowid")    ? fmt::format("rowid {}", *r.i64("source_rowid"))
                         : r.has("source_offset") ? fmt::format("offset {}", *r.i64("source_offset"))
                                                  : std::string("no rowid/offset");
@@ -987,6 +989,7 @@ class Exporter {
   sql::Db& db_;
   GraphWriter w_;
   std::string namespace_;
+  const std::function<void(size_t)>& progress_;
   bool has_tags_ = false;
   size_t artifacts_ = 0;
   std::unordered_set<std::string>
@@ -1000,6 +1003,8 @@ class Exporter {
 
 }  // namespace
 
-CaseUcoResult export_case_uco(CaseDb& c, std::ostream& out) { return Exporter(c, out).run(); }
+CaseUcoResult export_case_uco(CaseDb& c, std::ostream& out, const std::function<void(size_t)>& progress) {
+  return Exporter(c, out, progress).run();
+}
 
 }  // namespace kanshiki

@@ -8,6 +8,7 @@
 //
 // Validation: tools/case-validate (SHACL, CASE/UCO 1.4.0), see docs/exports.md.
 #include <cstddef>
+#include <functional>
 #include <ostream>
 
 namespace kanshiki {
@@ -20,6 +21,7 @@ struct CaseUcoResult {
 };
 
 // Writes the case as one JSON-LD document with an inline @context (no remote context is ever needed).
-CaseUcoResult export_case_uco(CaseDb& c, std::ostream& out);
+// `progress` (optional) is called with the number of artifacts written so far, every 1,000 artifacts.
+CaseUcoResult export_case_uco(CaseDb& c, std::ostream& out, const std::function<void(size_t)>& progress = {});
 
 }  // namespace kanshiki

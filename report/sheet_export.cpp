@@ -281,6 +281,7 @@ SheetExportResult export_xlsx(CaseDb& c, const fs::path& output, const XlsxOptio
           }
         }
         ++result.artifacts;
+        if (options.progress && result.artifacts % 1000 == 0) options.progress(result.artifacts);
       }
       sheet.finish();
     }

@@ -8,6 +8,7 @@
 // type's own columns (times as <base>_raw, <base>_epoch, <base>_utc). docs/exports.md describes both.
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,8 @@ struct XlsxOptions {
   // Data rows per worksheet before a continuation sheet "<type> (2)" starts. Excel's limit is 1,048,576 rows
   // including the header; tests lower it to exercise continuation cheaply.
   size_t max_rows_per_sheet = 1048575;
+  // Called with the number of artifacts written so far, every 1,000 artifacts (progress display).
+  std::function<void(size_t)> progress;
 };
 
 // Writes the workbook at `output` (written as output.tmp, renamed when complete).
