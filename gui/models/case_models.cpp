@@ -425,11 +425,7 @@ SnapshotLoader thread_list_loader() {
         db,
         {{"g.app", QT_TRANSLATE_NOOP("Columns", "App"), K::text},
          {"g.thread_key", QT_TRANSLATE_NOOP("Columns", "Thread"), K::text},
-         {"COALESCE((SELECT NULLIF(th.name, '') FROM threads th JOIN artifacts ta ON ta.id = th.artifact_id "
-          "WHERE "
-          "ta.evidence_id = g.evidence_id AND th.app = g.app AND th.thread_key = g.thread_key AND th.name <> "
-          "'' LIMIT 1), "
-          "NULLIF(g.first_name, ''), NULLIF(g.first_sender, ''), g.thread_key)",
+         {"COALESCE(nm.name, g.first_name, g.first_sender, g.thread_key)",
           QT_TRANSLATE_NOOP("Columns", "Name"), K::text},
          {"g.n", QT_TRANSLATE_NOOP("Columns", "Messages"), K::integer},
          {"g.last", QT_TRANSLATE_NOOP("Columns", "Last activity"), K::time_us},
@@ -444,7 +440,14 @@ SnapshotLoader thread_list_loader() {
             "n, max(a.time_utc_us) AS last, sum(a.recovered) AS rec, max(CASE WHEN m.direction = 'incoming' "
             "THEN NULLIF(m.sender_name, '') END) AS first_name, max(CASE WHEN m.direction = 'incoming' THEN "
             "NULLIF(m.sender, '') END) AS first_sender FROM messages m JOIN artifacts a ON a.id = "
-            "m.artifact_id GROUP BY a.evidence_id, m.app, m.thread_key) g ORDER BY g.last DESC"),
+            "m.artifact_id GROUP BY a.evidence_id, m.app, m.thread_key) g "
+            // Names from the (small) threads table, joined once; a correlated subquery here let SQLite scan
+            // every artifact per conversation (85 s on a million messages instead of 2 s).
+            "LEFT JOIN (SELECT ta.evidence_id AS evidence_id, th.app AS app, th.thread_key AS thread_key, "
+            "max(NULLIF(th.name, '')) AS name FROM threads th CROSS JOIN artifacts ta ON ta.id = "
+            "th.artifact_id "
+            "GROUP BY 1, 2, 3) nm ON nm.evidence_id = g.evidence_id AND nm.app = g.app AND nm.thread_key = "
+            "g.thread_key ORDER BY g.last DESC"),
         {}, QStringLiteral("NULL"), QStringLiteral("g.rec > 0"));
   };
 }

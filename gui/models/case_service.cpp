@@ -175,6 +175,7 @@ QFuture<Outcome<QString>> CaseService::examinerName() {
 QFuture<Outcome<SourceRecord>> CaseService::loadSource(qint64 artifact_id) {
   std::filesystem::path db_path = dbPath();
   return QtConcurrent::run([db_path, artifact_id]() -> Outcome<SourceRecord> {
+    lower_thread_priority();
     Outcome<SourceRecord> out;
     try {
       sql::Db db(db_path, SQLITE_OPEN_READONLY);

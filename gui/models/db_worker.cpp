@@ -1,5 +1,9 @@
 #include "gui/models/db_worker.h"
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 namespace kanshiki::gui {
 
 DbWorker::DbWorker(std::filesystem::path case_db) : path_(std::move(case_db)) {
@@ -26,6 +30,14 @@ sql::Db& DbWorker::connection() {
 void DbWorker::interrupt() {
   std::lock_guard lock(mutex_);
   if (db_ && db_->get()) sqlite3_interrupt(db_->get());
+}
+
+void lower_thread_priority() {
+  thread_local bool lowered = false;
+  if (lowered) return;
+  lowered = true;
+  // Best effort: failing to renice only costs responsiveness, never correctness.
+  (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), 8);
 }
 
 void bind_variants(sql::Stmt& st, const QVariantList& values, int first_index) {

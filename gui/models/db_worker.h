@@ -27,6 +27,10 @@ struct Outcome {
   bool ok() const { return error.isEmpty(); }
 };
 
+// Makes the calling (worker) thread yield the CPU to the UI thread: on two busy cores a query scanning a
+// million rows must not delay the examiner's scrolling. Once per thread (Linux: per-thread nice value).
+void lower_thread_priority();
+
 class DbWorker {
  public:
   explicit DbWorker(std::filesystem::path case_db);
@@ -39,6 +43,7 @@ class DbWorker {
   auto run(F fn) -> QFuture<Outcome<std::invoke_result_t<F, sql::Db&>>> {
     using T = std::invoke_result_t<F, sql::Db&>;
     return QtConcurrent::run(&pool_, [this, fn = std::move(fn)]() -> Outcome<T> {
+      lower_thread_priority();
       Outcome<T> out;
       try {
         out.value = fn(connection());
