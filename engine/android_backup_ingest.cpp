@@ -12,25 +12,10 @@
 #include "core/case_db.h"
 #include "core/error.h"
 #include "core/evidence/android_backup.h"
+#include "engine/derive.h"
 #include "engine/engine.h"
 
 namespace kanshiki {
-namespace {
-
-fs::path next_free_derived_dir(CaseDb& c) {
-  fs::path root = c.dir() / "derived";
-  fs::create_directories(root);
-  int64_t highest = 0;
-  static const std::regex kName(R"(D([0-9]+)(\.partial)?)");
-  for (const auto& entry : fs::directory_iterator(root)) {
-    std::smatch m;
-    std::string name = entry.path().filename().string();
-    if (std::regex_match(name, m, kName)) highest = std::max<int64_t>(highest, std::stoll(m[1].str()));
-  }
-  return root / fmt::format("D{}", highest + 1);
-}
-
-}  // namespace
 
 IngestResult ingest_encrypted_android_backup(CaseDb& c, int64_t run_id, const IngestOptions& opt,
                                              const fs::path& source) {
@@ -57,7 +42,7 @@ IngestResult ingest_encrypted_android_backup(CaseDb& c, int64_t run_id, const In
     return hash_file(source, ho);
   });
 
-  fs::path dir = next_free_derived_dir(c);
+  fs::path dir = next_derived_dir(c);
   fs::path partial = dir;
   partial += ".partial";
   std::string name = source.stem().string() + ".decrypted.tar";

@@ -33,8 +33,8 @@ SourceItem load_source_item(CaseDb& c, int64_t item_id) {
   return s;
 }
 
-// Next free CASE/derived/D<n>: one past the highest number in use (folders left by an interrupted run
-// are never reused, so a derived folder only ever holds one derivation).
+}  // namespace
+
 fs::path next_derived_dir(CaseDb& c) {
   fs::path root = c.dir() / "derived";
   fs::create_directories(root);
@@ -47,8 +47,6 @@ fs::path next_derived_dir(CaseDb& c) {
   }
   return root / fmt::format("D{}", highest + 1);
 }
-
-}  // namespace
 
 int64_t find_item_by_path(CaseDb& c, const std::string& logical_path) {
   sql::Stmt st(c.db(), "SELECT id, evidence_id FROM items WHERE path = ?1 ORDER BY id");

@@ -30,6 +30,10 @@ struct DeriveResult {
 
 // The item id of a logical path; throws Error(usage) when no item or several items (in different evidence)
 // have that path.
+// Next free CASE/derived/D<n>: one past the highest number in use (folders left by an interrupted run
+// are never reused, so a derived folder only ever holds one derivation). Creates CASE/derived.
+std::filesystem::path next_derived_dir(CaseDb& c);
+
 int64_t find_item_by_path(CaseDb& c, const std::string& logical_path);
 
 // Streams item `item_id` out of its evidence, checks its SHA-256 against the ingest record while it is read,
