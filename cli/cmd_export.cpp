@@ -88,6 +88,7 @@ int cmd_export(const ExportOptions& o) {
       Progress bar("export " + format, 0, xlsx && Progress::wanted(g.quiet));
       XlsxOptions xo{o.xlsx_rows_per_sheet, [&](size_t n) { bar.update(0, n); }};
       SheetExportResult r = xlsx ? export_xlsx(s.db, o.output, xo) : export_csv_per_type(s.db, o.output);
+      bar.update(0, r.artifacts);
       bar.finish();
       for (const auto& p : r.files) outputs.push_back(file_record(p));
       n = r.artifacts;
@@ -106,6 +107,7 @@ int cmd_export(const ExportOptions& o) {
         if (case_uco) {
           Progress bar("export case-uco", 0, !to_stdout && Progress::wanted(g.quiet));
           CaseUcoResult r = export_case_uco(s.db, out, [&](size_t n) { bar.update(0, n); });
+          bar.update(0, r.artifacts);
           bar.finish();
           summary["nodes"] = r.nodes;
           return r.artifacts;
