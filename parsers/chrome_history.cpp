@@ -41,9 +41,26 @@ Timestamp webkit_time(const Row& r, std::string_view col) {
   return v ? Timestamp::from_int(*v, EpochKind::webkit_us) : Timestamp{};
 }
 
-WebVisit url_fields(const Row& r) {
+// Chromium-based browsers share the History schema; the app's folder says which one this is.
+std::string browser_of(std::string_view item_path) {
+  static constexpr std::pair<std::string_view, std::string_view> kApps[] = {
+      {"com.sec.android.app.sbrowser", "samsung_internet"},
+      {"com.microsoft.emmx", "edge"},
+      {"com.brave.browser", "brave"},
+      {"com.opera.browser", "opera"},
+      {"com.yandex.browser", "yandex"},
+      {"com.kiwibrowser.browser", "kiwi"},
+      {"org.chromium.chrome", "chromium"},
+      {"chromium/", "chromium"},
+  };
+  for (const auto& [marker, name] : kApps)
+    if (item_path.find(marker) != std::string_view::npos) return std::string(name);
+  return "chrome";
+}
+
+WebVisit url_fields(const Row& r, const std::string& browser) {
   WebVisit v;
-  v.browser = "chrome";
+  v.browser = browser;
   v.url = r.text("url");
   v.title = r.text("title");
   v.visit_count = r.i64("visit_count");
@@ -51,8 +68,8 @@ WebVisit url_fields(const Row& r) {
   return v;
 }
 
-void on_unvisited_url(const Row& r, RowEmitter& out) {
-  WebVisit v = url_fields(r);
+void on_unvisited_url(const Row& r, RowEmitter& out, const std::string& browser) {
+  WebVisit v = url_fields(r, browser);
   v.time = webkit_time(r, "last_visit_time");
   out.emit(std::move(v));
 }
@@ -67,6 +84,7 @@ class ChromeHistoryParser final : public SqliteParser {
   std::vector<Query> queries() override {
     const TableNeed urls{"urls", {"id", "url", "title", "visit_count", "typed_count", "last_visit_time"}};
     const TableNeed visits{"visits", {"id", "url", "visit_time", "transition"}};
+    const std::string browser = browser_of(input().item_path);
     std::vector<Query> qs;
 
     Query v;
@@ -78,11 +96,11 @@ class ChromeHistoryParser final : public SqliteParser {
         "FROM visits v LEFT JOIN urls u ON u.id = v.url ORDER BY v.rowid",
         kUrlColumns);
     v.source_table = "visits";
-    v.on_row = [](const Row& r, RowEmitter& out) {
+    v.on_row = [browser](const Row& r, RowEmitter& out) {
       if (r.is_null("found_url_id"))
         out.warn(fmt::format("visit refers to urls.id {}, which is missing: URL and title unknown",
                              r.i64_or("url_id", 0)));
-      WebVisit w = url_fields(r);
+      WebVisit w = url_fields(r, browser);
       w.time = webkit_time(r, "visit_time");
       if (auto t = r.i64("transition")) w.transition = transition_name(*t);
       out.emit(std::move(w));
@@ -100,7 +118,7 @@ class ChromeHistoryParser final : public SqliteParser {
         "AND NOT EXISTS (SELECT 1 FROM visits v WHERE v.url = u.id) ORDER BY u.rowid",
         kUrlColumns);
     u.source_table = "urls";
-    u.on_row = on_unvisited_url;
+    u.on_row = [browser](const Row& r, RowEmitter& out) { on_unvisited_url(r, out, browser); };
     qs.push_back(u);
 
     u.variant = "urls with a last visit time (no visits table)";
@@ -133,13 +151,15 @@ std::string transition_name(int64_t transition) {
 const ParserInfo& info() {
   static const ParserInfo i{
       "chrome.history",
-      "1.0.0",
+      "1.1.0",
       Platform::any,
-      "Google Chrome / Chromium",
+      "Google Chrome and Chromium-based browsers (Samsung Internet, Edge, Brave, Opera, ...)",
       "Browsing history from a Chrome or Chromium profile's History database: one record per visit, and "
       "one per URL that has a last visit time but no visit row left (time = the URL's last visit).",
       {Locator::path("**/com.android.chrome/app_chrome/Default/History"),
-       Locator::path("**/app_chrome/Default/History"), Locator::path("**/Chrome/Default/History"),
+       Locator::path("**/app_chrome/Default/History"),  // Chrome, Edge, Brave, Kiwi, Chromium on Android
+       Locator::path("**/app_sbrowser/Default/History"),  // Samsung Internet
+       Locator::path("**/Chrome/Default/History"),
        Locator::path("**/chromium/Default/History"), Locator::path("**/google-chrome/Default/History")},
       {
           "Only the Default profile is located; other profiles (\"Profile 1\", ...) are not searched.",

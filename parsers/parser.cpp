@@ -278,6 +278,7 @@ void SqliteParser::parse(const ParseInput& in, ArtifactSink& sink) {
   if (std::string why = sql::check_sqlite_file(in.working_copy); !why.empty())
     throw Error(ExitCode::corrupt_input, why);
   sql::Db db(in.working_copy, SQLITE_OPEN_READONLY);
+  input_ = &in;
   Emitter out(info(), in, sink);
   on_open(db, out);
 

@@ -121,6 +121,11 @@ class SqliteParser : public Parser {
   virtual std::vector<Query> queries() = 0;
   // Runs once after the database is opened and before the queries (e.g. to read owner account facts).
   virtual void on_open(sql::Db& db, RowEmitter& out) {}
+  // The file being parsed (valid from on_open on): e.g. to tell apps that share one schema apart by path.
+  const ParseInput& input() const { return *input_; }
+
+ private:
+  const ParseInput* input_ = nullptr;
 };
 
 // The registry (parsers/registry.cpp): one line per parser.

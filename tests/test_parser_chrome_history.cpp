@@ -53,7 +53,7 @@ TEST_CASE("chrome.history: real History, Hindsight Chrome v1 fixture", "[chrome]
   CHECK_FALSE(p.source_offset);
   CHECK(p.source_detail.empty());
   CHECK(p.parser_id == "chrome.history");
-  CHECK(p.parser_version == "1.0.0");
+  CHECK(p.parser_version == "1.1.0");
   CHECK_FALSE(p.recovered);
   CHECK(v.browser == "chrome");
   CHECK(v.url == "http://tools.google.com/chrome/intl/en-US/welcome.html");
@@ -100,7 +100,7 @@ TEST_CASE("chrome.history: real History files of other Chrome versions", "[chrom
   CHECK_FALSE(p.source_offset);
   CHECK(p.source_detail.empty());
   CHECK(p.parser_id == "chrome.history");
-  CHECK(p.parser_version == "1.0.0");
+  CHECK(p.parser_version == "1.1.0");
   CHECK_FALSE(p.recovered);
   CHECK(v.browser == "chrome");
   CHECK(v.url == "https://raw.githubusercontent.com/dfirlabs/chrome-specimens/master/generate-specimens.sh");
@@ -171,7 +171,7 @@ INSERT INTO visits(id, url, visit_time, from_visit, transition) VALUES
   CHECK_FALSE(p.source_offset);
   CHECK(p.source_detail.empty());
   CHECK(p.parser_id == "chrome.history");
-  CHECK(p.parser_version == "1.0.0");
+  CHECK(p.parser_version == "1.1.0");
   CHECK_FALSE(p.recovered);
   CHECK(v.browser == "chrome");
   CHECK(v.url == "https://example.jp/求人?q=即日");
@@ -213,4 +213,25 @@ INSERT INTO urls VALUES (1, 'https://example.jp/', 'トップ', 1, 0, 1335904049
   REQUIRE(sink.records.size() == 1);
   CHECK(sink.records[0].provenance.source_table == "urls");
   CHECK(sink.of_type<WebVisit>()[0].second.title == "トップ");
+}
+
+TEST_CASE("chrome.history: Chromium-based Android browsers are named by their app folder", "[chrome]") {
+  KANSHIKI_REALDATA_OR_SKIP(file, "chrome/hindsight/History_v01");
+  const std::pair<const char*, const char*> cases[] = {
+      {"data/data/com.sec.android.app.sbrowser/app_sbrowser/Default/History", "samsung_internet"},
+      {"data/data/com.microsoft.emmx/app_chrome/Default/History", "edge"},
+      {"data/data/com.brave.browser/app_chrome/Default/History", "brave"},
+      {"data/data/com.android.chrome/app_chrome/Default/History", "chrome"},
+  };
+  for (const auto& [path, browser] : cases) {
+    auto sink = kanshiki::test::run_parser("chrome.history", file, path);
+    REQUIRE(sink.records.size() == 46);
+    CHECK(sink.of_type<kanshiki::WebVisit>()[0].second.browser == browser);
+  }
+  const kanshiki::ParserEntry* e = kanshiki::find_parser("chrome.history");
+  REQUIRE(e);
+  bool samsung = false;
+  for (const auto& l : e->info().locators)
+    samsung = samsung || kanshiki::glob_match(l.glob, "data/data/com.sec.android.app.sbrowser/app_sbrowser/Default/History");
+  CHECK(samsung);
 }
