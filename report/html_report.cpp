@@ -264,96 +264,11 @@ std::string_view direction_label(const Ctx& ctx, std::string_view type, std::str
 // ---------------------------------------------------------------------------------------------------------
 // Labels
 
-struct TypeLabel {
-  std::string_view type, ja, en;
-};
-constexpr TypeLabel kTypeLabels[] = {
-    {"message", "メッセージ", "Messages"},
-    {"thread", "会話スレッド", "Threads"},
-    {"participant", "参加者", "Participants"},
-    {"call", "通話履歴", "Calls"},
-    {"contact", "連絡先", "Contacts"},
-    {"web_visit", "ウェブ閲覧履歴", "Web visits"},
-    {"location", "位置情報", "Locations"},
-    {"media", "メディア", "Media"},
-    {"account", "アカウント", "Accounts"},
-    {"installed_app", "インストール済みアプリ", "Installed apps"},
-    {"device_info", "端末情報", "Device information"},
-};
-
-std::string type_title(const Ctx& ctx, std::string_view type) {
-  for (const auto& l : kTypeLabels)
-    if (l.type == type) return std::string(ctx.tr(l.ja, l.en));
-  return std::string(type);
-}
-
-struct ColumnLabel {
-  std::string_view name, ja, en;
-};
-constexpr ColumnLabel kColumnLabels[] = {
-    {"app", "アプリ", "App"},
-    {"account", "アカウント", "Account"},
-    {"thread_key", "スレッドキー", "Thread key"},
-    {"sender", "送信者", "Sender"},
-    {"sender_name", "送信者名", "Sender name"},
-    {"recipients", "受信者", "Recipients"},
-    {"direction", "方向", "Direction"},
-    {"time", "日時", "Time"},
-    {"text", "本文", "Text"},
-    {"status", "状態", "Status"},
-    {"kind", "種別", "Kind"},
-    {"edited", "編集済み", "Edited"},
-    {"deleted", "削除表示", "Deleted"},
-    {"expires_in_s", "消去タイマー（秒）", "Expires in (s)"},
-    {"attachments", "添付", "Attachments"},
-    {"name", "名前", "Name"},
-    {"is_group", "グループ", "Group"},
-    {"last_activity", "最終活動日時", "Last activity"},
-    {"identifier", "識別子", "Identifier"},
-    {"role", "役割", "Role"},
-    {"number", "番号", "Number"},
-    {"number_e164", "番号（E.164）", "Number (E.164)"},
-    {"duration_s", "通話時間（秒）", "Duration (s)"},
-    {"video", "ビデオ", "Video"},
-    {"country_iso", "国", "Country"},
-    {"phones", "電話番号", "Phones"},
-    {"emails", "メールアドレス", "E-mails"},
-    {"organization", "所属", "Organization"},
-    {"note", "メモ", "Note"},
-    {"last_contacted", "最終連絡日時", "Last contacted"},
-    {"times_contacted", "連絡回数", "Times contacted"},
-    {"browser", "ブラウザ", "Browser"},
-    {"url", "URL", "URL"},
-    {"title", "タイトル", "Title"},
-    {"visit_count", "訪問回数", "Visits"},
-    {"typed_count", "入力回数", "Typed"},
-    {"transition", "遷移", "Transition"},
-    {"latitude", "緯度", "Latitude"},
-    {"longitude", "経度", "Longitude"},
-    {"accuracy_m", "精度（m）", "Accuracy (m)"},
-    {"altitude_m", "高度（m）", "Altitude (m)"},
-    {"source", "情報源", "Source"},
-    {"label", "ラベル", "Label"},
-    {"path", "パス", "Path"},
-    {"sha256", "SHA-256", "SHA-256"},
-    {"mime_type", "MIME タイプ", "MIME type"},
-    {"size", "サイズ（バイト）", "Size (bytes)"},
-    {"captured", "撮影日時", "Captured"},
-    {"make", "メーカー", "Make"},
-    {"model", "機種", "Model"},
-    {"software", "ソフトウェア", "Software"},
-    {"username", "ユーザー名", "User name"},
-    {"display_name", "表示名", "Display name"},
-    {"version", "バージョン", "Version"},
-    {"installed", "インストール日時", "Installed"},
-    {"key", "項目", "Key"},
-    {"value", "値", "Value"},
-};
+// Titles of artifact types and columns: one table for every report (report/court_report.h).
+std::string type_title(const Ctx& ctx, std::string_view type) { return std::string(artifact_type_label(type, ctx.ja)); }
 
 std::string column_title(const Ctx& ctx, std::string_view name) {
-  for (const auto& l : kColumnLabels)
-    if (l.name == name) return std::string(ctx.tr(l.ja, l.en));
-  return std::string(name);
+  return std::string(artifact_column_label(name, ctx.ja));
 }
 
 // ---------------------------------------------------------------------------------------------------------
