@@ -348,6 +348,7 @@ ProvenancePane::ProvenancePane(CaseService* service, QWidget* parent)
   table_->setSelectionBehavior(QAbstractItemView::SelectRows);
   table_->setAlternatingRowColors(true);
   connect(model_, &QAbstractItemModel::modelReset, this, [this] {
+    if (model_->columnCount() > 2) table_->setColumnHidden(2, true);  // the untranslated key
     table_->resizeColumnToContents(0);
     table_->resizeRowsToContents();  // a few dozen rows: cheap
   });

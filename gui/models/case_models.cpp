@@ -189,6 +189,27 @@ QVector<TypeColumn> type_columns(const QString& type) {
     QT_TRANSLATE_NOOP("Columns", "value"),
 };
 
+// Provenance pane labels (translated in the "Provenance" context).
+[[maybe_unused]] const char* const kProvenanceLabels[] = {
+    QT_TRANSLATE_NOOP("Provenance", "artifact_id"),
+    QT_TRANSLATE_NOOP("Provenance", "type"),
+    QT_TRANSLATE_NOOP("Provenance", "time"),
+    QT_TRANSLATE_NOOP("Provenance", "evidence"),
+    QT_TRANSLATE_NOOP("Provenance", "evidence_source"),
+    QT_TRANSLATE_NOOP("Provenance", "item_path"),
+    QT_TRANSLATE_NOOP("Provenance", "item_sha256"),
+    QT_TRANSLATE_NOOP("Provenance", "item_md5"),
+    QT_TRANSLATE_NOOP("Provenance", "item_sha1"),
+    QT_TRANSLATE_NOOP("Provenance", "item_size"),
+    QT_TRANSLATE_NOOP("Provenance", "source_table"),
+    QT_TRANSLATE_NOOP("Provenance", "source_rowid"),
+    QT_TRANSLATE_NOOP("Provenance", "source_offset"),
+    QT_TRANSLATE_NOOP("Provenance", "source_detail"),
+    QT_TRANSLATE_NOOP("Provenance", "parser"),
+    QT_TRANSLATE_NOOP("Provenance", "recovered"),
+    QT_TRANSLATE_NOOP("Provenance", "tag"),
+};
+
 bool hidden_by_default(const QString& name) {
   return name.endsWith(QLatin1String("_raw")) || name.endsWith(QLatin1String("_epoch")) ||
          name == "account" || name == "thread_key" || name == "sha256";
@@ -566,11 +587,16 @@ SnapshotLoader provenance_loader(qint64 artifact_id) {
   return [artifact_id](sql::Db& db) {
     using K = ColumnKind;
     Snapshot s;
+    // Field (translated label), value, and the untranslated key (hidden; what code and tests look up).
     s.columns = {{"", QT_TRANSLATE_NOOP("Columns", "Field"), K::text},
-                 {"", QT_TRANSLATE_NOOP("Columns", "Value"), K::text}};
-    auto add = [&s](const QString& field, const QVariant& value, ColumnKind kind = ColumnKind::text) {
+                 {"", QT_TRANSLATE_NOOP("Columns", "Value"), K::text},
+                 {"", QT_TRANSLATE_NOOP("Columns", "Key"), K::text, false}};
+    auto add = [&s](const QString& field, const QVariant& value, ColumnKind kind = ColumnKind::text,
+                    const char* context = "Provenance") {
       // Times are formatted here (the pane shows text); the zone label is part of the text.
-      s.rows.push_back({field, kind == ColumnKind::text ? value : QVariant(display_value(value, kind))});
+      QString label = QCoreApplication::translate(context, field.toUtf8().constData());
+      s.rows.push_back(
+          {label, kind == ColumnKind::text ? value : QVariant(display_value(value, kind)), field});
       s.keys.push_back(s.keys.size());
     };
     sql::Stmt st(
@@ -614,7 +640,7 @@ SnapshotLoader provenance_loader(qint64 artifact_id) {
           QString name = QString::fromStdString(row.column_name(c));
           if (name == QLatin1String("artifact_id")) continue;
           add(name, column_variant(row, c),
-              name.endsWith(QLatin1String("_utc")) ? ColumnKind::iso_time : ColumnKind::text);
+              name.endsWith(QLatin1String("_utc")) ? ColumnKind::iso_time : ColumnKind::text, "Columns");
         }
       }
     }

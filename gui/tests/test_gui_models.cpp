@@ -238,7 +238,7 @@ class ModelTests : public QObject {
     prov.reload();
     wait_loaded(prov);
     QStringList fields;
-    for (int r = 0; r < prov.rowCount(); ++r) fields << prov.valueAt(r, 0).toString();
+    for (int r = 0; r < prov.rowCount(); ++r) fields << prov.valueAt(r, 2).toString();
     for (const char* f :
          {"item_path", "item_sha256", "source_table", "source_rowid", "parser", "recovered", "tag"})
       QVERIFY2(fields.contains(QLatin1String(f)), f);

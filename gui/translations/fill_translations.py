@@ -46,6 +46,12 @@ JA = {
     "captured_epoch": "撮影日時（基準）", "username": "ユーザー名", "display_name": "表示名",
     "version": "バージョン", "installed_raw": "インストール日時（生値）", "installed_epoch": "インストール日時（基準）",
     "key": "キー", "value": "値",
+    # provenance pane
+    "artifact_id": "アーティファクト ID", "type": "種別", "time": "日時", "evidence": "証拠品",
+    "evidence_source": "証拠の所在", "item_path": "アイテムのパス", "item_sha256": "アイテム SHA-256",
+    "item_md5": "アイテム MD5", "item_sha1": "アイテム SHA-1", "item_size": "アイテムのサイズ",
+    "source_table": "元テーブル", "source_rowid": "元の行 ID", "source_offset": "元のオフセット",
+    "source_detail": "元の詳細", "parser": "パーサ（バージョン）", "recovered": "復元", "tag": "タグ", "Key": "キー",
     # types
     "Calls": "通話", "Contacts": "連絡先", "Locations": "位置情報", "Media": "メディア", "Web history": "閲覧履歴",
     "Accounts": "アカウント", "Installed apps": "インストール済みアプリ", "Device": "端末", "Threads": "スレッド",
@@ -143,7 +149,7 @@ def humanise(s):
 
 # Contexts that are classes in namespace kanshiki::gui: lupdate 6.4 drops the C++17 nested namespace from the
 # context name, but tr() at run time uses the qualified class name.
-PLAIN_CONTEXTS = {"Columns", "Types", "Conversation", "Pages", "Navigation"}
+PLAIN_CONTEXTS = {"Columns", "Types", "Conversation", "Pages", "Navigation", "Provenance"}
 
 
 def qualify_contexts(text):

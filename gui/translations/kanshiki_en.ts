@@ -481,6 +481,10 @@
         <source>value</source>
         <translation>Value</translation>
     </message>
+    <message>
+        <source>Key</source>
+        <translation>Key</translation>
+    </message>
 </context>
 <context>
     <name>Conversation</name>
@@ -598,10 +602,6 @@
 </context>
 <context>
     <name>kanshiki::gui::MainWindow</name>
-    <message>
-        <source>Evidence</source>
-        <translation>Evidence</translation>
-    </message>
     <message>
         <source>Kanshiki workbench</source>
         <translation>Kanshiki workbench</translation>
@@ -759,6 +759,10 @@
         <translation>Folder…</translation>
     </message>
     <message>
+        <source>Evidence</source>
+        <translation>Evidence</translation>
+    </message>
+    <message>
         <source>Exhibit number</source>
         <translation>Exhibit number</translation>
     </message>
@@ -903,6 +907,77 @@
     <message numerus="yes">
         <source>%n row(s)</source>
         <translation><numerusform>%n row(s)</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>Provenance</name>
+    <message>
+        <source>artifact_id</source>
+        <translation>Artifact id</translation>
+    </message>
+    <message>
+        <source>type</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>time</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>evidence</source>
+        <translation>Evidence</translation>
+    </message>
+    <message>
+        <source>evidence_source</source>
+        <translation>Evidence source</translation>
+    </message>
+    <message>
+        <source>item_path</source>
+        <translation>Item path</translation>
+    </message>
+    <message>
+        <source>item_sha256</source>
+        <translation>Item sha256</translation>
+    </message>
+    <message>
+        <source>item_md5</source>
+        <translation>Item md5</translation>
+    </message>
+    <message>
+        <source>item_sha1</source>
+        <translation>Item sha1</translation>
+    </message>
+    <message>
+        <source>item_size</source>
+        <translation>Item size</translation>
+    </message>
+    <message>
+        <source>source_table</source>
+        <translation>Source table</translation>
+    </message>
+    <message>
+        <source>source_rowid</source>
+        <translation>Source rowid</translation>
+    </message>
+    <message>
+        <source>source_offset</source>
+        <translation>Source offset</translation>
+    </message>
+    <message>
+        <source>source_detail</source>
+        <translation>Source detail</translation>
+    </message>
+    <message>
+        <source>parser</source>
+        <translation>Parser</translation>
+    </message>
+    <message>
+        <source>recovered</source>
+        <translation>Recovered</translation>
+    </message>
+    <message>
+        <source>tag</source>
+        <translation>Tag</translation>
     </message>
 </context>
 <context>

@@ -481,6 +481,10 @@
         <source>value</source>
         <translation>値</translation>
     </message>
+    <message>
+        <source>Key</source>
+        <translation>キー</translation>
+    </message>
 </context>
 <context>
     <name>Conversation</name>
@@ -598,10 +602,6 @@
 </context>
 <context>
     <name>kanshiki::gui::MainWindow</name>
-    <message>
-        <source>Evidence</source>
-        <translation>証拠品</translation>
-    </message>
     <message>
         <source>Kanshiki workbench</source>
         <translation>鑑識ワークベンチ</translation>
@@ -759,6 +759,10 @@
         <translation>フォルダ…</translation>
     </message>
     <message>
+        <source>Evidence</source>
+        <translation>証拠品</translation>
+    </message>
+    <message>
         <source>Exhibit number</source>
         <translation>資料番号</translation>
     </message>
@@ -903,6 +907,77 @@
     <message numerus="yes">
         <source>%n row(s)</source>
         <translation><numerusform>%n 行</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>Provenance</name>
+    <message>
+        <source>artifact_id</source>
+        <translation>アーティファクト ID</translation>
+    </message>
+    <message>
+        <source>type</source>
+        <translation>種別</translation>
+    </message>
+    <message>
+        <source>time</source>
+        <translation>日時</translation>
+    </message>
+    <message>
+        <source>evidence</source>
+        <translation>証拠品</translation>
+    </message>
+    <message>
+        <source>evidence_source</source>
+        <translation>証拠の所在</translation>
+    </message>
+    <message>
+        <source>item_path</source>
+        <translation>アイテムのパス</translation>
+    </message>
+    <message>
+        <source>item_sha256</source>
+        <translation>アイテム SHA-256</translation>
+    </message>
+    <message>
+        <source>item_md5</source>
+        <translation>アイテム MD5</translation>
+    </message>
+    <message>
+        <source>item_sha1</source>
+        <translation>アイテム SHA-1</translation>
+    </message>
+    <message>
+        <source>item_size</source>
+        <translation>アイテムのサイズ</translation>
+    </message>
+    <message>
+        <source>source_table</source>
+        <translation>元テーブル</translation>
+    </message>
+    <message>
+        <source>source_rowid</source>
+        <translation>元の行 ID</translation>
+    </message>
+    <message>
+        <source>source_offset</source>
+        <translation>元のオフセット</translation>
+    </message>
+    <message>
+        <source>source_detail</source>
+        <translation>元の詳細</translation>
+    </message>
+    <message>
+        <source>parser</source>
+        <translation>パーサ（バージョン）</translation>
+    </message>
+    <message>
+        <source>recovered</source>
+        <translation>復元</translation>
+    </message>
+    <message>
+        <source>tag</source>
+        <translation>タグ</translation>
     </message>
 </context>
 <context>
