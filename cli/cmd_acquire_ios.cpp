@@ -20,7 +20,7 @@ namespace {
 
 struct AcquireIosOptions {
   std::string case_dir, exhibit, udid, label, pair_record, password, password_file;
-  int trust_wait_s = 120, timeout_s = 60;
+  int trust_wait_s = 120, timeout_s = 60, syslog_s = 0;
   bool encrypt_temp = false, media = false, crashlogs = false;
 };
 
@@ -107,6 +107,7 @@ int run_acquire_ios(const AcquireIosOptions& o) {
     if (o.encrypt_temp) ao.temporary_password = password;
     ao.media = o.media;
     ao.crash_reports = o.crashlogs;
+    ao.syslog_seconds = o.syslog_s;
     ao.on_step = [&](const ios_acquire::Step& st) {
       json details = st.details;
       details["exhibit"] = o.exhibit;
@@ -242,6 +243,10 @@ int run_acquire_ios(const AcquireIosOptions& o) {
                     json::array(),
                     out};
     if (derived_id) a.parameters["decrypted_evidence_id"] = derived_id;
+    if (!r.syslog_file.empty())
+      a.outputs.push_back({{"path", r.syslog_file.string()},
+                           {"sha256", hash_file(r.syslog_file).sha256},
+                           {"bytes", r.syslog_bytes}});
     if (crash_evidence_id) {
       a.parameters["crash_reports_evidence_id"] = crash_evidence_id;
       a.parameters["crash_report_files"] = r.crash_files;
@@ -312,6 +317,8 @@ void register_acquire_ios(CLI::App& app, Action& action) {
       "Also pull the media area over AFC (DCIM, Downloads, ...), file by file, as evidence <NO>-media");
   a->add_flag("--crashlogs", o->crashlogs,
               "Also pull the crash and diagnostic reports, as evidence <NO>-crash");
+  a->add_option("--syslog", o->syslog_s,
+                "Also capture the live system log for this many seconds (syslog.raw)");
   a->add_flag("--encrypt-temp", o->encrypt_temp,
               "If the device does not encrypt backups, turn encryption on with --password for this backup "
               "(more data: "

@@ -451,12 +451,14 @@ TEST_CASE(
   auto config = sim_config(dir / "mux.sock", s->plain);
   config.media = dir / "media";
   config.crash_reports = dir / "crash";
+  config.syslog_lines = {"Dec  1 10:00:00 iPhone kernel[0] <Notice>: 起動",
+                         "Dec  1 10:00:01 iPhone WhatsApp[321] <Error>: x"};
   ios_sim::Simulator sim(config);
   sim.start();
   MuxEnv env(sim);
   std::string out;
-  int rc =
-      test::run_cli("--json acquire ios --case " + q(case_dir) + " --exhibit D-1 --media --crashlogs", &out);
+  int rc = test::run_cli(
+      "--json acquire ios --case " + q(case_dir) + " --exhibit D-1 --media --crashlogs --syslog 1", &out);
   INFO(out);
   REQUIRE(rc == 0);
   fs::path got = case_dir / "acquisitions/D-1/media";
@@ -474,6 +476,9 @@ TEST_CASE(
       test::file_sha256(case_dir / "acquisitions/D-1/crash_reports/Retired/WhatsApp-2024-05-01-101010.ips") ==
       test::file_sha256(dir / "crash/Retired/WhatsApp-2024-05-01-101010.ips"));
   CHECK(contains(sim.log(), "service com.apple.crashreportmover"));
+  std::string syslog = slurp(case_dir / "acquisitions/D-1/syslog.raw");
+  CHECK(syslog.find("kernel[0] <Notice>: 起動") != std::string::npos);
+  CHECK(slurp(case_dir / "acquisitions/D-1/manifest.tsv").find("syslog.raw\t") != std::string::npos);
   CHECK(test::run_cli("verify --case " + q(case_dir), &out) == 0);
   // Debian's idevicebackup2 still succeeds when AFC is there (it takes the sync lock through it).
   if (have_tool("idevicebackup2")) {

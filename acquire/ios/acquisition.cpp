@@ -8,6 +8,7 @@
 #include <libimobiledevice/lockdown.h>
 #include <libimobiledevice/mobilebackup2.h>
 #include <libimobiledevice/notification_proxy.h>
+#include <libimobiledevice/syslog_relay.h>
 #include <plist/plist.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -793,6 +794,50 @@ TreeCount pull_afc_tree(const AcquireOptions& o, afc_client_t afc, const std::st
   return count;
 }
 
+// The live system log for a set time, bytes exactly as the relay sends them (NUL-separated lines), hashed.
+void capture_syslog(const AcquireOptions& o, Device& d, AcquireResult& r) {
+  syslog_relay_client_t sys = nullptr;
+  if (syslog_relay_client_start_service(d.dev, &sys, kLabel) != SYSLOG_RELAY_E_SUCCESS || !sys)
+    throw Stop{Failure::service_refused,
+               "the device refused com.apple.syslog_relay / システムログサービスが拒否されました"};
+  std::unique_ptr<syslog_relay_client_private, syslog_relay_error_t (*)(syslog_relay_client_t)> keep(
+      sys, syslog_relay_client_free);
+  r.syslog_file = o.container / "syslog.raw";
+  fs::path partial = r.syslog_file;
+  partial += ".partial";
+  std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+  MultiHasher hasher;
+  std::vector<char> buf(1 << 14);
+  auto end = Clock::now() + std::chrono::seconds(o.syslog_seconds);
+  message(o, fmt::format("Capturing the system log for {} s / システムログを{}秒間取得します",
+                         o.syslog_seconds, o.syslog_seconds));
+  while (Clock::now() < end) {
+    uint32_t got = 0;
+    syslog_relay_error_t e =
+        syslog_relay_receive_with_timeout(sys, buf.data(), static_cast<uint32_t>(buf.size()), &got, 200);
+    if (e != SYSLOG_RELAY_E_SUCCESS && e != SYSLOG_RELAY_E_TIMEOUT) {
+      r.notes.push_back("syslog: the relay closed before the capture time was over");
+      break;
+    }
+    if (got == 0) continue;
+    out.write(buf.data(), got);
+    hasher.update(buf.data(), got);
+  }
+  out.close();
+  if (!out) throw Stop{Failure::host_error, "cannot write " + partial.string() + " (disk full?)"};
+  Digests dg = hasher.finish();
+  fs::rename(partial, r.syslog_file);
+  std::ofstream manifest(o.container / "manifest.tsv", std::ios::app | std::ios::binary);
+  manifest << "syslog.raw\t" << dg.size << '\t' << dg.md5 << '\t' << dg.sha1 << '\t' << dg.sha256 << '\t'
+           << now_utc_iso() << '\n';
+  r.syslog_bytes = dg.size;
+  step(o, {"syslog capture",
+           "ok",
+           {{"seconds", std::to_string(o.syslog_seconds)},
+            {"bytes", std::to_string(dg.size)},
+            {"sha256", dg.sha256}}});
+}
+
 void write_status(const AcquireOptions& o, const AcquireResult& r, const std::string& status) {
   json j{{"platform", "ios"},
          {"method", "mobilebackup2 full backup (libimobiledevice)"},
@@ -856,6 +901,7 @@ AcquireResult run(const AcquireOptions& o, bool backup) {
     step(o, {"backup", "ok", {{"files", std::to_string(r.files)}, {"bytes", std::to_string(r.bytes)}}});
     if (o.media) pull_media(o, d, r);
     if (o.crash_reports) pull_crash_reports(o, d, r);
+    if (o.syslog_seconds > 0) capture_syslog(o, d, r);
     r.complete = true;
     write_status(o, r, "complete");
   } catch (const Stop& s) {

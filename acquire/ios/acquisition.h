@@ -64,6 +64,7 @@ struct AcquireOptions {
   std::optional<std::string> temporary_password;
   bool media = false;          // also pull the media area (AFC, /var/mobile/Media: DCIM, Downloads, ...)
   bool crash_reports = false;  // also pull crash reports (crashreportmover + crashreportcopymobile)
+  int syslog_seconds = 0;      // > 0: capture the live system log (syslog_relay) for this long
   int trust_wait_s = 60;       // how long to wait for the Trust dialog
   int io_timeout_s = 30;       // seconds without any message before the device counts as gone
   std::function<void(const Step&)> on_step;  // one custody entry each
@@ -88,6 +89,8 @@ struct AcquireResult {
   uint64_t media_files = 0, media_bytes = 0;
   std::filesystem::path crash_dir;  // <container>/crash_reports when --crashlogs
   uint64_t crash_files = 0;
+  std::filesystem::path syslog_file;  // <container>/syslog.raw when --syslog
+  uint64_t syslog_bytes = 0;
 };
 
 // UDIDs of attached devices (via usbmuxd; honours USBMUXD_SOCKET_ADDRESS).

@@ -25,6 +25,7 @@ constexpr uint16_t kLockdownPort = 62078;
 constexpr uint16_t kNotificationProxyPort = 49300;
 constexpr uint16_t kMobileBackup2Port = 49302;
 constexpr uint16_t kAfcPort = 49301;
+constexpr uint16_t kSyslogPort = 49303;
 constexpr uint16_t kCrashMoverPort = 49304;
 constexpr uint16_t kCrashCopyPort = 49305;
 constexpr int kDeviceId = 7;
@@ -350,7 +351,8 @@ void Simulator::serve_mux(int fd) {
       bool known = device == kDeviceId &&
                    (port == kLockdownPort || port == kNotificationProxyPort || port == kMobileBackup2Port ||
                     (port == kAfcPort && !config_.media.empty()) ||
-                    ((port == kCrashMoverPort || port == kCrashCopyPort) && !config_.crash_reports.empty()));
+                    ((port == kCrashMoverPort || port == kCrashCopyPort) && !config_.crash_reports.empty()) ||
+                    port == kSyslogPort);
       note("connect " + std::to_string(port));
       if (!send_mux_result(fd, tag, known ? 0 : 3)) return;
       if (!known) continue;
@@ -364,6 +366,8 @@ void Simulator::serve_mux(int fd) {
         serve_afc(fd, config_.crash_reports);
       else if (port == kCrashMoverPort)
         write_all(fd, "ping", 4);  // "moved the reports": ready to copy
+      else if (port == kSyslogPort)
+        serve_syslog(fd);
       else
         serve_mobilebackup2(fd);
       return;  // the tunnel is over when the service ends
@@ -444,6 +448,8 @@ void Simulator::serve_lockdown(int fd) {
         port = kCrashMoverPort;
       else if (service == "com.apple.crashreportcopymobile" && !config_.crash_reports.empty())
         port = kCrashCopyPort;
+      else if (service == "com.apple.syslog_relay")
+        port = kSyslogPort;
       plist_dict_set_item(reply.p, "Service", plist_new_string(service.c_str()));
       if (!session) {
         plist_dict_set_item(reply.p, "Error", plist_new_string("NoRunningSession"));
@@ -642,6 +648,16 @@ void Simulator::serve_mobilebackup2(int fd) {
     plist_dict_set_item(r, "ErrorDescription",
                         plist_new_string(config_.faults.backup_error_code ? "simulated backup failure" : ""));
     if (!process_message(r)) return;
+  }
+}
+
+// syslog_relay: the configured lines, each NUL-terminated as the relay sends them, then idle until the host
+// closes the connection.
+void Simulator::serve_syslog(int fd) {
+  for (const auto& line : config_.syslog_lines)
+    if (!write_all(fd, line.c_str(), line.size() + 1)) return;
+  char c;
+  while (running_ && ::recv(fd, &c, 1, 0) > 0) {
   }
 }
 

@@ -35,6 +35,7 @@ struct Config {
   std::filesystem::path backup;         // folder served by mobilebackup2 (files relative to it)
   std::filesystem::path media;          // folder served read-only by AFC as /var/mobile/Media (empty: no AFC)
   std::filesystem::path crash_reports;  // served by crashreportmover + crashreportcopymobile (empty: refused)
+  std::vector<std::string> syslog_lines;  // streamed by syslog_relay (each NUL-terminated), then idle
   std::string udid =
       "00008030001a2b3c4d5e6f7000000000000000aa";  // 40 characters (idevicebackup2 -u wants 40)
   // Lockdown root values; defaults are filled from backup/Info.plist when present.
@@ -75,6 +76,7 @@ class Simulator {
   void serve_notification_proxy(int fd);
   void serve_mobilebackup2(int fd);
   void serve_afc(int fd, const std::filesystem::path& root);
+  void serve_syslog(int fd);
   void note(std::string line);
 
   Config config_;
