@@ -10,7 +10,6 @@
 
 #include "core/evidence/source.h"
 #include "engine/parse_sandbox.h"
-#include "engine/parse_sandbox.h"
 #include "hashing/multi_hash.h"
 
 namespace kanshiki {
@@ -53,10 +52,6 @@ IngestResult ingest_encrypted_android_backup(CaseDb& c, int64_t run_id, const In
 struct ProcessOptions {
   std::vector<std::string> only_parsers;  // empty: all registered parsers
   bool progress = false;
-  // Run each parser in the confined kanshiki-parse-worker (engine/parse_sandbox.h). `kanshiki process`
-  // turns this on unless --no-sandbox; in-process parsing stays the library default for tests and tools.
-  bool sandbox = false;
-  SandboxOptions sandbox_options;
   // Run each parser in the confined kanshiki-parse-worker (engine/parse_sandbox.h). `kanshiki process`
   // turns this on unless --no-sandbox; in-process parsing stays the library default for tests and tools.
   bool sandbox = false;
