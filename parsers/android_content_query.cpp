@@ -6,14 +6,13 @@
 // getInt: millisecond dates are then truncated to 32 bits; such times are flagged with a warning.
 #include "parsers/android_content_query.h"
 
-#include "parsers/android_provider_types.h"
-
 #include <fmt/format.h>
 
 #include <fstream>
 #include <sstream>
 
 #include "core/phone.h"
+#include "parsers/android_provider_types.h"
 #include "parsers/file_emitter.h"
 
 namespace kanshiki::parsers::android_content_query {
@@ -74,6 +73,71 @@ std::string sms_status(int64_t type, std::optional<int64_t> read) {
   return fmt::format("type {}", type);
 }
 
+// Line-oriented shell outputs: each line is read with its byte offset.
+template <typename F>
+void for_each_line(const std::string& data, F&& f) {
+  size_t pos = 0;
+  while (pos < data.size()) {
+    size_t eol = data.find('\n', pos);
+    size_t end = eol == std::string::npos ? data.size() : eol;
+    f(std::string_view(data.data() + pos, end - pos), pos);
+    pos = end + 1;
+  }
+}
+
+// Device properties worth a finding of their own (the rest stay in the file).
+const std::vector<std::pair<std::string, std::string>> kDeviceProps = {
+    {"ro.product.manufacturer", "Manufacturer"},
+    {"ro.product.model", "Model"},
+    {"ro.product.device", "Device"},
+    {"ro.serialno", "SerialNumber"},
+    {"ro.build.version.release", "AndroidVersion"},
+    {"ro.build.version.security_patch", "SecurityPatch"},
+    {"ro.build.fingerprint", "BuildFingerprint"},
+    {"persist.sys.timezone", "TimeZone"},
+    {"gsm.operator.alpha", "Operator"},
+    {"ro.crypto.state", "EncryptionState"}};
+
+void facts(const ParseInput& in, ArtifactSink& sink, const std::string& name) {
+  std::ifstream f(in.working_copy, std::ios::binary);
+  if (!f) throw Error(ExitCode::evidence_unreadable, "cannot read " + in.item_path);
+  std::string data((std::istreambuf_iterator<char>(f)), {});
+  FileEmitter out(in, info(), sink,
+                  name == "getprop.txt"    ? "getprop"
+                  : name == "packages.txt" ? "pm list packages -f"
+                                           : "dumpsys account");
+  for_each_line(data, [&](std::string_view line, size_t offset) {
+    auto off = static_cast<int64_t>(offset);
+    if (name == "getprop.txt") {
+      // [key]: [value]
+      size_t k = line.find("]: [");
+      if (line.size() < 6 || line[0] != '[' || k == std::string_view::npos || line.back() != ']') return;
+      std::string key(line.substr(1, k - 1)), value(line.substr(k + 4, line.size() - k - 5));
+      for (const auto& [prop, label] : kDeviceProps)
+        if (prop == key && !value.empty()) out.emit(DeviceFact{label, value}, key, off);
+    } else if (name == "packages.txt") {
+      // package:<apk path>=<package name>   (the apk path may itself contain '=')
+      if (line.rfind("package:", 0) != 0) return;
+      size_t eq = line.rfind('=');
+      if (eq == std::string_view::npos) return out.warn(fmt::format("unrecognised line at byte {}", offset));
+      InstalledApp app;
+      app.identifier = std::string(line.substr(eq + 1));
+      app.name = app.identifier;
+      out.emit(std::move(app), std::string(line.substr(8, eq - 8)), off);
+    } else {
+      // Account {name=<name>, type=<type>}
+      size_t a = line.find("Account {name=");
+      size_t t = line.rfind(", type=");
+      if (a == std::string_view::npos || t == std::string_view::npos || t < a || line.back() != '}') return;
+      Account acc;
+      acc.username = std::string(line.substr(a + 14, t - a - 14));
+      acc.app = std::string(line.substr(t + 7, line.size() - t - 8));
+      acc.identifier = acc.username;
+      out.emit(std::move(acc), "Account", off);
+    }
+  });
+}
+
 class ContentQueryParser final : public Parser {
  public:
   const ParserInfo& info() const override { return android_content_query::info(); }
@@ -88,6 +152,8 @@ class ContentQueryParser final : public Parser {
       cols = &kCallColumns, table = "content://call_log/calls";
     else if (name == "content_contacts.txt")
       cols = &kPhoneColumns, table = "content://com.android.contacts/data/phones";
+    else if (name == "getprop.txt" || name == "packages.txt" || name == "dumpsys_account.txt")
+      return facts(in, sink, name);
     else
       return;  // mms/calendar outputs are kept as evidence files; not turned into artifacts (limitation)
     std::ifstream f(in.working_copy, std::ios::binary);
@@ -221,13 +287,15 @@ std::vector<PrintedRow> parse_rows(const std::string& text, const std::vector<st
 const ParserInfo& info() {
   static const ParserInfo i{
       "android.content_query",
-      "1.0.0",
+      "1.1.0",
       Platform::android,
       "Android content providers (adb logical)",
-      "SMS, call log and contact phones from `content query` output saved by `kanshiki acquire "
-      "android` (logical/content_*.txt)",
+      "SMS, call log and contact phones from `content query` output, and device facts (getprop), installed "
+      "packages (pm list packages -f) and accounts (dumpsys account), as saved by `kanshiki acquire android` "
+      "(logical/*.txt)",
       {Locator{"**/logical/content_sms.txt"}, Locator{"**/logical/content_call_log.txt"},
-       Locator{"**/logical/content_contacts.txt"}},
+       Locator{"**/logical/content_contacts.txt"}, Locator{"**/logical/getprop.txt"},
+       Locator{"**/logical/packages.txt"}, Locator{"**/logical/dumpsys_account.txt"}},
       {
           "Text output: a body containing \", <next column>=\" cannot be told apart from a "
           "column boundary; such rows are split at the first occurrence.",

@@ -503,7 +503,9 @@ TEST_CASE("kanshiki acquire android: CLI over TCP, incomplete then resumed, inge
         "complete|KSK0000FAKE01\n");
   REQUIRE(test::run_cli("process --case " + q(c), &out) == 0);
   CHECK(run("sqlite3 " + q(c / "case.db") +
-            " \"SELECT count(*) FROM artifacts WHERE parser_id = 'android.content_query'\"") == "7\n");
+            " \"SELECT type, count(*) FROM artifacts WHERE parser_id = 'android.content_query' GROUP BY type "
+            "ORDER BY type\"") ==
+        "account|2\ncall|2\ncontact|2\ndevice_info|10\ninstalled_app|1\nmessage|3\n");
   CHECK(test::run_cli("verify --case " + q(c)) == 0);
   CHECK(test::run_cli("custody verify --case " + q(c)) == 0);
   std::string custody =
@@ -597,4 +599,33 @@ TEST_CASE("adb client: garbage from the other end is a protocol error, never a c
     server.join();
     ::close(lfd);
   }
+}
+
+TEST_CASE("adb logical parser: device facts, packages and accounts from the shell outputs", "[adb][parser]") {
+  test::TempDir dir;
+  fs::create_directories(dir / "device/data/data/jp.naver.line.android");
+  auto dev = fake::sample_device(dir / "device");
+  std::string getprop;
+  for (const auto& [k, v] : dev.props) getprop += "[" + k + "]: [" + v + "]\n";
+  std::ofstream(dir / "getprop.txt") << getprop;
+  std::ofstream(dir / "packages.txt") << dev.commands.at("pm list packages -f").out;
+  std::ofstream(dir / "dumpsys_account.txt") << dev.commands.at("dumpsys account").out;
+  auto props = test::run_parser("android.content_query", dir / "getprop.txt", "logical/getprop.txt");
+  std::map<std::string, std::string> facts;
+  for (const auto& r : props.records) {
+    const auto& f = std::get<DeviceFact>(r.data);
+    facts[f.key] = f.value;
+  }
+  CHECK(facts.at("Model") == "Pixel 7");
+  CHECK(facts.at("SerialNumber") == "KSK0000FAKE01");
+  CHECK(facts.at("SecurityPatch") == "2023-10-05");
+  CHECK(facts.at("Operator") == "NTT DOCOMO");
+  auto apps = test::run_parser("android.content_query", dir / "packages.txt", "logical/packages.txt");
+  REQUIRE(apps.records.size() == 1);
+  CHECK(std::get<InstalledApp>(apps.records[0].data).identifier == "jp.naver.line.android");
+  auto accounts =
+      test::run_parser("android.content_query", dir / "dumpsys_account.txt", "logical/dumpsys_account.txt");
+  REQUIRE(accounts.records.size() == 2);
+  CHECK(std::get<Account>(accounts.records[1].data).username == "佐藤太郎");
+  CHECK(std::get<Account>(accounts.records[1].data).app == "jp.naver.line.android");
 }
