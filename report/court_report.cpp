@@ -320,7 +320,9 @@ CourtReport gather_court_report(CaseDb& c, bool ja, FindingScope scope, int offs
         db,
         "SELECT id, exhibit, label, source_path, source_kind, coalesce(container_md5,''), "
         "coalesce(container_sha1,''), coalesce(container_sha256,''), item_count, total_bytes, status, "
-        "ingested_utc, problems, manifest_path, manifest_sha256, derivation FROM evidence ORDER BY id");
+        "ingested_utc, problems, manifest_path, manifest_sha256, derivation, "
+        "(SELECT 'E' || i.evidence_id || ' item ' || i.id || ': ' || i.path FROM items i WHERE i.id = "
+        "evidence.derived_from_item) FROM evidence ORDER BY id");
     while (st.step()) {
       CourtEvidenceItem e;
       e.id = st.i64(0);
@@ -339,6 +341,7 @@ CourtReport gather_court_report(CaseDb& c, bool ja, FindingScope scope, int offs
       e.manifest_path = st.text(13);
       e.manifest_sha256 = st.text(14);
       e.derivation = st.text(15);
+      e.derived_from = st.text(16);
       const auto ef = evidence_facts(c, e.id);
       for (const auto& k : kEvidenceFactKeys)
         if (auto it = ef.find(std::string(k.key)); it != ef.end())
@@ -362,7 +365,8 @@ CourtReport gather_court_report(CaseDb& c, bool ja, FindingScope scope, int offs
   r.method.emplace_back(ja ? "使用ツール" : "Tool", r.tool);
   {
     std::set<std::string> kinds;
-    for (const auto& e : r.evidence) kinds.insert(e.kind + (e.derivation.empty() ? "" : " (derived)"));
+    for (const auto& e : r.evidence)
+      kinds.insert(e.kind + (e.derived_from.empty() ? "" : ja ? "（派生）" : " (derived)"));
     std::string k;
     for (const auto& s : kinds) k += (k.empty() ? "" : ", ") + s;
     r.method.emplace_back(ja ? "証拠の形式" : "Evidence formats", k.empty() ? std::string(t.not_stated) : k);

@@ -46,6 +46,10 @@ using LabelValue = std::pair<std::string, std::string>;
 
 struct CourtEvidenceItem {
   int64_t id = 0;
+  // derived_from: "E<n> item <id>: <path>" when this evidence was made from an item of other evidence
+  // (decryption); derivation: how the items were read (the decryption, the decoded view of an .ab, the
+  // disk image's partitions and media hashes), empty when read directly.
+  std::string derived_from;
   std::string exhibit, label, source_path, kind, status, ingested_utc, md5, sha1, sha256, derivation,
       manifest_path, manifest_sha256;
   int64_t items = 0, bytes = 0, problems = 0;

@@ -514,7 +514,8 @@ RenderOutcome render(CaseDb& c, const CourtReport& r, QPdfWriter& writer, QPaint
                                                              : "(not recorded: see kanshiki evidence set)");
     rows.emplace_back(ja ? "取得元" : "Source", e.source_path);
     rows.emplace_back(ja ? "形式" : "Format", e.kind);
-    if (!e.derivation.empty()) rows.emplace_back(ja ? "派生元" : "Derived from", e.derivation);
+    if (!e.derived_from.empty()) rows.emplace_back(ja ? "派生元" : "Derived from", e.derived_from);
+    if (!e.derivation.empty()) rows.emplace_back(ja ? "読み取り方法" : "How it was read", e.derivation);
     rows.emplace_back(ja ? "取り込み日時 (UTC)" : "Ingested (UTC)", e.ingested_utc);
     rows.emplace_back(ja ? "ファイル数 / 合計サイズ" : "Items / total bytes",
                       fmt::format("{} / {}", e.items, e.bytes));
