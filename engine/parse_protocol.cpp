@@ -11,66 +11,114 @@ namespace kanshiki::parse_protocol {
 namespace {
 
 // One field list per struct, shared by the encoder and the decoder so the two cannot drift apart.
-template <class V> void fields(V& v, Timestamp& t) { v(t.raw), v(t.kind), v(t.utc_us); }
-template <class V> void fields(V& v, Provenance& p) {
+template <class V>
+void fields(V& v, Timestamp& t) {
+  v(t.raw), v(t.kind), v(t.utc_us);
+}
+template <class V>
+void fields(V& v, Provenance& p) {
   v(p.evidence_id), v(p.item_id), v(p.item_path), v(p.item_sha256), v(p.source_table), v(p.source_rowid),
       v(p.source_offset), v(p.source_detail), v(p.parser_id), v(p.parser_version), v(p.recovered);
 }
-template <class V> void fields(V& v, Attachment& a) { v(a.path), v(a.name), v(a.mime_type), v(a.sha256), v(a.size); }
-template <class V> void fields(V& v, Message& m) {
+template <class V>
+void fields(V& v, Attachment& a) {
+  v(a.path), v(a.name), v(a.mime_type), v(a.sha256), v(a.size);
+}
+template <class V>
+void fields(V& v, Message& m) {
   v(m.app), v(m.account), v(m.thread_key), v(m.sender), v(m.sender_name), v(m.recipients), v(m.direction),
       v(m.time), v(m.text), v(m.status), v(m.kind), v(m.edited), v(m.deleted), v(m.expires_in_s),
       v(m.attachments);
 }
-template <class V> void fields(V& v, Thread& t) {
+template <class V>
+void fields(V& v, Thread& t) {
   v(t.app), v(t.account), v(t.thread_key), v(t.name), v(t.is_group), v(t.last_activity);
 }
-template <class V> void fields(V& v, Participant& p) { v(p.app), v(p.thread_key), v(p.identifier), v(p.name), v(p.role); }
-template <class V> void fields(V& v, Call& c) {
-  v(c.app), v(c.account), v(c.number), v(c.number_e164), v(c.name), v(c.direction), v(c.time), v(c.duration_s),
-      v(c.video), v(c.country_iso);
+template <class V>
+void fields(V& v, Participant& p) {
+  v(p.app), v(p.thread_key), v(p.identifier), v(p.name), v(p.role);
 }
-template <class V> void fields(V& v, Contact& c) {
-  v(c.app), v(c.account), v(c.name), v(c.phones), v(c.emails), v(c.organization), v(c.note), v(c.last_contacted),
-      v(c.times_contacted);
+template <class V>
+void fields(V& v, Call& c) {
+  v(c.app), v(c.account), v(c.number), v(c.number_e164), v(c.name), v(c.direction), v(c.time),
+      v(c.duration_s), v(c.video), v(c.country_iso);
 }
-template <class V> void fields(V& v, WebVisit& w) {
+template <class V>
+void fields(V& v, Contact& c) {
+  v(c.app), v(c.account), v(c.name), v(c.phones), v(c.emails), v(c.organization), v(c.note),
+      v(c.last_contacted), v(c.times_contacted);
+}
+template <class V>
+void fields(V& v, WebVisit& w) {
   v(w.browser), v(w.url), v(w.title), v(w.time), v(w.visit_count), v(w.typed_count), v(w.transition);
 }
-template <class V> void fields(V& v, LocationPoint& l) {
-  v(l.latitude), v(l.longitude), v(l.accuracy_m), v(l.altitude_m), v(l.time), v(l.kind), v(l.source), v(l.label);
+template <class V>
+void fields(V& v, LocationPoint& l) {
+  v(l.latitude), v(l.longitude), v(l.accuracy_m), v(l.altitude_m), v(l.time), v(l.kind), v(l.source),
+      v(l.label);
 }
-template <class V> void fields(V& v, MediaItem& m) {
+template <class V>
+void fields(V& v, MediaItem& m) {
   v(m.path), v(m.sha256), v(m.mime_type), v(m.size), v(m.captured), v(m.latitude), v(m.longitude), v(m.make),
       v(m.model), v(m.software);
 }
-template <class V> void fields(V& v, Account& a) { v(a.app), v(a.username), v(a.identifier), v(a.display_name); }
-template <class V> void fields(V& v, InstalledApp& a) { v(a.identifier), v(a.name), v(a.version), v(a.installed); }
-template <class V> void fields(V& v, DeviceFact& f) { v(f.key), v(f.value); }
-template <class V> void fields(V& v, Warning& w) {
+template <class V>
+void fields(V& v, Account& a) {
+  v(a.app), v(a.username), v(a.identifier), v(a.display_name);
+}
+template <class V>
+void fields(V& v, InstalledApp& a) {
+  v(a.identifier), v(a.name), v(a.version), v(a.installed);
+}
+template <class V>
+void fields(V& v, DeviceFact& f) {
+  v(f.key), v(f.value);
+}
+template <class V>
+void fields(V& v, Warning& w) {
   v(w.severity), v(w.evidence_id), v(w.item_id), v(w.item_path), v(w.parser_id), v(w.source_table),
       v(w.source_rowid), v(w.message);
 }
-template <class V> void fields(V& v, ParseInput& in) {
-  v(in.evidence_id), v(in.item_id), v(in.item_path), v(in.item_sha256), v(in.working_copy), v(in.recover_deleted);
+template <class V>
+void fields(V& v, ParseInput& in) {
+  v(in.evidence_id), v(in.item_id), v(in.item_path), v(in.item_sha256), v(in.working_copy),
+      v(in.recover_deleted);
 }
 
 // Highest valid value of each enum carried on the wire.
-template <class E> constexpr uint8_t enum_max();
-template <> constexpr uint8_t enum_max<EpochKind>() { return static_cast<uint8_t>(EpochKind::iso8601); }
-template <> constexpr uint8_t enum_max<Direction>() { return static_cast<uint8_t>(Direction::outgoing); }
-template <> constexpr uint8_t enum_max<CallDirection>() { return static_cast<uint8_t>(CallDirection::blocked); }
-template <> constexpr uint8_t enum_max<Severity>() { return static_cast<uint8_t>(Severity::error); }
+template <class E>
+constexpr uint8_t enum_max();
+template <>
+constexpr uint8_t enum_max<EpochKind>() {
+  return static_cast<uint8_t>(EpochKind::iso8601);
+}
+template <>
+constexpr uint8_t enum_max<Direction>() {
+  return static_cast<uint8_t>(Direction::outgoing);
+}
+template <>
+constexpr uint8_t enum_max<CallDirection>() {
+  return static_cast<uint8_t>(CallDirection::blocked);
+}
+template <>
+constexpr uint8_t enum_max<Severity>() {
+  return static_cast<uint8_t>(Severity::error);
+}
 
-template <class T> struct is_vector : std::false_type {};
-template <class T> struct is_vector<std::vector<T>> : std::true_type {};
-template <class T> struct is_optional : std::false_type {};
-template <class T> struct is_optional<std::optional<T>> : std::true_type {};
+template <class T>
+struct is_vector : std::false_type {};
+template <class T>
+struct is_vector<std::vector<T>> : std::true_type {};
+template <class T>
+struct is_optional : std::false_type {};
+template <class T>
+struct is_optional<std::optional<T>> : std::true_type {};
 
 class Encoder {
  public:
   explicit Encoder(std::string& out) : out_(out) {}
-  template <class T> void operator()(const T& value) {
+  template <class T>
+  void operator()(const T& value) {
     if constexpr (std::is_same_v<T, bool>) {
       out_.push_back(value ? 1 : 0);
     } else if constexpr (std::is_enum_v<T>) {
@@ -107,7 +155,8 @@ class Encoder {
 class Decoder {
  public:
   explicit Decoder(std::string_view in) : in_(in) {}
-  template <class T> void operator()(T& value) {
+  template <class T>
+  void operator()(T& value) {
     if constexpr (std::is_same_v<T, bool>) {
       uint8_t b = byte("boolean");
       if (b > 1) fail("boolean out of range");
@@ -164,7 +213,8 @@ class Decoder {
     if (pos_ != in_.size()) fail(fmt::format("{} unexpected bytes at the end", in_.size() - pos_));
   }
   [[noreturn]] void fail(const std::string& why) {
-    throw Error(ExitCode::corrupt_input, fmt::format("malformed frame from the parse worker at byte {}: {}", pos_, why));
+    throw Error(ExitCode::corrupt_input,
+                fmt::format("malformed frame from the parse worker at byte {}: {}", pos_, why));
   }
 
  private:

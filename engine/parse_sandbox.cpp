@@ -1,13 +1,12 @@
 #include "engine/parse_sandbox.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <fmt/format.h>
 
 #include <cerrno>
 #include <chrono>
@@ -48,7 +47,8 @@ class Fd {
 
 void make_pipe(Fd& read_end, Fd& write_end) {
   int p[2];
-  if (::pipe2(p, O_CLOEXEC) != 0) throw Error(ExitCode::failure, fmt::format("pipe: {}", std::strerror(errno)));
+  if (::pipe2(p, O_CLOEXEC) != 0)
+    throw Error(ExitCode::failure, fmt::format("pipe: {}", std::strerror(errno)));
   read_end = Fd(p[0]);
   write_end = Fd(p[1]);
 }
@@ -80,16 +80,26 @@ bool write_all_nosigpipe(int fd, std::string_view data) {
 
 std::string signal_description(int sig) {
   switch (sig) {
-    case SIGSEGV: return "SIGSEGV (invalid memory access)";
-    case SIGABRT: return "SIGABRT (aborted)";
-    case SIGBUS: return "SIGBUS";
-    case SIGILL: return "SIGILL";
-    case SIGFPE: return "SIGFPE";
-    case SIGSYS: return "SIGSYS (forbidden system call)";
-    case SIGXCPU: return "SIGXCPU (CPU time limit)";
-    case SIGXFSZ: return "SIGXFSZ (tried to write a file)";
-    case SIGKILL: return "SIGKILL";
-    default: return fmt::format("signal {}", sig);
+    case SIGSEGV:
+      return "SIGSEGV (invalid memory access)";
+    case SIGABRT:
+      return "SIGABRT (aborted)";
+    case SIGBUS:
+      return "SIGBUS";
+    case SIGILL:
+      return "SIGILL";
+    case SIGFPE:
+      return "SIGFPE";
+    case SIGSYS:
+      return "SIGSYS (forbidden system call)";
+    case SIGXCPU:
+      return "SIGXCPU (CPU time limit)";
+    case SIGXFSZ:
+      return "SIGXFSZ (tried to write a file)";
+    case SIGKILL:
+      return "SIGKILL";
+    default:
+      return fmt::format("signal {}", sig);
   }
 }
 
@@ -124,7 +134,8 @@ class Worker {
     int rc = posix_spawn(&pid_, exe.c_str(), &fa, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&fa);
     if (rc != 0)
-      throw Error(ExitCode::failure, fmt::format("cannot start the parse worker {}: {}", exe.string(), std::strerror(rc)));
+      throw Error(ExitCode::failure,
+                  fmt::format("cannot start the parse worker {}: {}", exe.string(), std::strerror(rc)));
     in_ = std::move(in_w);
     out_ = std::move(out_r);
     err_ = std::move(err_r);
@@ -175,13 +186,15 @@ fs::path find_parse_worker() {
     if (::access(p.c_str(), X_OK) == 0) return p;
   std::string where;
   for (const auto& p : tried) where += (where.empty() ? "" : ", ") + p.string();
-  throw Error(ExitCode::failure,
-              fmt::format("the sandboxed parse worker (kanshiki-parse-worker) was not found (tried {}); set {} or "
-                          "run `process --no-sandbox`",
-                          where.empty() ? "nothing" : where, kParseWorkerEnv));
+  throw Error(
+      ExitCode::failure,
+      fmt::format("the sandboxed parse worker (kanshiki-parse-worker) was not found (tried {}); set {} or "
+                  "run `process --no-sandbox`",
+                  where.empty() ? "nothing" : where, kParseWorkerEnv));
 }
 
-void parse_in_sandbox(const ParserInfo& info, const ParseInput& in, ArtifactSink& sink, const SandboxOptions& opt) {
+void parse_in_sandbox(const ParserInfo& info, const ParseInput& in, ArtifactSink& sink,
+                      const SandboxOptions& opt) {
   const fs::path exe = opt.worker.empty() ? find_parse_worker() : opt.worker;
   Worker worker(exe, opt);
 
@@ -190,9 +203,9 @@ void parse_in_sandbox(const ParserInfo& info, const ParseInput& in, ArtifactSink
   worker.close_in();
 
   const auto deadline = Clock::now() + std::chrono::seconds(opt.wall_seconds);
-  std::string buf;            // undecoded bytes from the worker's stdout
-  std::string err_tail;       // last bytes of its stderr
-  std::string violation;      // why its output cannot be accepted
+  std::string buf;        // undecoded bytes from the worker's stdout
+  std::string err_tail;   // last bytes of its stderr
+  std::string violation;  // why its output cannot be accepted
   std::optional<std::pair<ExitCode, std::string>> parser_error;
   bool done = false, timed_out = false;
   uint64_t records = 0;
@@ -206,7 +219,8 @@ void parse_in_sandbox(const ParserInfo& info, const ParseInput& in, ArtifactSink
       uint32_t len;
       std::memcpy(&len, buf.data() + pos + 1, 4);
       if (len > parse_protocol::kMaxFrame) {
-        violation = fmt::format("frame of {} bytes exceeds the {} MiB limit", len, parse_protocol::kMaxFrame >> 20);
+        violation =
+            fmt::format("frame of {} bytes exceeds the {} MiB limit", len, parse_protocol::kMaxFrame >> 20);
         break;
       }
       if (buf.size() - pos - parse_protocol::kFrameHeader < len) break;
@@ -222,9 +236,10 @@ void parse_in_sandbox(const ParserInfo& info, const ParseInput& in, ArtifactSink
             Record r = parse_protocol::decode_record(payload);
             const auto& p = r.provenance;
             if (p.evidence_id != in.evidence_id || p.item_id != in.item_id || p.item_path != in.item_path ||
-                p.item_sha256 != in.item_sha256 || p.parser_id != info.id || p.parser_version != info.version) {
-              violation = fmt::format("record {} is attributed to another item or parser ({} {} {})", records + 1,
-                                      p.item_path, p.parser_id, p.parser_version);
+                p.item_sha256 != in.item_sha256 || p.parser_id != info.id ||
+                p.parser_version != info.version) {
+              violation = fmt::format("record {} is attributed to another item or parser ({} {} {})",
+                                      records + 1, p.item_path, p.parser_id, p.parser_version);
               break;
             }
             ++records;
@@ -241,12 +256,15 @@ void parse_in_sandbox(const ParserInfo& info, const ParseInput& in, ArtifactSink
             sink.warn(std::move(w));
             break;
           }
-          case parse_protocol::FrameKind::error: parser_error = parse_protocol::decode_error(payload); break;
+          case parse_protocol::FrameKind::error:
+            parser_error = parse_protocol::decode_error(payload);
+            break;
           case parse_protocol::FrameKind::done:
             if (!payload.empty()) violation = "malformed end frame";
             done = true;
             break;
-          default: violation = fmt::format("unknown frame kind 0x{:02x}", static_cast<uint8_t>(kind));
+          default:
+            violation = fmt::format("unknown frame kind 0x{:02x}", static_cast<uint8_t>(kind));
         }
       } catch (const Error& e) {
         if (e.code() != ExitCode::corrupt_input) throw;  // the case writer failed: not the worker's fault
@@ -258,7 +276,8 @@ void parse_in_sandbox(const ParserInfo& info, const ParseInput& in, ArtifactSink
 
   try {
     while ((worker.out() >= 0 || worker.err() >= 0) && violation.empty()) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
       if (left <= 0) {
         timed_out = true;
         break;
@@ -268,7 +287,8 @@ void parse_in_sandbox(const ParserInfo& info, const ParseInput& in, ArtifactSink
       if (worker.out() >= 0) fds[n++] = {worker.out(), POLLIN, 0};
       if (worker.err() >= 0) fds[n++] = {worker.err(), POLLIN, 0};
       int r = ::poll(fds, n, static_cast<int>(std::min<long long>(left, 1000)));
-      if (r < 0 && errno != EINTR) throw Error(ExitCode::failure, fmt::format("poll: {}", std::strerror(errno)));
+      if (r < 0 && errno != EINTR)
+        throw Error(ExitCode::failure, fmt::format("poll: {}", std::strerror(errno)));
       for (nfds_t i = 0; i < n && r > 0; ++i) {
         if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
         ssize_t got = ::read(fds[i].fd, chunk.data(), chunk.size());
@@ -296,16 +316,19 @@ void parse_in_sandbox(const ParserInfo& info, const ParseInput& in, ArtifactSink
   const int status = worker.wait();
   const std::string tail = stderr_excerpt(err_tail);
   if (timed_out)
-    throw Error(ExitCode::corrupt_input,
-                fmt::format("parser worker killed after the wall-clock limit of {} s ({} records received before){}",
-                            opt.wall_seconds, records, tail));
+    throw Error(
+        ExitCode::corrupt_input,
+        fmt::format("parser worker killed after the wall-clock limit of {} s ({} records received before){}",
+                    opt.wall_seconds, records, tail));
   if (!violation.empty())
-    throw Error(ExitCode::corrupt_input,
-                fmt::format("parser worker output rejected: {} ({} records accepted before)", violation, records));
+    throw Error(
+        ExitCode::corrupt_input,
+        fmt::format("parser worker output rejected: {} ({} records accepted before)", violation, records));
   if (WIFSIGNALED(status)) {
     const int sig = WTERMSIG(status);
     std::string why = signal_description(sig);
-    if (sig == SIGKILL || sig == SIGXCPU) why += fmt::format(" — CPU limit {} s or memory exhausted", opt.cpu_seconds);
+    if (sig == SIGKILL || sig == SIGXCPU)
+      why += fmt::format(" — CPU limit {} s or memory exhausted", opt.cpu_seconds);
     throw Error(ExitCode::corrupt_input,
                 fmt::format("parser worker crashed: {} ({} records received before){}", why, records, tail));
   }

@@ -14,10 +14,10 @@
 namespace kanshiki {
 
 struct SandboxOptions {
-  std::filesystem::path worker;             // empty: find_parse_worker()
-  uint64_t memory_bytes = 4ull << 30;       // RLIMIT_AS of the worker (not applied in sanitizer builds)
-  unsigned cpu_seconds = 900;               // RLIMIT_CPU of the worker
-  unsigned wall_seconds = 1800;             // killed after this long, whatever it is doing
+  std::filesystem::path worker;        // empty: find_parse_worker()
+  uint64_t memory_bytes = 4ull << 30;  // RLIMIT_AS of the worker (not applied in sanitizer builds)
+  unsigned cpu_seconds = 900;          // RLIMIT_CPU of the worker
+  unsigned wall_seconds = 1800;        // killed after this long, whatever it is doing
 };
 
 // Environment variable naming the worker executable; otherwise it is looked up beside the running
@@ -31,6 +31,7 @@ std::filesystem::path find_parse_worker();  // throws Error(failure) naming the 
 //  - ExitCode::corrupt_input when the worker crashed, was killed for a limit, or sent something malformed
 //    or attributed to another item — the message says which, with the end of the worker's stderr.
 // Whatever `sink` throws is propagated after the worker has been killed and reaped.
-void parse_in_sandbox(const ParserInfo& info, const ParseInput& in, ArtifactSink& sink, const SandboxOptions& options);
+void parse_in_sandbox(const ParserInfo& info, const ParseInput& in, ArtifactSink& sink,
+                      const SandboxOptions& options);
 
 }  // namespace kanshiki

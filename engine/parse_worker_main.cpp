@@ -9,15 +9,14 @@
 //      EACCES/EPERM, so a parser that merely tries gets an error rather than a kill.
 // After that the request is decoded and the parser runs. The working copy is only ever opened read-only.
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <seccomp.h>
-#include <sys/socket.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
-
-#include <fmt/format.h>
 
 #include <cerrno>
 #include <csignal>
@@ -105,34 +104,90 @@ void install_seccomp() {
   scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
   if (!ctx) die("seccomp_init failed");
   auto rule = [&](uint32_t action, int syscall, unsigned n = 0, const scmp_arg_cmp* cmp = nullptr) {
-    int rc = n ? seccomp_rule_add_array(ctx, action, syscall, n, cmp) : seccomp_rule_add(ctx, action, syscall, 0);
+    int rc =
+        n ? seccomp_rule_add_array(ctx, action, syscall, n, cmp) : seccomp_rule_add(ctx, action, syscall, 0);
     // -EDOM etc.: a syscall this architecture does not have (e.g. `open` on arm64) needs no rule.
-    if (rc != 0 && rc != -EDOM && rc != -EINVAL) die(fmt::format("seccomp rule for syscall {}: {}", syscall, rc));
+    if (rc != 0 && rc != -EDOM && rc != -EINVAL)
+      die(fmt::format("seccomp rule for syscall {}: {}", syscall, rc));
   };
   const uint32_t eperm = SCMP_ACT_ERRNO(EPERM), eacces = SCMP_ACT_ERRNO(EACCES);
   // Network and other processes.
-  for (int sc : {SCMP_SYS(socket), SCMP_SYS(socketpair), SCMP_SYS(connect), SCMP_SYS(bind), SCMP_SYS(listen),
-                 SCMP_SYS(accept), SCMP_SYS(accept4), SCMP_SYS(sendto), SCMP_SYS(sendmsg), SCMP_SYS(sendmmsg),
-                 SCMP_SYS(execve), SCMP_SYS(execveat), SCMP_SYS(fork), SCMP_SYS(vfork), SCMP_SYS(ptrace),
-                 SCMP_SYS(process_vm_readv), SCMP_SYS(process_vm_writev), SCMP_SYS(kill), SCMP_SYS(pidfd_open),
-                 SCMP_SYS(mount), SCMP_SYS(umount2), SCMP_SYS(chroot), SCMP_SYS(pivot_root), SCMP_SYS(unshare),
-                 SCMP_SYS(setns), SCMP_SYS(init_module), SCMP_SYS(finit_module), SCMP_SYS(bpf),
-                 SCMP_SYS(perf_event_open), SCMP_SYS(keyctl), SCMP_SYS(add_key), SCMP_SYS(io_uring_setup)})
+  for (int sc : {SCMP_SYS(socket),
+                 SCMP_SYS(socketpair),
+                 SCMP_SYS(connect),
+                 SCMP_SYS(bind),
+                 SCMP_SYS(listen),
+                 SCMP_SYS(accept),
+                 SCMP_SYS(accept4),
+                 SCMP_SYS(sendto),
+                 SCMP_SYS(sendmsg),
+                 SCMP_SYS(sendmmsg),
+                 SCMP_SYS(execve),
+                 SCMP_SYS(execveat),
+                 SCMP_SYS(fork),
+                 SCMP_SYS(vfork),
+                 SCMP_SYS(ptrace),
+                 SCMP_SYS(process_vm_readv),
+                 SCMP_SYS(process_vm_writev),
+                 SCMP_SYS(kill),
+                 SCMP_SYS(pidfd_open),
+                 SCMP_SYS(mount),
+                 SCMP_SYS(umount2),
+                 SCMP_SYS(chroot),
+                 SCMP_SYS(pivot_root),
+                 SCMP_SYS(unshare),
+                 SCMP_SYS(setns),
+                 SCMP_SYS(init_module),
+                 SCMP_SYS(finit_module),
+                 SCMP_SYS(bpf),
+                 SCMP_SYS(perf_event_open),
+                 SCMP_SYS(keyctl),
+                 SCMP_SYS(add_key),
+                 SCMP_SYS(io_uring_setup)})
     rule(eperm, sc);
   // Changing the file system.
-  for (int sc : {SCMP_SYS(creat), SCMP_SYS(unlink), SCMP_SYS(unlinkat), SCMP_SYS(rename), SCMP_SYS(renameat),
-                 SCMP_SYS(renameat2), SCMP_SYS(mkdir), SCMP_SYS(mkdirat), SCMP_SYS(rmdir), SCMP_SYS(link),
-                 SCMP_SYS(linkat), SCMP_SYS(symlink), SCMP_SYS(symlinkat), SCMP_SYS(chmod), SCMP_SYS(fchmod),
-                 SCMP_SYS(fchmodat), SCMP_SYS(chown), SCMP_SYS(fchown), SCMP_SYS(lchown), SCMP_SYS(fchownat),
-                 SCMP_SYS(truncate), SCMP_SYS(ftruncate), SCMP_SYS(mknod), SCMP_SYS(mknodat),
-                 SCMP_SYS(utimensat), SCMP_SYS(utimes), SCMP_SYS(futimesat), SCMP_SYS(setxattr),
-                 SCMP_SYS(fsetxattr), SCMP_SYS(lsetxattr), SCMP_SYS(removexattr), SCMP_SYS(fremovexattr),
-                 SCMP_SYS(lremovexattr), SCMP_SYS(open_by_handle_at), SCMP_SYS(name_to_handle_at)})
+  for (int sc : {SCMP_SYS(creat),
+                 SCMP_SYS(unlink),
+                 SCMP_SYS(unlinkat),
+                 SCMP_SYS(rename),
+                 SCMP_SYS(renameat),
+                 SCMP_SYS(renameat2),
+                 SCMP_SYS(mkdir),
+                 SCMP_SYS(mkdirat),
+                 SCMP_SYS(rmdir),
+                 SCMP_SYS(link),
+                 SCMP_SYS(linkat),
+                 SCMP_SYS(symlink),
+                 SCMP_SYS(symlinkat),
+                 SCMP_SYS(chmod),
+                 SCMP_SYS(fchmod),
+                 SCMP_SYS(fchmodat),
+                 SCMP_SYS(chown),
+                 SCMP_SYS(fchown),
+                 SCMP_SYS(lchown),
+                 SCMP_SYS(fchownat),
+                 SCMP_SYS(truncate),
+                 SCMP_SYS(ftruncate),
+                 SCMP_SYS(mknod),
+                 SCMP_SYS(mknodat),
+                 SCMP_SYS(utimensat),
+                 SCMP_SYS(utimes),
+                 SCMP_SYS(futimesat),
+                 SCMP_SYS(setxattr),
+                 SCMP_SYS(fsetxattr),
+                 SCMP_SYS(lsetxattr),
+                 SCMP_SYS(removexattr),
+                 SCMP_SYS(fremovexattr),
+                 SCMP_SYS(lremovexattr),
+                 SCMP_SYS(open_by_handle_at),
+                 SCMP_SYS(name_to_handle_at)})
     rule(eacces, sc);
   // open/openat: allowed read-only only. openat2 is refused with ENOSYS so libraries fall back to openat.
   for (int flag : {O_WRONLY, O_RDWR, O_CREAT, O_TRUNC, O_APPEND, O_TMPFILE}) {
-    scmp_arg_cmp open_cmp = SCMP_A1(SCMP_CMP_MASKED_EQ, static_cast<scmp_datum_t>(flag), static_cast<scmp_datum_t>(flag));
-    scmp_arg_cmp openat_cmp = SCMP_A2(SCMP_CMP_MASKED_EQ, static_cast<scmp_datum_t>(flag), static_cast<scmp_datum_t>(flag));
+    scmp_arg_cmp open_cmp =
+        SCMP_A1(SCMP_CMP_MASKED_EQ, static_cast<scmp_datum_t>(flag), static_cast<scmp_datum_t>(flag));
+    scmp_arg_cmp openat_cmp =
+        SCMP_A2(SCMP_CMP_MASKED_EQ, static_cast<scmp_datum_t>(flag), static_cast<scmp_datum_t>(flag));
     rule(eacces, SCMP_SYS(open), 1, &open_cmp);
     rule(eacces, SCMP_SYS(openat), 1, &openat_cmp);
   }
@@ -167,7 +222,8 @@ void maybe_inject_fault(const std::filesystem::path& file) {
     // What an exploited parser would try: reach the case or the evidence, or the network.
     FILE* out = std::fopen((file.string() + ".pwned").c_str(), "w");
     int s = ::socket(AF_INET, SOCK_STREAM, 0);
-    std::fprintf(stderr, "write attempt: fopen %s, socket %s\n", out ? "SUCCEEDED" : "denied", s >= 0 ? "SUCCEEDED" : "denied");
+    std::fprintf(stderr, "write attempt: fopen %s, socket %s\n", out ? "SUCCEEDED" : "denied",
+                 s >= 0 ? "SUCCEEDED" : "denied");
     if (out || s >= 0) std::abort();
   }
 }
@@ -184,9 +240,12 @@ int main(int argc, char** argv) {
   unsigned cpu = 900;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string_view a = argv[i];
-    if (a == "--memory") memory = std::strtoull(argv[i + 1], nullptr, 10);
-    else if (a == "--cpu") cpu = static_cast<unsigned>(std::strtoul(argv[i + 1], nullptr, 10));
-    else die(fmt::format("unknown argument {}", a));
+    if (a == "--memory")
+      memory = std::strtoull(argv[i + 1], nullptr, 10);
+    else if (a == "--cpu")
+      cpu = static_cast<unsigned>(std::strtoul(argv[i + 1], nullptr, 10));
+    else
+      die(fmt::format("unknown argument {}", a));
   }
 
   // The request is small (ids and paths); anything bigger is not from `process`.
@@ -235,19 +294,22 @@ int main(int argc, char** argv) {
 
   try {
     const ParserEntry* entry = find_parser(req.parser_id);
-    if (!entry) throw Error(ExitCode::failure, "parser " + req.parser_id + " is not available in the parse worker");
+    if (!entry)
+      throw Error(ExitCode::failure, "parser " + req.parser_id + " is not available in the parse worker");
     if (entry->info().version != req.parser_version)
-      throw Error(ExitCode::failure, fmt::format("parse worker has {} {}, but {} was asked for", req.parser_id,
-                                                 entry->info().version, req.parser_version));
+      throw Error(ExitCode::failure, fmt::format("parse worker has {} {}, but {} was asked for",
+                                                 req.parser_id, entry->info().version, req.parser_version));
     maybe_inject_fault(req.input.working_copy);
     auto parser = entry->make();
-    if (!parser) throw Error(ExitCode::failure, "parser " + req.parser_id + " is not available in this build");
+    if (!parser)
+      throw Error(ExitCode::failure, "parser " + req.parser_id + " is not available in this build");
     parser->parse(req.input, sink);
     sink.done();
   } catch (const Error& e) {
     sink.error(e.code(), e.what());
   } catch (const std::bad_alloc&) {
-    sink.error(ExitCode::failure, fmt::format("parser ran out of memory (worker limit {} MiB)", memory >> 20));
+    sink.error(ExitCode::failure,
+               fmt::format("parser ran out of memory (worker limit {} MiB)", memory >> 20));
   } catch (const std::exception& e) {
     sink.error(ExitCode::failure, fmt::format("parser failed: {}", e.what()));
   }

@@ -17,8 +17,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   static const std::vector<TableSchema> tables = [] {
     std::vector<TableSchema> t{sqlite_master_schema()};
-    if (auto s = schema_from_sql("message", "CREATE TABLE message(_id INTEGER PRIMARY KEY, address TEXT, "
-                                            "date INTEGER, body TEXT, type INTEGER, read INTEGER, data BLOB)"))
+    if (auto s = schema_from_sql("message",
+                                 "CREATE TABLE message(_id INTEGER PRIMARY KEY, address TEXT, "
+                                 "date INTEGER, body TEXT, type INTEGER, read INTEGER, data BLOB)"))
       t.push_back(*s);
     return t;
   }();
@@ -28,7 +29,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<Carved> out;
   if (auto bp = parse_btree_page(rest, 2, usable)) {
     (void)cell_pointers(rest, *bp, usable);
-    for (const auto& r : free_regions(rest, *bp, usable)) carver.carve_region(rest, r.begin, r.end, r.freeblock, -1, out);
+    for (const auto& r : free_regions(rest, *bp, usable))
+      carver.carve_region(rest, r.begin, r.end, r.freeblock, -1, out);
   }
   carver.carve_unstructured(rest, 0, rest.size(), -1, out);
   (void)text_plausibility(rest);

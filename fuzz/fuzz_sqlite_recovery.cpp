@@ -31,9 +31,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Bytes rest(reinterpret_cast<const char*>(data + 1), size - 1);
   static const std::string db = tiny_db();
   switch (data[0] % 3) {
-    case 0: (void)recover(rest, {}, {}); break;
-    case 1: (void)recover(db, rest, {}); break;
-    default: (void)recover(db, {}, rest); break;
+    case 0:
+      (void)recover(rest, {}, {});
+      break;
+    case 1:
+      (void)recover(db, rest, {});
+      break;
+    default:
+      (void)recover(db, {}, rest);
+      break;
   }
   return 0;
 }

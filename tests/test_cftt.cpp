@@ -4,7 +4,6 @@
 // name starts with the assertion id so scripts/gen-validation-doc can list each one with its result in
 // docs/validation.md. The sample case is built once per process (run the binary whole: `test_cftt`).
 #include <catch2/catch.hpp>
-
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -73,15 +72,17 @@ struct SampleCase {
   std::vector<json> of(const std::string& type, const std::string& item_path = "") const {
     std::vector<json> out;
     for (const auto& a : artifacts)
-      if (a["type"] == type && (item_path.empty() || a["provenance"]["item_path"] == item_path)) out.push_back(a);
+      if (a["type"] == type && (item_path.empty() || a["provenance"]["item_path"] == item_path))
+        out.push_back(a);
     return out;
   }
   // The live record of `type` from this item, table and rowid (table "" matches any).
   const json* find(const std::string& type, const std::string& item_path, int64_t rowid,
                    const std::string& table = "") const {
     for (const auto& a : artifacts)
-      if (a["type"] == type && a["provenance"]["item_path"] == item_path && a["provenance"]["source_rowid"] == rowid &&
-          a["recovered"] == false && (table.empty() || a["provenance"]["source_table"] == table))
+      if (a["type"] == type && a["provenance"]["item_path"] == item_path &&
+          a["provenance"]["source_rowid"] == rowid && a["recovered"] == false &&
+          (table.empty() || a["provenance"]["source_table"] == table))
         return &a;
     return nullptr;
   }
@@ -135,10 +136,11 @@ TEST_CASE("MDT-CA-01 subscriber and equipment information is presented", "[cftt]
   const auto& c = sample();
   const json& want = c.expected["ios_backup"]["device_info"];
   std::map<std::string, std::string> facts;
-  for (const auto& a : c.of("device_info")) facts[a["key"].get<std::string>()] = a["value"].get<std::string>();
+  for (const auto& a : c.of("device_info"))
+    facts[a["key"].get<std::string>()] = a["value"].get<std::string>();
   // Answer-key names have spaces; device facts are stored lockdown-style without them.
-  for (const char* key : {"Device Name", "Product Type", "Product Version", "Build Version", "Serial Number", "IMEI",
-                          "Unique Identifier", "Phone Number"}) {
+  for (const char* key : {"Device Name", "Product Type", "Product Version", "Build Version", "Serial Number",
+                          "IMEI", "Unique Identifier", "Phone Number"}) {
     std::string k = key;
     k.erase(std::remove(k.begin(), k.end(), ' '), k.end());
     INFO(key);
@@ -352,7 +354,8 @@ TEST_CASE("MDT-CR-04 the user is notified of a modified image file (see MDT-CA-1
     sql::Db db(ev / "data/mmssms.db", SQLITE_OPEN_READWRITE);
     db.exec("INSERT INTO t VALUES(1)");
   }
-  CHECK(test::run_cli("process --case " + q(case_dir)) == static_cast<int>(ExitCode::completed_with_warnings));
+  CHECK(test::run_cli("process --case " + q(case_dir)) ==
+        static_cast<int>(ExitCode::completed_with_warnings));
   CaseDb db = CaseDb::open(case_dir);
   sql::Stmt st(db.db(), "SELECT count(*) FROM warnings WHERE message LIKE '%evidence changed since ingest%'");
   REQUIRE(st.step());
@@ -391,7 +394,8 @@ TEST_CASE("MDT-AO-06 the user is notified if an acquisition was disrupted (trunc
          out.find("damaged") != std::string::npos));
 }
 
-TEST_CASE("MDT-CA-04 (real data) messages of a real Android emulator mmssms.db are presented", "[cftt][realdata]") {
+TEST_CASE("MDT-CA-04 (real data) messages of a real Android emulator mmssms.db are presented",
+          "[cftt][realdata]") {
   KANSHIKI_REALDATA_OR_SKIP(db, "android_sms/emulator_charmigohil/mmssms.db");
   CollectingSink sink = test::run_parser("android.sms", db);
   CHECK(sink.of_type<Message>().size() == 1);

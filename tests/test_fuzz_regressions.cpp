@@ -2,7 +2,6 @@
 // normal build: the decoder must now end with a clear result (a warning or a kanshiki::Error), never with
 // another exception, a crash or a hang. Inputs live in fuzz/regressions/<target>/ (small; also fuzz seeds).
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <sstream>
 

@@ -2,7 +2,6 @@
 // misattributed output, and crafted files that make a parser abort, loop, sleep, exhaust memory or try to
 // write cost only their own file — worker killed, warning stored, others parsed, report lists the file.
 #include <catch2/catch.hpp>
-
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -23,7 +22,9 @@ std::string q(const fs::path& p) { return "'" + p.string() + "'"; }
 
 Record sample_record() {
   Record r;
-  r.provenance = {1, 2, "data/x/mmssms.db", std::string(64, 'a'), "sms", 7, std::nullopt, "", "android.sms", "1.0.0", false};
+  r.provenance = {
+      1,       2,    "data/x/mmssms.db", std::string(64, 'a'), "sms", 7, std::nullopt, "", "android.sms",
+      "1.0.0", false};
   Message m;
   m.app = "sms";
   m.text = "ホワイト案件の件 🙂";
@@ -42,12 +43,19 @@ std::string payload_of(const std::string& frame) { return frame.substr(pp::kFram
 void make_sms_db(const fs::path& p, const std::string& body) {
   fs::create_directories(p.parent_path());
   sql::Db db(p, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-  db.exec("CREATE TABLE sms (_id INTEGER PRIMARY KEY AUTOINCREMENT, thread_id INTEGER, address TEXT, person INTEGER, "
-          "date INTEGER, date_sent INTEGER DEFAULT 0, protocol INTEGER, read INTEGER DEFAULT 0, status INTEGER DEFAULT -1, "
-          "type INTEGER, reply_path_present INTEGER, subject TEXT, body TEXT, service_center TEXT, locked INTEGER DEFAULT 0, "
-          "error_code INTEGER DEFAULT 0, creator TEXT, seen INTEGER DEFAULT 0)");
-  sql::Stmt ins(db, "INSERT INTO sms(thread_id, address, date, type, body, read) VALUES(1, '09011112222', ?1, 1, ?2, 1)");
-  for (int i = 0; i < 5; ++i) ins.bind(1, int64_t{1714563296000} + i * 60000).bind(2, body + " " + std::to_string(i)).run();
+  db.exec(
+      "CREATE TABLE sms (_id INTEGER PRIMARY KEY AUTOINCREMENT, thread_id INTEGER, address TEXT, person "
+      "INTEGER, "
+      "date INTEGER, date_sent INTEGER DEFAULT 0, protocol INTEGER, read INTEGER DEFAULT 0, status INTEGER "
+      "DEFAULT -1, "
+      "type INTEGER, reply_path_present INTEGER, subject TEXT, body TEXT, service_center TEXT, locked "
+      "INTEGER DEFAULT 0, "
+      "error_code INTEGER DEFAULT 0, creator TEXT, seen INTEGER DEFAULT 0)");
+  sql::Stmt ins(
+      db,
+      "INSERT INTO sms(thread_id, address, date, type, body, read) VALUES(1, '09011112222', ?1, 1, ?2, 1)");
+  for (int i = 0; i < 5; ++i)
+    ins.bind(1, int64_t{1714563296000} + i * 60000).bind(2, body + " " + std::to_string(i)).run();
 }
 
 std::string slurp(const fs::path& p) {
@@ -93,12 +101,14 @@ TEST_CASE("parse protocol: records and warnings survive the round trip exactly",
   CHECK(rb.input.working_copy == fs::path("/tmp/x/mmssms.db"));
 }
 
-TEST_CASE("parse protocol: truncated, oversized or out-of-range frames are rejected, never trusted", "[sandbox]") {
+TEST_CASE("parse protocol: truncated, oversized or out-of-range frames are rejected, never trusted",
+          "[sandbox]") {
   std::string frame;
   pp::append_record(frame, sample_record());
   const std::string payload = payload_of(frame);
   // Every truncation fails cleanly.
-  for (size_t n = 0; n < payload.size(); n += 7) CHECK_THROWS_AS(pp::decode_record(payload.substr(0, n)), Error);
+  for (size_t n = 0; n < payload.size(); n += 7)
+    CHECK_THROWS_AS(pp::decode_record(payload.substr(0, n)), Error);
   // Trailing bytes.
   CHECK_THROWS_AS(pp::decode_record(payload + "x"), Error);
   // An artifact type that does not exist (byte after the provenance).
@@ -148,18 +158,20 @@ TEST_CASE("crafted files that crash, loop, hang, exhaust memory or try to write 
   REQUIRE(test::run_cli("case create --case " + q(case_dir)) == 0);
   REQUIRE(test::run_cli("ingest " + q(ev) + " --format folder --case " + q(case_dir)) == 0);
   std::string out;
-  const int rc = test::run_cli("process --case " + q(case_dir) + " --parse-cpu 2 --parse-timeout 4 --parse-memory " +
-                                   std::to_string(512ull << 20),
-                               &out);
+  const int rc =
+      test::run_cli("process --case " + q(case_dir) + " --parse-cpu 2 --parse-timeout 4 --parse-memory " +
+                        std::to_string(512ull << 20),
+                    &out);
   INFO(out);
   CHECK(rc == static_cast<int>(ExitCode::completed_with_warnings));
 
   CaseDb c = CaseDb::open(case_dir);
   auto run_of = [&](const std::string& path) {
-    sql::Stmt st(c.db(),
-                 "SELECT p.status, p.artifact_count, coalesce((SELECT group_concat(message, ' | ') FROM warnings w "
-                 "WHERE w.parser_run_id = p.id), '') FROM parser_runs p JOIN items i ON i.id = p.item_id "
-                 "WHERE i.path = ?1 AND p.parser_id IN ('android.sms', 'ios.backup_info')");
+    sql::Stmt st(
+        c.db(),
+        "SELECT p.status, p.artifact_count, coalesce((SELECT group_concat(message, ' | ') FROM warnings w "
+        "WHERE w.parser_run_id = p.id), '') FROM parser_runs p JOIN items i ON i.id = p.item_id "
+        "WHERE i.path = ?1 AND p.parser_id IN ('android.sms', 'ios.backup_info')");
     st.bind(1, path);
     REQUIRE(st.step());
     return std::tuple<std::string, int64_t, std::string>{st.text(0), st.i64(1), st.text(2)};
@@ -213,7 +225,8 @@ TEST_CASE("crafted files that crash, loop, hang, exhaust memory or try to write 
   ::unsetenv("KANSHIKI_TEST_FAULTS");
 }
 
-TEST_CASE("sandboxed and in-process parsing store identical artifacts for the sample evidence", "[sandbox][cli]") {
+TEST_CASE("sandboxed and in-process parsing store identical artifacts for the sample evidence",
+          "[sandbox][cli]") {
   if (!fs::exists("/usr/bin/python3")) {
     std::cout << "KANSHIKI-SKIP: /usr/bin/python3 not found" << std::endl;
     return;
@@ -222,8 +235,8 @@ TEST_CASE("sandboxed and in-process parsing store identical artifacts for the sa
   ::setenv("KANSHIKI_HOME", (dir / "home").c_str(), 1);
   ::setenv("CI", "1", 1);
   const fs::path samples = dir / "samples";
-  REQUIRE(std::system(("/usr/bin/python3 " + q(test::source_dir() / "samples/generate_samples.py") + " --out " +
-                       q(samples) + " >/dev/null")
+  REQUIRE(std::system(("/usr/bin/python3 " + q(test::source_dir() / "samples/generate_samples.py") +
+                       " --out " + q(samples) + " >/dev/null")
                           .c_str()) == 0);
   REQUIRE(test::run_cli("examiner init --name 'Sandbox Test'") == 0);
   std::string exports[2];
