@@ -11,6 +11,28 @@ namespace kanshiki::cli {
 
 Globals g;
 
+std::string redacted_command_line(int argc, char** argv) {
+  static constexpr std::string_view kSecret[] = {"--password", "--hex-key"};
+  std::string line;
+  bool hide_next = false;
+  for (int i = 0; i < argc; ++i) {
+    std::string_view arg(argv[i]);
+    std::string shown(arg);
+    if (hide_next) {
+      shown = "<redacted>";
+      hide_next = false;
+    } else {
+      for (auto opt : kSecret) {
+        if (arg == opt) hide_next = true;
+        if (arg.size() > opt.size() && arg.substr(0, opt.size()) == opt && arg[opt.size()] == '=')
+          shown = std::string(opt) + "=<redacted>";
+      }
+    }
+    line += (i ? " " : "") + shown;
+  }
+  return line;
+}
+
 void say(const std::string& s) {
   // Flushed: the demo interleaves its own lines with those of the child commands it runs.
   if (!g.quiet && !g.json_out) std::cout << s << std::endl;

@@ -18,6 +18,10 @@ using json = nlohmann::json;
 // What a parsed subcommand runs; set by the subcommand's CLI11 callback, run by main() afterwards.
 using Action = std::function<int()>;
 
+// The command line as recorded in the runs table and custody log, with the values of secret options
+// (--password, --hex-key) replaced by "<redacted>": a case folder never holds a password or key.
+std::string redacted_command_line(int argc, char** argv);
+
 struct Globals {
   bool quiet = false;
   bool json_out = false;

@@ -52,10 +52,7 @@ int run_acquire_ios(const AcquireIosOptions& o) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     password = line;
   }
-  std::string command_line = g.command_line;
-  if (password && !password->empty())
-    for (size_t at; (at = command_line.find(*password)) != std::string::npos;)
-      command_line.replace(at, password->size(), "<redacted>");
+  const std::string& command_line = g.command_line;  // secrets already redacted
 
   if (o.encrypt_temp && !password)
     throw Error(ExitCode::usage,

@@ -14,10 +14,7 @@ namespace kanshiki::cli {
 int ingest_encrypted_ios_backup_command(Session& s, json params, const fs::path& evidence,
                                         const std::string& exhibit, const std::string& label,
                                         const std::optional<std::string>& password) {
-  std::string command_line = g.command_line;
-  if (password && !password->empty())
-    for (size_t at; (at = command_line.find(*password)) != std::string::npos;)
-      command_line.replace(at, password->size(), "<redacted>");
+  const std::string& command_line = g.command_line;  // secrets already redacted
   params["encrypted_ios_backup"] = true;
   int rc = 0;
   logged(s, "ingest", params, [&] {

@@ -218,10 +218,7 @@ int cmd_decrypt_whatsapp(const fs::path& case_dir, int64_t item_id, const std::s
     throw Error(ExitCode::usage, "give exactly one of --item ID or --path PATH");
   if (key_file.empty() == hex_key.empty())
     throw Error(ExitCode::usage, "give exactly one of --key FILE or --hex-key HEX");
-  std::string command_line = g.command_line;
-  if (!hex_key.empty())
-    for (size_t at; (at = command_line.find(hex_key)) != std::string::npos;)
-      command_line.replace(at, hex_key.size(), "<redacted>");
+  const std::string& command_line = g.command_line;  // secrets already redacted
 
   Session s = open_session(case_dir);
   json params{{"item", item_id > 0 ? json(item_id) : json(nullptr)},
@@ -505,7 +502,7 @@ int cmd_demo(const fs::path& out_dir_arg) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  for (int i = 0; i < argc; ++i) g.command_line += (i ? " " : "") + std::string(argv[i]);
+  g.command_line = redacted_command_line(argc, argv);
   CLI::App app{fmt::format("Kanshiki {} — forensic examination of seized phones (鑑識)", kToolVersion), "kanshiki"};
   app.set_version_flag("--version", std::string("kanshiki ") + kToolVersion);
   app.add_flag("-q,--quiet", g.quiet, "No progress or chatter (errors still go to stderr)");

@@ -90,3 +90,25 @@ TEST_CASE("demo builds the sample case and report — Japanese search and export
   CHECK(test::run_cli("custody verify --case " + q(case_dir)) == 0);
   CHECK(test::run_cli("verify --case " + q(case_dir)) == 0);
 }
+
+TEST_CASE("a password given on the command line is never stored in the case", "[cli]") {
+  test::TempDir tmp;
+  ::setenv("KANSHIKI_HOME", (tmp / "home").c_str(), 1);
+  ::setenv("CI", "1", 1);
+  fs::path ev = tmp / "ev";
+  fs::create_directories(ev);
+  std::ofstream(ev / "a.txt") << "x";
+  fs::path c = tmp / "case";
+  const std::string secret = "Zq9-never-stored";
+  REQUIRE(test::run_cli("examiner init --name T") == 0);
+  REQUIRE(test::run_cli("case create --case '" + c.string() + "'") == 0);
+  REQUIRE(test::run_cli("ingest '" + ev.string() + "' --case '" + c.string() + "' --password " + secret) == 0);
+  REQUIRE(test::run_cli("ingest '" + ev.string() + "' --case '" + c.string() + "' --password=" + secret) == 0);
+  for (const auto& f : fs::recursive_directory_iterator(c)) {
+    if (!f.is_regular_file()) continue;
+    std::ifstream in(f.path(), std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    INFO(f.path().string());
+    CHECK(bytes.find(secret) == std::string::npos);
+  }
+}
