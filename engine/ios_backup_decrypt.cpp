@@ -1,5 +1,7 @@
 #include "engine/ios_backup_decrypt.h"
 
+#include "engine/derive.h"
+
 #include <fmt/format.h>
 #include <openssl/crypto.h>
 
@@ -19,20 +21,6 @@ namespace fs = std::filesystem;
 namespace ibc = ios_backup_crypt;
 
 constexpr const char* kDecryptorId = "ios-backup-decrypt";
-
-// Next free CASE/derived/D<n> (folders of interrupted runs, D<n>.partial, are never reused).
-fs::path next_derived_dir(CaseDb& c) {
-  fs::path root = c.dir() / "derived";
-  fs::create_directories(root);
-  int64_t highest = 0;
-  static const std::regex kName(R"(D([0-9]+)(\.partial)?)");
-  for (const auto& entry : fs::directory_iterator(root)) {
-    std::smatch m;
-    std::string name = entry.path().filename().string();
-    if (std::regex_match(name, m, kName)) highest = std::max<int64_t>(highest, std::stoll(m[1].str()));
-  }
-  return root / fmt::format("D{}", highest + 1);
-}
 
 // The 10M-round derivation takes seconds: a line on stderr with an estimate, only where progress is wanted.
 class DerivationLine {
