@@ -217,4 +217,17 @@ Digests hash_file(const std::filesystem::path& path, const HashOptions& options)
   return hash_stream(reader, options);
 }
 
+std::string read_small_file(const std::filesystem::path& path, uint64_t max_bytes) {
+  FileByteReader reader(path);
+  std::string data;
+  char buf[64 * 1024];
+  for (size_t n; (n = reader.read(buf, sizeof buf)) > 0;) {
+    data.append(buf, n);
+    if (data.size() > max_bytes)
+      throw Error(ExitCode::corrupt_input,
+                  path.string() + " is larger than " + std::to_string(max_bytes) + " bytes: not read whole");
+  }
+  return data;
+}
+
 }  // namespace kanshiki

@@ -77,4 +77,8 @@ class FileByteReader final : public ByteReader {
   std::filesystem::path path_;
 };
 
+// Reads a small file (a plist, a key file) whole through FileByteReader; throws Error(corrupt_input) naming
+// the file once it exceeds max_bytes, so a crafted giant file cannot exhaust memory.
+std::string read_small_file(const std::filesystem::path& path, uint64_t max_bytes);
+
 }  // namespace kanshiki

@@ -56,21 +56,9 @@ Timestamp ms_time(const PrintedRow& r, const std::string& col, FileEmitter& out)
 }
 
 std::string sms_status(int64_t type, std::optional<int64_t> read) {
-  switch (type) {
-    case 1:
-      return read == 0 ? "unread" : "read";
-    case 2:
-      return "sent";
-    case 3:
-      return "draft";
-    case 4:
-      return "outbox";
-    case 5:
-      return "failed";
-    case 6:
-      return "queued";
-  }
-  return fmt::format("type {}", type);
+  if (type == 1) return read == 0 ? "unread" : "read";
+  std::string_view box = android_provider::sms_box_name(type);
+  return box.empty() ? fmt::format("type {}", type) : std::string(box);
 }
 
 // Line-oriented shell outputs: each line is read with its byte offset.

@@ -48,18 +48,6 @@ std::span<const uint8_t> bytes_of(std::string_view s) {
   return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
 }
 
-std::string read_small_file(const fs::path& path) {
-  FileByteReader reader(path);
-  std::string data;
-  char buf[64 * 1024];
-  for (size_t n; (n = reader.read(buf, sizeof buf)) > 0;) {
-    data.append(buf, n);
-    if (data.size() > kMaxPlistBytes)
-      throw Error(ExitCode::corrupt_input,
-                  path.string() + " is larger than a property list can reasonably be");
-  }
-  return data;
-}
 
 std::optional<std::string> plist_data(plist_t dict, const char* key) {
   plist_t node = dict ? plist_dict_get_item(dict, key) : nullptr;
@@ -86,7 +74,7 @@ PlistPtr load_manifest_plist(const fs::path& root) {
   if (!fs::exists(path, ec))
     throw Error(ExitCode::evidence_unreadable,
                 root.string() + " has no Manifest.plist: cannot tell whether or how the backup is encrypted");
-  std::string data = read_small_file(path);
+  std::string data = read_small_file(path, kMaxPlistBytes);
   plist_t raw = nullptr;
   plist_from_memory(data.data(), static_cast<uint32_t>(data.size()), &raw);
   PlistPtr plist(raw);

@@ -33,19 +33,6 @@ struct PlistDeleter {
 };
 using PlistPtr = std::unique_ptr<void, PlistDeleter>;
 
-// Reads a small file fully through the O_RDONLY reader (plists only; bounded by kMaxPlistBytes).
-std::string read_small_file(const fs::path& path) {
-  FileByteReader reader(path);
-  std::string data;
-  char buf[64 * 1024];
-  for (size_t n; (n = reader.read(buf, sizeof buf)) > 0;) {
-    data.append(buf, n);
-    if (data.size() > kMaxPlistBytes)
-      throw Error(ExitCode::corrupt_input,
-                  path.string() + " is larger than a property list can reasonably be");
-  }
-  return data;
-}
 
 std::optional<int64_t> plist_int(plist_t dict, const char* key) {
   plist_t node = plist_dict_get_item(dict, key);
@@ -400,7 +387,7 @@ class IosBackupSource final : public EvidenceSource {
     std::error_code ec;
     fs::path plist_path = root_ / "Manifest.plist";
     if (fs::exists(plist_path, ec)) {
-      std::string data = read_small_file(plist_path);
+      std::string data = read_small_file(plist_path, kMaxPlistBytes);
       plist_t raw = nullptr;
       plist_from_memory(data.data(), static_cast<uint32_t>(data.size()), &raw);
       PlistPtr root(raw);
