@@ -74,4 +74,14 @@ Session open_session(const fs::path& case_dir, bool mutating) {
   return Session{std::move(c), std::move(ex), std::move(lock)};
 }
 
+CLI::App* shared_command_group(CLI::App& app, const std::string& name, const std::string& description) {
+  try {
+    return app.get_subcommand(name);
+  } catch (const CLI::OptionNotFound&) {
+    CLI::App* group = app.add_subcommand(name, description);
+    group->require_subcommand(1);
+    return group;
+  }
+}
+
 }  // namespace kanshiki::cli

@@ -58,6 +58,10 @@ struct Session {
 
 Session open_session(const fs::path& case_dir, bool mutating = true);
 
+// A subcommand group that several command files extend (e.g. `acquire android` and `acquire ios`): returns it
+// when another file added it first, otherwise adds it (requiring one of its subcommands).
+CLI::App* shared_command_group(CLI::App& app, const std::string& name, const std::string& description);
+
 // Runs `body` as one logged action: failures are written to the custody log before they propagate.
 template <typename F>
 void logged(Session& s, const std::string& action, json parameters, F&& body) {

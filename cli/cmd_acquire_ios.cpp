@@ -287,14 +287,8 @@ int run_acquire_ios(const AcquireIosOptions& o) {
 }  // namespace
 
 void register_acquire_ios(CLI::App& app, Action& action) {
-  // `acquire` is shared with acquire android: reuse it when another group added it first.
-  CLI::App* acquire = nullptr;
-  try {
-    acquire = app.get_subcommand("acquire");
-  } catch (const CLI::OptionNotFound&) {
-    acquire = app.add_subcommand("acquire", "Acquire evidence from a connected device / 端末からの証拠取得");
-    acquire->require_subcommand(1);
-  }
+  CLI::App* acquire =
+      shared_command_group(app, "acquire", "Acquire evidence from a connected device / 端末からの証拠取得");
   auto o = std::make_shared<AcquireIosOptions>();
   auto* a = acquire->add_subcommand(
       "ios",

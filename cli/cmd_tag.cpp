@@ -81,16 +81,6 @@ int cmd_evidence_set(const fs::path& case_dir, const std::string& exhibit,
   return 0;
 }
 
-// The `case` group is defined in main.cpp; `evidence` may be defined by another group. Reuse them when
-// present.
-CLI::App* group(CLI::App& app, const std::string& name, const std::string& description) {
-  auto found = app.get_subcommands([&](CLI::App* sub) { return sub->get_name() == name; });
-  if (!found.empty()) return found.front();
-  auto* g = app.add_subcommand(name, description);
-  g->require_subcommand(1);
-  return g;
-}
-
 std::string key_help(const auto& keys) {
   std::string s;
   for (const auto& k : keys) s += (s.empty() ? "" : ", ") + std::string(k.key);
@@ -124,14 +114,14 @@ void register_tag(CLI::App& app, Action& action) {
   tags->add_option("--case", o->case_dir, "Case folder")->required();
   tags->callback([o, &action] { action = [o] { return cmd_tags(o->case_dir); }; });
 
-  auto* kase = group(app, "case", "Case management");
+  auto* kase = shared_command_group(app, "case", "Case management");
   auto* cset = kase->add_subcommand(
       "set", "Set administrative case facts for the report: KEY=VALUE ... (empty value clears)");
   cset->add_option("--case", o->case_dir, "Case folder")->required();
   cset->add_option("facts", o->assignments, "KEY=VALUE; keys: " + key_help(kCaseFactKeys))->required();
   cset->callback([o, &action] { action = [o] { return cmd_case_set(o->case_dir, o->assignments); }; });
 
-  auto* ev = group(app, "evidence", "Evidence items");
+  auto* ev = shared_command_group(app, "evidence", "Evidence items");
   auto* eset = ev->add_subcommand(
       "set", "Set facts of one evidence item for the report: KEY=VALUE ... (empty value clears)");
   eset->add_option("--case", o->case_dir, "Case folder")->required();
