@@ -683,13 +683,18 @@ void Simulator::serve_afc(int fd, const fs::path& root) {
   };
   std::map<uint64_t, std::unique_ptr<std::ifstream>> files;
   uint64_t next_handle = 1;
+  // One write per packet: libimobiledevice's afc_receive_data takes the payload with a single recv and fails
+  // on a short one, so header and data must reach the socket together (one skb), never in two writes that a
+  // loaded reader could see half of.
   auto reply = [&](uint64_t packet, uint64_t op, const std::string& data) {
     Header h;
     std::memcpy(h.magic, "CFA6LPAA", 8);
     h.entire_length = h.this_length = sizeof(Header) + data.size();
     h.packet_num = packet;
     h.operation = op;
-    return write_all(fd, &h, sizeof h) && write_all(fd, data.data(), data.size());
+    std::string frame(reinterpret_cast<const char*>(&h), sizeof h);
+    frame += data;
+    return write_all(fd, frame.data(), frame.size());
   };
   auto status = [&](uint64_t packet, uint64_t code) {
     return reply(packet, kStatus, std::string(reinterpret_cast<const char*>(&code), 8));
