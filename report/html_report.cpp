@@ -33,6 +33,7 @@
 #include "report/court_report.h"
 #include "report/report_common.h"
 #include "report/hits_section.h"
+#include "report/known_files_section.h"
 
 namespace kanshiki {
 
@@ -997,6 +998,7 @@ void write_index(Ctx& ctx, CaseDb& c, const Verification& verification, const st
   }
 
   h += report::hits_section_html(db, ctx.ja);  // `kanshiki scan` hits (report/hits_section.h)
+  h += report::known_files_section_html(db, ctx.ja);  // `kanshiki hashset` matches
 
   // Artifacts.
   h += fmt::format("<h2 id=\"artifacts\">{}</h2>\n<ul>\n", ctx.tr("抽出データ", "Artifacts"));

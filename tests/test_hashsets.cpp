@@ -98,6 +98,19 @@ TEST_CASE("hashset: list, VICS JSON and NSRL RDSv3 sets flag known-good and know
   REQUIRE(test::run_cli("--json hashset hits --case " + q(c), &out) == 0);
   CHECK(json::parse(out).size() == 3);
 
+  // The HTML report names the sets and lists the known-bad match with its exhibit, path and category.
+  REQUIRE(test::run_cli("report --case " + q(c) + " --format html --all --lang en", &out) == 0);
+  {
+    std::ifstream in(c / "reports" / "report_en.html");
+    std::string html((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(html.find("id=\"known-files\"") != std::string::npos);
+    CHECK(html.find("VIC 2024") != std::string::npos);
+    CHECK(html.find("NSRL 2024.03") != std::string::npos);
+    CHECK(html.find("sdcard/DCIM/IMG_0001.JPG") != std::string::npos);
+    CHECK(html.find("Matches with known-bad files (1)") != std::string::npos);
+    CHECK(html.find("Items matching known-good sets: 1") != std::string::npos);
+  }
+
   // Re-matching is idempotent.
   REQUIRE(test::run_cli("--json hashset match --case " + q(c), &out) == 0);
   CHECK(json::parse(out)["matches"] == 3);
