@@ -64,6 +64,9 @@ Digests hash_stream(ByteReader& in, const HashOptions& options = {});
 Digests hash_file(const std::filesystem::path& path, const HashOptions& options = {});
 std::string sha256_hex(std::string_view data);
 std::string to_hex(const unsigned char* data, size_t n);
+inline std::string to_hex(std::string_view bytes) {
+  return to_hex(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+}
 
 // Reads a regular file with O_RDONLY (never anything else: evidence is never opened for writing).
 class FileByteReader final : public ByteReader {

@@ -35,10 +35,6 @@ bool is_utf8(std::string_view s) {
   return true;
 }
 
-std::string to_hex_bytes(std::string_view bytes) {
-  return to_hex(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
-}
-
 // A value as it takes part in the canonical form: text that is not UTF-8 (which JSON cannot carry) and blobs
 // are hex, tagged so they cannot collide with a text value.
 json canonical_value(const sql::Stmt& st, int i) {
@@ -50,11 +46,11 @@ json canonical_value(const sql::Stmt& st, int i) {
     case SQLITE_FLOAT:
       return st.real(i);
     case SQLITE_BLOB:
-      return json{{"blob_hex", to_hex_bytes(st.blob(i))}};
+      return json{{"blob_hex", to_hex(st.blob(i))}};
     default: {
       std::string_view t = st.text_view(i);
       if (is_utf8(t)) return std::string(t);
-      return json{{"bytes_hex", to_hex_bytes(t)}};
+      return json{{"bytes_hex", to_hex(t)}};
     }
   }
 }

@@ -26,6 +26,8 @@
 //   Shift_JIS and garbles Japanese; lines end with CRLF as RFC 4180 specifies.
 #include "report/export.h"
 
+#include "hashing/multi_hash.h"
+
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -49,17 +51,6 @@ void check_stream(const std::ostream& out) {
   if (!out) throw Error(ExitCode::failure, "cannot write export: output stream failed (disk full?)");
 }
 
-std::string hex(std::string_view bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out += kHex[c >> 4];
-    out += kHex[c & 0xf];
-  }
-  return out;
-}
-
 ojson json_scalar(const sql::Stmt& st, int i) {
   switch (st.type(i)) {
     case SQLITE_NULL:
@@ -69,7 +60,7 @@ ojson json_scalar(const sql::Stmt& st, int i) {
     case SQLITE_FLOAT:
       return st.real(i);
     case SQLITE_BLOB:
-      return ojson{{"blob_hex", hex(st.blob(i))}};  // the schema has no blobs; never lose one
+      return ojson{{"blob_hex", to_hex(st.blob(i))}};  // the schema has no blobs; never lose one
     default:
       return st.text(i);
   }
@@ -146,7 +137,7 @@ void append_csv_value(std::string& out, const sql::Stmt& st, int i) {
       out += report::format_real(st.real(i));
       return;
     case SQLITE_BLOB:
-      out += hex(st.blob(i));
+      out += to_hex(st.blob(i));
       return;
     default:
       report::append_csv_field(out, st.text_view(i));

@@ -7,13 +7,13 @@
 #include <string>
 
 #include "core/case_db.h"
+#include "core/xml_escape.h"
 #include "report/report_common.h"
 
 namespace kanshiki {
 namespace {
 
 using nlohmann::json;
-using report::html_escape;  // escapes & < > " ' : valid for XML text and attributes too
 
 struct GeoRow {
   int64_t artifact_id = 0, evidence_id = 0;
@@ -92,15 +92,15 @@ std::string name_of(const GeoRow& r) {
 }
 
 void kml_data(std::string& out, std::string_view name, std::string_view value) {
-  out += fmt::format("<Data name=\"{}\"><value>{}</value></Data>", html_escape(name), html_escape(value));
+  out += fmt::format("<Data name=\"{}\"><value>{}</value></Data>", xml_escape(name), xml_escape(value));
 }
 
 void write_kml(std::ostream& out, const GeoRow& r) {
   std::string s = "<Placemark>";
-  s += fmt::format("<name>{}</name><description>{}</description>", html_escape(name_of(r)),
-                   html_escape(description(r)));
+  s += fmt::format("<name>{}</name><description>{}</description>", xml_escape(name_of(r)),
+                   xml_escape(description(r)));
   if (!r.time_utc.empty())
-    s += fmt::format("<TimeStamp><when>{}</when></TimeStamp>", html_escape(r.time_utc));
+    s += fmt::format("<TimeStamp><when>{}</when></TimeStamp>", xml_escape(r.time_utc));
   s += "<ExtendedData>";
   kml_data(s, "artifact_id", std::to_string(r.artifact_id));
   kml_data(s, "kind", r.kind);
@@ -121,10 +121,10 @@ void write_kml(std::ostream& out, const GeoRow& r) {
 void write_gpx(std::ostream& out, const GeoRow& r) {
   std::string s = fmt::format("<wpt lat=\"{}\" lon=\"{}\">", r.lat, r.lon);
   if (r.altitude) s += fmt::format("<ele>{}</ele>", *r.altitude);
-  if (!r.time_utc.empty()) s += fmt::format("<time>{}</time>", html_escape(r.time_utc));
+  if (!r.time_utc.empty()) s += fmt::format("<time>{}</time>", xml_escape(r.time_utc));
   s += fmt::format("<name>{}</name><desc>{}</desc><src>{}</src><type>{}</type></wpt>\n",
-                   html_escape(name_of(r)), html_escape(description(r)), html_escape(r.source),
-                   html_escape(r.kind));
+                   xml_escape(name_of(r)), xml_escape(description(r)), xml_escape(r.source),
+                   xml_escape(r.kind));
   out << s;
 }
 

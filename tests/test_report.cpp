@@ -17,6 +17,7 @@
 #include "report/export.h"
 #include "report/html_report.h"
 #include "report/report_common.h"
+#include "core/xml_escape.h"
 #include "tests/test_support.h"
 
 using namespace kanshiki;
@@ -324,6 +325,8 @@ TEST_CASE("report: evidence text is escaped and Japanese is byte-exact", "[repor
 
   CHECK(report::html_escape(std::string("a\x01z")) == "a<span class=\"ctl\">\\x01</span>z");
   CHECK(report::html_escape("\"'&") == "&quot;&#39;&amp;");
+  // XML documents (KML, GPX, GraphML): a control character XML cannot carry stays visible as text.
+  CHECK(xml_escape(std::string("東京\x01<A&B>'\"\t")) == "東京\\x01&lt;A&amp;B&gt;&apos;&quot;\t");
 }
 
 TEST_CASE("report: artifact rows show UTC and zone time, raw value, direction and provenance", "[report]") {

@@ -1,5 +1,7 @@
 #include "engine/graph/links.h"
 
+#include "core/xml_escape.h"
+
 #include <fmt/format.h>
 #include <igraph/igraph.h>
 
@@ -306,32 +308,6 @@ WHERE h.scan_run_id = (SELECT MAX(id) FROM scan_runs WHERE status = 'done') AND 
   std::map<std::string, std::set<size_t>> owners_;
   std::map<std::pair<size_t, size_t>, Edge> edges_;
 };
-
-std::string xml_escape(std::string_view s) {
-  std::string out;
-  for (char ch : s) {
-    switch (ch) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        if (static_cast<unsigned char>(ch) < 0x20 && ch != '\t' && ch != '\n' && ch != '\r')
-          out += ' ';
-        else
-          out += ch;
-    }
-  }
-  return out;
-}
 
 std::string csv(std::string_view s) {
   if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
