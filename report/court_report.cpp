@@ -447,6 +447,7 @@ CourtReport gather_court_report(CaseDb& c, bool ja, FindingScope scope, int offs
     sql::Stmt st(db, "SELECT name, fingerprint FROM examiners ORDER BY id");
     while (st.step()) r.examiners.emplace_back(st.text(0), st.text(1));
   }
+  r.known_files = report::gather_known_files(db);
   return r;
 }
 

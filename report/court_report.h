@@ -19,6 +19,7 @@
 #include "core/custody.h"
 #include "core/sqlite_util.h"
 #include "engine/engine.h"
+#include "report/known_files_section.h"
 
 namespace kanshiki {
 
@@ -97,6 +98,8 @@ struct CourtReport {
   int64_t failures_total = 0;
   std::string examiner_name, examiner_fingerprint, examiner_title, reviewer, reviewer_title, review_date;
   std::vector<LabelValue> examiners;  // every examiner in the case: name, fingerprint
+  // Hash sets and their matches; empty without `hashset import`.
+  std::optional<report::KnownFiles> known_files;
 };
 
 // Gathers everything but findings and manifest. `fresh_verify` is the verify run made for this report.

@@ -293,3 +293,49 @@ TEST_CASE("court report: the ToUnicode fix-up rewrites destinations only, in pla
   CHECK(after.find("<2F47> <65E5>\nendbfchar") != std::string::npos);  // the source code is not a destination
   CHECK(after.find("<2F47> outside any CMap") != std::string::npos);
 }
+
+TEST_CASE("court report: the PDF lists hash sets and known-bad matches in Japanese and English",
+          "[court][pdf][hashset]") {
+  DemoCase& d = demo();
+  tag_test_message(d);
+  std::string path, sha256, exhibit;
+  {
+    CaseDb c = CaseDb::open(d.case_dir);
+    sql::Stmt st(
+        c.db(),
+        "SELECT i.path, i.sha256, e.exhibit FROM items i JOIN evidence e ON e.id = i.evidence_id WHERE "
+        "i.sha256 != '' AND i.size > 0 ORDER BY length(i.path), i.id LIMIT 1");
+    REQUIRE(st.step());
+    path = st.text(0);
+    sha256 = st.text(1);
+    exhibit = st.text(2);
+  }
+  const fs::path list = d.dir / "known_bad.sha256";
+  std::ofstream(list) << "# test list\n" << sha256 << "  contraband.bin\n";
+  std::string out;
+  REQUIRE(test::run_cli("hashset import " + q(list) + " --case " + q(d.case_dir) +
+                            " --kind known-bad --name '県警 要注意リスト'",
+                        &out) == 0);
+  const std::string set_sha256 = test::file_sha256(list);
+
+  const fs::path ja_pdf = d.dir / "known_ja.pdf", en_pdf = d.dir / "known_en.pdf";
+  REQUIRE(test::run_cli("report --case " + q(d.case_dir) + " --format pdf --lang ja -o " + q(ja_pdf)) == 0);
+  REQUIRE(test::run_cli("report --case " + q(d.case_dir) + " --format pdf --lang en -o " + q(en_pdf)) == 0);
+  const std::string ja = without_newlines(capture("pdftotext -raw " + q(ja_pdf) + " -"));
+  const std::string en = without_newlines(capture("pdftotext -raw " + q(en_pdf) + " -"));
+  INFO(path);
+  CHECK(ja.find("既知ファイル（ハッシュセット）") != std::string::npos);
+  CHECK(ja.find("県警 要注意リスト") != std::string::npos);
+  CHECK(ja.find("要注意（既知の不正）") != std::string::npos);
+  CHECK(ja.find("既知の不正ファイルとの一致 (1)") != std::string::npos);
+  CHECK(ja.find(set_sha256) != std::string::npos);  // the set file, by its hash
+  CHECK(ja.find(path) != std::string::npos);        // the matching item, by exhibit and path
+  CHECK(ja.find(exhibit) != std::string::npos);
+  CHECK(ja.find(sha256) != std::string::npos);
+  CHECK(ja.find("既知の正常ファイルと一致した項目: 0") != std::string::npos);
+  CHECK(en.find("Known files (hash sets)") != std::string::npos);
+  CHECK(en.find("Matches with known-bad files (1)") != std::string::npos);
+  CHECK(en.find("known-bad (alert)") != std::string::npos);
+  CHECK(en.find(path) != std::string::npos);
+  CHECK(en.find("Items matching known-good sets: 0") != std::string::npos);
+}

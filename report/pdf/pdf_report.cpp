@@ -649,6 +649,40 @@ RenderOutcome render(CaseDb& c, const CourtReport& r, QPdfWriter& writer, QPaint
     L.end_table();
   }
 
+  // Known files (hash sets): in the results, since a known-bad match is a finding of its own.
+  if (r.known_files) {
+    const report::KnownFiles& k = *r.known_files;
+    section(report::known_files_title(ja), true);
+    L.begin_table({{ja ? "セット" : "Set", 0.2},
+                   {ja ? "種別" : "Kind", 0.16},
+                   {ja ? "形式" : "Format", 0.07},
+                   {ja ? "ハッシュ数" : "Hashes", 0.08},
+                   {ja ? "一致" : "Matches", 0.07},
+                   {ja ? "セットファイルの SHA-256" : "SHA-256 of the set file", 0.42, Font::mono}});
+    for (const auto& s : k.sets)
+      L.row({printable(s.name), qs(report::known_file_kind_label(s.kind, ja)), printable(s.format),
+             QString::number(s.entries), QString::number(s.matching_items), qs(s.source_sha256)},
+            s.kind == "known-bad" && s.matching_items > 0);
+    L.end_table();
+    L.heading(qs(report::known_bad_heading(ja, k.bad_total)), Font::h2);
+    if (k.bad_matches.empty()) {
+      L.paragraph(qs(ja ? "なし。" : "None."));
+    } else {
+      L.begin_table({{ja ? "証拠品" : "Exhibit", 0.1},
+                     {ja ? "パス" : "Path", 0.3},
+                     {ja ? "セット / 一致した値" : "Set / matched on", 0.16},
+                     {ja ? "カテゴリ / セット内の名前" : "Category / name in the set", 0.16},
+                     {"SHA-256", 0.28, Font::mono}});
+      for (const auto& m : k.bad_matches)
+        L.row({printable(m.exhibit), printable(m.path), printable(m.set_name + "\n" + m.algo),
+               printable(m.category + (m.file_name.empty() ? "" : "\n" + m.file_name)), qs(m.sha256)});
+      L.end_table();
+      if (k.bad_total > static_cast<int64_t>(k.bad_matches.size()))
+        L.paragraph(qs(report::known_files_more_note(ja, k.bad_matches.size(), k.bad_total)), Font::small);
+    }
+    L.paragraph(qs(report::known_good_note(ja, k.good_items)), Font::small);
+  }
+
   // 7 Limitations.
   section(t.s_limitations);
   {
