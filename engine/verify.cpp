@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
-#include <unordered_map>
+#include <algorithm>
+#include <vector>
 
 #include "core/case_db.h"
 #include "core/error.h"
@@ -31,13 +32,10 @@ VerifyResult verify_evidence(CaseDb& c, bool progress_wanted) {
       if (d.sha256 != *container_sha)
         issue("container", source.string(), fmt::format("container SHA-256 is {} but was {} at ingest", d.sha256, *container_sha));
     }
-    // path -> sha256 recorded at ingest; entries are erased as they are seen, what is left is missing.
-    std::unordered_map<std::string, std::string> recorded;
-    {
-      sql::Stmt st(db, "SELECT path, sha256 FROM items WHERE evidence_id = ?1");
-      st.bind(1, id);
-      while (st.step()) recorded.emplace(st.text(0), st.text(1));
-    }
+    // Each file seen is looked up by (evidence, path) — the UNIQUE index — and only its item id is kept, so
+    // memory is 8 bytes per item (a million-item archive: 8 MB), not a map of every path and hash.
+    sql::Stmt lookup(db, "SELECT id, sha256 FROM items WHERE evidence_id = ?1 AND path = ?2");
+    std::vector<int64_t> seen_ids;
     Progress progress(fmt::format("verify E{}", id), static_cast<uint64_t>(evs.i64(4)), progress_wanted);
     uint64_t bytes = 0, n = 0;
     try {
@@ -49,14 +47,18 @@ VerifyResult verify_evidence(CaseDb& c, bool progress_wanted) {
             bytes += d.size;
             progress.update(bytes, ++n);
             ++res.items_checked;
-            auto it = recorded.find(e.path);
-            if (it == recorded.end()) {
+            lookup.bind(1, id).bind(2, e.path);
+            if (!lookup.step()) {
+              lookup.reset();
               issue("extra", e.path, "file is in the evidence but was not recorded at ingest");
               return;
             }
-            if (it->second != d.sha256)
-              issue("mismatch", e.path, fmt::format("SHA-256 is {} but was {} at ingest", d.sha256, it->second));
-            recorded.erase(it);
+            seen_ids.push_back(lookup.i64(0));
+            std::string recorded_sha = lookup.text(1);
+            lookup.reset();
+            if (recorded_sha != d.sha256)
+              issue("mismatch", e.path,
+                    fmt::format("SHA-256 is {} but was {} at ingest", d.sha256, recorded_sha));
           },
           [&](const SourceProblem& p) {
             if (p.fatal) issue("unreadable", p.path, p.message);
@@ -65,7 +67,13 @@ VerifyResult verify_evidence(CaseDb& c, bool progress_wanted) {
       issue("unreadable", source.string(), e.what());
     }
     progress.finish();
-    for (const auto& [path, sha] : recorded) issue("missing", path, "recorded at ingest but not found in the evidence now");
+    // Recorded items not seen now are missing.
+    std::sort(seen_ids.begin(), seen_ids.end());
+    sql::Stmt items(db, "SELECT id, path FROM items WHERE evidence_id = ?1 ORDER BY id");
+    items.bind(1, id);
+    while (items.step())
+      if (!std::binary_search(seen_ids.begin(), seen_ids.end(), items.i64(0)))
+        issue("missing", items.text(1), "recorded at ingest but not found in the evidence now");
   }
   return res;
 }

@@ -187,13 +187,18 @@ Digests hash_stream(ByteReader& in, const HashOptions& opt) {
   return ph.finish(total);
 }
 
-FileByteReader::FileByteReader(const std::filesystem::path& path) : path_(path) {
+FileByteReader::FileByteReader(const std::filesystem::path& path)
+    : FileByteReader(AT_FDCWD, path.string(), path) {}
+
+FileByteReader::FileByteReader(int dir_fd, const std::string& name, std::filesystem::path display)
+    : path_(std::move(display)) {
   // O_NOATIME: reading evidence must not even change its access times (allowed for the file's owner or
   // root; otherwise the kernel refuses it and we read without it).
-  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOATIME);
-  if (fd_ < 0 && errno == EPERM) fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  fd_ = ::openat(dir_fd, name.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOATIME);
+  if (fd_ < 0 && errno == EPERM) fd_ = ::openat(dir_fd, name.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd_ < 0)
-    throw Error(ExitCode::evidence_unreadable, "cannot open " + path.string() + " for reading: " + std::strerror(errno));
+    throw Error(ExitCode::evidence_unreadable,
+                "cannot open " + path_.string() + " for reading: " + std::strerror(errno));
 #ifdef POSIX_FADV_SEQUENTIAL
   ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif

@@ -72,7 +72,12 @@ inline std::string to_hex(std::string_view bytes) {
 class FileByteReader final : public ByteReader {
  public:
   explicit FileByteReader(const std::filesystem::path& path);
+  // Opens `name` in the directory open as `dir_fd` (openat): a file below PATH_MAX-deep folders stays
+  // readable. `display` names the file in errors.
+  FileByteReader(int dir_fd, const std::string& name, std::filesystem::path display);
   ~FileByteReader() override;
+  FileByteReader(const FileByteReader&) = delete;
+  FileByteReader& operator=(const FileByteReader&) = delete;
   size_t read(void* buffer, size_t n) override;
 
  private:

@@ -3,6 +3,7 @@
 // backup in place and proves it unchanged afterwards.
 #include <archive.h>
 #include <archive_entry.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -386,6 +387,38 @@ TEST_CASE("folder source reports unreadable files and goes on", "[evidence][fold
   CHECK(WEXITSTATUS(status) == 0);
 }
 
+TEST_CASE("folder source walks a tree 5,000 directories deep (path far over PATH_MAX)",
+          "[evidence][folder]") {
+  TempDir tmp;
+  const int depth = 5000;  // "d/" × 5,000: a 10 KB path; PATH_MAX is 4,096
+  fs::create_directories(tmp / "deep");
+  int fd = ::open((tmp / "deep").c_str(), O_RDONLY | O_DIRECTORY);
+  REQUIRE(fd >= 0);
+  for (int i = 0; i < depth; ++i) {
+    REQUIRE(::mkdirat(fd, "d", 0755) == 0);
+    int next = ::openat(fd, "d", O_RDONLY | O_DIRECTORY);
+    ::close(fd);
+    REQUIRE(next >= 0);
+    fd = next;
+  }
+  int leaf = ::openat(fd, "leaf.txt", O_WRONLY | O_CREAT, 0644);
+  REQUIRE(leaf >= 0);
+  REQUIRE(::write(leaf, "deep", 4) == 4);
+  ::close(leaf);
+  ::close(fd);
+
+  Run run = visit_all(tmp / "deep");
+  std::string expected;
+  for (int i = 0; i < depth; ++i) expected += "d/";
+  expected += "leaf.txt";
+  CHECK(run.problems.empty());
+  REQUIRE(run.files.size() == 1);
+  CHECK(run.files[0].entry.path == expected);
+  CHECK(run.files[0].content == "deep");
+  // TempDir's remove_all goes by path and stops at PATH_MAX; GNU rm walks any depth.
+  CHECK(std::system(("rm -rf -- '" + (tmp / "deep").string() + "'").c_str()) == 0);
+}
+
 // ---------------------------------------------------------------- tar
 
 TEST_CASE("tar: pax and GNU long names, times, compressed tar", "[evidence][tar]") {
@@ -618,6 +651,45 @@ TEST_CASE("zip: a truncated archive is a fatal corrupt_input error", "[evidence]
   CHECK(message.find("last good member: 'first.txt'") != std::string::npos);
   REQUIRE_FALSE(problems.empty());
   CHECK(problems.back().fatal);
+}
+
+TEST_CASE("zip: central-directory entries sharing one local file are reported, not dropped silently",
+          "[evidence][zip]") {
+  // One stored local file "a.txt" ("abc", CRC-32 0x352441C2) named by three central-directory entries, all at
+  // offset 0: the shape of an overlapping zip bomb. libarchive reads the local file once.
+  // Appends little-endian fields given as {value, byte width}.
+  auto put = [](std::string& out, std::initializer_list<std::pair<uint64_t, int>> fields) {
+    for (auto [value, bytes] : fields)
+      for (int i = 0; i < bytes; ++i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xFF));
+  };
+  const uint64_t crc = 0x352441C2, size = 3, name_length = 5, dos_date = 0x21;
+  // clang-format off
+  // (one record per statement reads better than one field per line)
+  std::string zip;
+  put(zip, {{0x04034B50, 4}, {10, 2}, {0, 2}, {0, 2}, {0, 2}, {dos_date, 2}, {crc, 4}, {size, 4}, {size, 4},
+            {name_length, 2}, {0, 2}});
+  zip += "a.txtabc";
+  std::string cd;
+  for (const char* name : {"a.txt", "b.txt", "c.txt"}) {
+    // signature, made by, needed, flags, method (stored), time, date, CRC, sizes, name/extra/comment lengths,
+    // disk, attributes (internal, external), local header offset 0 for all three
+    put(cd, {{0x02014B50, 4}, {20, 2}, {10, 2}, {0, 2}, {0, 2}, {0, 2}, {dos_date, 2}, {crc, 4}, {size, 4},
+             {size, 4}, {name_length, 2}, {0, 2}, {0, 2}, {0, 2}, {0, 2}, {0, 4}, {0, 4}});
+    cd += name;
+  }
+  const size_t cd_offset = zip.size();
+  zip += cd;
+  put(zip, {{0x06054B50, 4}, {0, 2}, {0, 2}, {3, 2}, {3, 2}, {cd.size(), 4}, {cd_offset, 4}, {0, 2}});
+  // clang-format on
+  TempDir tmp;
+  write_file(tmp / "overlap.zip", zip);
+
+  Run run = visit_all(tmp / "overlap.zip");
+  REQUIRE(run.files.size() == 1);
+  CHECK(run.files[0].content == "abc");
+  REQUIRE(run.problems.size() == 1);
+  CHECK_FALSE(run.problems[0].fatal);
+  CHECK(run.problems[0].message.find("lists 3 entries but only 1 distinct members") != std::string::npos);
 }
 
 // ---------------------------------------------------------------- detection

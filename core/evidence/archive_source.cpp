@@ -7,9 +7,12 @@
 #include <locale.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 #include "core/error.h"
 #include "core/evidence/sources_impl.h"
@@ -124,6 +127,49 @@ la_ssize_t stream_read(struct archive* a, void* client, const void** out) {
   }
 }
 
+uint64_t little_endian(const unsigned char* p, int bytes) {
+  uint64_t v = 0;
+  for (int i = bytes - 1; i >= 0; --i) v = (v << 8) | p[i];
+  return v;
+}
+
+// The number of entries a zip's central directory declares (end-of-central-directory record, or its zip64
+// version), read from the file's tail; nullopt when no such record is found (libarchive then reports the
+// archive's own problem). libarchive reads one member per distinct local header: central-directory entries
+// that share one (the "overlapping" zip bomb shape, or a crafted archive hiding names) are otherwise dropped
+// without a word.
+std::optional<uint64_t> zip_declared_entries(const fs::path& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  off_t size = ::lseek(fd, 0, SEEK_END);
+  const off_t kEocd = 22, kMaxComment = 0xFFFF;
+  if (size < kEocd) return std::nullopt;
+  off_t start = std::max<off_t>(0, size - kEocd - kMaxComment);
+  std::vector<unsigned char> tail(static_cast<size_t>(size - start));
+  if (::pread(fd, tail.data(), tail.size(), start) != static_cast<ssize_t>(tail.size())) return std::nullopt;
+  for (size_t i = tail.size() - kEocd + 1; i-- > 0;) {
+    const unsigned char* e = tail.data() + i;
+    if (little_endian(e, 4) != 0x06054B50) continue;
+    uint64_t entries = little_endian(e + 10, 2);
+    if (entries != 0xFFFF) return entries;
+    // zip64: the locator sits just before the record and points at the zip64 end record.
+    off_t locator = start + static_cast<off_t>(i) - 20;
+    unsigned char loc[20], rec[56];
+    if (locator < 0 || ::pread(fd, loc, sizeof loc, locator) != sizeof loc ||
+        little_endian(loc, 4) != 0x07064B50)
+      return entries;
+    off_t record = static_cast<off_t>(little_endian(loc + 8, 8));
+    if (::pread(fd, rec, sizeof rec, record) != sizeof rec || little_endian(rec, 4) != 0x06064B50)
+      return entries;
+    return little_endian(rec + 32, 8);
+  }
+  return std::nullopt;
+}
+
 class ArchiveSource final : public EvidenceSource {
  public:
   ArchiveSource(fs::path path, SourceKind kind, StreamOpener opener = nullptr)
@@ -172,7 +218,19 @@ class ArchiveSource final : public EvidenceSource {
           symlink_target = sym ? sym : "?";
         }
       }
-      if (r == ARCHIVE_EOF) break;
+      if (r == ARCHIVE_EOF) {
+        if (kind_ == SourceKind::zip && !opener_) {
+          std::optional<uint64_t> declared = zip_declared_entries(path_);
+          if (declared && *declared > pass.members)
+            pass.problem(
+                "", "the central directory of " + path_.string() + " lists " + std::to_string(*declared) +
+                        " entries but only " + std::to_string(pass.members) +
+                        " distinct members could be read: entries that share one local file (an "
+                        "overlapping zip bomb or a crafted archive) are read once; their other names "
+                        "are not items");
+        }
+        break;
+      }
       if (r < ARCHIVE_WARN) pass.fatal("cannot read the next member header: " + archive_message(a));
       if (r == ARCHIVE_WARN)
         pass.problem(stored, "warning reading member '" + stored + "': " + archive_message(a));
