@@ -23,6 +23,7 @@
 #include "parsers/google_location_takeout.h"
 #include "parsers/media_exif.h"
 #include "parsers/telegram_android.h"
+#include "parsers/telegram_ios.h"
 #include "parsers/line_android.h"
 #include "parsers/line_ios.h"
 #include "parsers/android_content_query.h"
@@ -54,6 +55,7 @@ const std::vector<ParserEntry>& parser_registry() {
       {parsers::google_location_takeout::info, parsers::google_location_takeout::make},
       {parsers::media_exif::info, parsers::media_exif::make},
       {parsers::telegram_android::info, parsers::telegram_android::make},
+      {parsers::telegram_ios::info, parsers::telegram_ios::make},
       {parsers::line_android::info, parsers::line_android::make},
       {parsers::line_ios::info, parsers::line_ios::make},
       {parsers::android_content_query::info, parsers::android_content_query::make},

@@ -19,6 +19,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "core/phone.h"
@@ -282,6 +283,25 @@ class MsgstoreParser final : public SqliteParser {
          false,
          member},
 
+        // Newest first: group calls (group_jid_row_id, 2020+) with their other parties in
+        // call_log_participant_v2 (both in the wa-crypt-tools msgstore.db); then plain call_log.
+        {"calls",
+         "`call_log` with group calls + `call_log_participant_v2` + `jid`",
+         {{"call_log",
+           {"jid_row_id", "from_me", "call_id", "timestamp", "video_call", "duration", "call_result",
+            "group_jid_row_id"}},
+          {"call_log_participant_v2", {"_id", "call_log_row_id", "jid_row_id", "call_result"}},
+          jid},
+         "SELECT cl.rowid AS _rowid, cl.jid_row_id, j.raw_string AS jid, cl.from_me, cl.timestamp, "
+         "cl.video_call, cl.duration, cl.call_result, cl.call_id, cl.group_jid_row_id, g.raw_string AS "
+         "group_jid, (SELECT json_group_array(json_array(p._id, p.jid_row_id, pj.raw_string, p.call_result)) "
+         "FROM (SELECT * FROM call_log_participant_v2 WHERE call_log_row_id = cl._id ORDER BY _id) p "
+         "LEFT JOIN jid pj ON pj._id = p.jid_row_id) AS participants_json "
+         "FROM call_log cl LEFT JOIN jid j ON j._id = cl.jid_row_id "
+         "LEFT JOIN jid g ON g._id = cl.group_jid_row_id AND cl.group_jid_row_id != 0 ORDER BY cl.rowid",
+         "call_log",
+         false,
+         call},
         {"calls",
          "`call_log` + `jid`",
          {{"call_log", {"jid_row_id", "from_me", "timestamp", "video_call", "duration", "call_result"}}, jid},
@@ -385,6 +405,20 @@ class MsgstoreParser final : public SqliteParser {
     out.emit(std::move(p));
   }
 
+  // call_log.call_result / call_log_participant_v2.call_result as IPED reads them; other codes by number.
+  static std::string call_result_text(int64_t result) {
+    switch (result) {
+      case 2:
+        return "rejected (2)";
+      case 4:
+        return "missed (4)";
+      case 5:
+        return "connected (5)";
+      default:
+        return fmt::format("result {}", result);
+    }
+  }
+
   static void on_call(const Row& r, RowEmitter& out) {
     Call c;
     c.app = "whatsapp";
@@ -403,6 +437,42 @@ class MsgstoreParser final : public SqliteParser {
     c.time = r.time("timestamp", EpochKind::unix_ms, out);
     if (auto d = r.i64("duration")) c.duration_s = *d;
     c.video = r.i64_or("video_call", 0) != 0;
+
+    // A group call names its group (as whatsapp.ios.calls does); jid_row_id stays the other party / caller.
+    const int64_t group_row = r.i64_or("group_jid_row_id", 0);
+    if (group_row != 0) {
+      if (r.is_null("group_jid"))
+        out.warn(fmt::format("group call refers to group jid row {}, which is not in `jid`", group_row));
+      else
+        c.name = "group call: " + r.text("group_jid");
+    }
+    // The other parties of the call, linked to it by the call's own row: thread_key "call_log:<rowid>".
+    if (!r.is_null("participants_json")) {
+      auto parties = nlohmann::json::parse(r.text("participants_json"), nullptr, false);
+      if (!parties.is_array()) {
+        out.warn("call participants could not be read from call_log_participant_v2");
+      } else {
+        for (const auto& p : parties) {
+          if (!p.is_array() || p.size() != 4 || !p[0].is_number_integer()) continue;
+          const int64_t participant_row = p[0].get<int64_t>();
+          if (!p[2].is_string()) {
+            out.warn(
+                fmt::format("call participant row {} refers to jid row {}, which is not in `jid`; not "
+                            "reported",
+                            participant_row, p[1].dump()));
+            continue;
+          }
+          Participant part;
+          part.app = "whatsapp";
+          part.thread_key = fmt::format("call_log:{}", r.text("_rowid"));
+          part.identifier = p[2].get<std::string>();
+          if (part.identifier.empty()) part.name = "(device owner)";  // as in group_participant_user
+          part.role = "call participant, " + (p[3].is_number_integer() ? call_result_text(p[3].get<int64_t>())
+                                                                       : std::string("no result"));
+          out.emit_from(std::move(part), "call_log_participant_v2", participant_row);
+        }
+      }
+    }
     out.emit(std::move(c));
   }
 };
@@ -412,7 +482,7 @@ class MsgstoreParser final : public SqliteParser {
 const ParserInfo& info() {
   static const ParserInfo i{
       "whatsapp.android.msgstore",
-      "1.0.0",
+      "1.1.0",
       Platform::android,
       "WhatsApp (Android)",
       "WhatsApp messages, chats, group members and calls from msgstore.db (legacy `messages` and current "
@@ -425,6 +495,12 @@ const ParserInfo& info() {
        "reported",
        "the owner's own number is not in msgstore.db (it is in shared_prefs); `account` is left empty",
        "legacy calls are messages of kind \"call\"/\"missed_call\"; `call_log` rows are reported as calls",
+       "call_result is reported only through the direction of incoming calls (2 rejected, 4 missed); the "
+       "result "
+       "of outgoing calls (unanswered, busy) is not reported; group calls name their group in `name`, and "
+       "the other parties from call_log_participant_v2 are Participant records with thread_key "
+       "\"call_log:<call row>\" and their result in `role`",
+       "missed_call_logs, joinable_call_log and call links are not read",
        "legacy media paths come from the serialised MediaData in `thumb_image` (else `media_name`); they are "
        "relative to the WhatsApp media folder and the files are not hashed here",
        "reactions, quotes, edits, receipts, locations, vCards and the encrypted backups (.crypt*) are not "

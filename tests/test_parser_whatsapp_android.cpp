@@ -115,7 +115,7 @@ TEST_CASE("whatsapp.android.msgstore: lab-whatsapp msgstore.db (real, legacy `me
   CHECK_FALSE(prov.source_offset);
   CHECK(prov.source_detail.empty());
   CHECK(prov.parser_id == "whatsapp.android.msgstore");
-  CHECK(prov.parser_version == "1.0.0");
+  CHECK(prov.parser_version == "1.1.0");
   CHECK_FALSE(prov.recovered);
   CHECK(m.app == "whatsapp");
   CHECK(m.account.empty());
@@ -169,6 +169,8 @@ TEST_CASE("whatsapp.android.msgstore: wa-crypt-tools msgstore.db (real, both tab
   for (const auto& [prov, m] : messages) CHECK(prov.source_table == "messages");
   // 8 `chat` rows, of which 7 point at `jid` rows the test-set authors removed: each is a warning.
   CHECK(sink.of_type<Thread>().size() == 1);
+  CHECK(sink.of_type<Call>()
+            .empty());  // call_log and call_log_participant_v2 exist (group-call variant), empty
   CHECK(sink.records.size() == 10);
   REQUIRE(sink.warnings.size() == 7);
   for (const auto& w : sink.warnings) {
@@ -181,7 +183,7 @@ TEST_CASE("whatsapp.android.msgstore: wa-crypt-tools msgstore.db (real, both tab
   auto [prov, m] = record_at<Message>(sink, "messages", 12);
   CHECK(prov.item_sha256.rfind("1425b944a2e3885f", 0) == 0);  // SOURCES.md
   CHECK(prov.parser_id == "whatsapp.android.msgstore");
-  CHECK(prov.parser_version == "1.0.0");
+  CHECK(prov.parser_version == "1.1.0");
   CHECK(m.thread_key == "status@broadcast");
   CHECK(m.sender == "0@s.whatsapp.net");
   CHECK(m.direction == Direction::incoming);
@@ -286,7 +288,7 @@ TEST_CASE("whatsapp.android.msgstore: generated current schema (message, media, 
   CHECK(prov.item_path == "data/data/com.whatsapp/databases/msgstore.db");
   CHECK(prov.item_sha256 == test::file_sha256(file));
   CHECK(prov.parser_id == "whatsapp.android.msgstore");
-  CHECK(prov.parser_version == "1.0.0");
+  CHECK(prov.parser_version == "1.1.0");
   CHECK(m.app == "whatsapp");
   CHECK(m.thread_key == "819012345678@s.whatsapp.net");
   CHECK(m.sender == "819012345678@s.whatsapp.net");
@@ -342,6 +344,63 @@ TEST_CASE("whatsapp.android.msgstore: generated current schema (message, media, 
   CHECK(record_at<Call>(sink, "call_log", 2).second.direction == CallDirection::outgoing);
   CHECK(record_at<Call>(sink, "call_log", 3).second.direction == CallDirection::missed);
   CHECK(record_at<Call>(sink, "call_log", 4).second.direction == CallDirection::rejected);
+}
+
+// call_log_participant_v2 DDL copied from the wa-crypt-tools msgstore.db (real, empty there).
+TEST_CASE("whatsapp.android.msgstore: group calls with call_log_participant_v2", "[whatsapp]") {
+  test::TempDir dir;
+  auto file = make_db(dir / "msgstore.db", std::string(kCurrentSchema) + kCurrentOptionalSchema + R"(
+CREATE TABLE call_log_participant_v2 (    _id             INTEGER PRIMARY KEY AUTOINCREMENT,    call_log_row_id INTEGER,    jid_row_id      INTEGER,    call_result     INTEGER);
+INSERT INTO jid (_id, user, server, agent, device, type, raw_string) VALUES
+  (10, '819012345678', 's.whatsapp.net', 0, 0, 0, '819012345678@s.whatsapp.net'),
+  (11, '818011112222', 's.whatsapp.net', 0, 0, 0, '818011112222@s.whatsapp.net'),
+  (12, '819012345678-1714500000', 'g.us', 0, 0, 1, '819012345678-1714500000@g.us');
+INSERT INTO call_log (_id, jid_row_id, from_me, call_id, timestamp, video_call, duration, call_result, group_jid_row_id) VALUES
+  (1, 10, 0, 'C1', 1714563500000, 0, 60, 5, 0),
+  (2, 10, 1, 'C2', 1714563600000, 1, 300, 5, 12),
+  (3, 11, 0, 'C3', 1714563700000, 0, 0, 4, 77);
+INSERT INTO call_log_participant_v2 (_id, call_log_row_id, jid_row_id, call_result) VALUES
+  (1, 2, 10, 5), (2, 2, 11, 4), (3, 2, 999, 5);
+)");
+  auto sink = test::run_parser("whatsapp.android.msgstore", file);
+  CHECK(sink.of_type<Call>().size() == 3);
+  CHECK(sink.of_type<Participant>().size() == 2);
+  CHECK(sink.records.size() == 5);
+  // The participant whose jid row is missing, and the call whose group jid row is missing.
+  REQUIRE(sink.warnings.size() == 2);
+  CHECK(sink.warnings[0].source_table == "call_log");
+  CHECK(sink.warnings[0].source_rowid == 2);
+  CHECK(sink.warnings[0].message.find("jid row 999") != std::string::npos);
+  CHECK(sink.warnings[1].source_rowid == 3);
+  CHECK(sink.warnings[1].message.find("group jid row 77") != std::string::npos);
+
+  auto one = record_at<Call>(sink, "call_log", 1).second;
+  CHECK(one.name.empty());
+  CHECK(one.number_e164 == "+819012345678");
+
+  auto [prov, group] = record_at<Call>(sink, "call_log", 2);
+  CHECK(prov.parser_version == "1.1.0");
+  CHECK(group.app == "whatsapp");
+  CHECK(group.number == "819012345678@s.whatsapp.net");
+  CHECK(group.number_e164 == "+819012345678");
+  CHECK(group.name == "group call: 819012345678-1714500000@g.us");
+  CHECK(group.direction == CallDirection::outgoing);
+  CHECK(group.video);
+  CHECK(group.duration_s == 300);
+  CHECK(group.time.raw == "1714563600000");
+  CHECK(group.time.kind == EpochKind::unix_ms);
+  CHECK(group.time.utc_iso() == "2024-05-01T11:40:00.000Z");
+
+  auto [pprov, missed] = record_at<Participant>(sink, "call_log_participant_v2", 2);
+  CHECK(pprov.source_table == "call_log_participant_v2");
+  CHECK(pprov.source_rowid == 2);
+  CHECK(missed.app == "whatsapp");
+  CHECK(missed.thread_key == "call_log:2");
+  CHECK(missed.identifier == "818011112222@s.whatsapp.net");
+  CHECK(missed.name.empty());
+  CHECK(missed.role == "call participant, missed (4)");
+  CHECK(record_at<Participant>(sink, "call_log_participant_v2", 1).second.role ==
+        "call participant, connected (5)");
 }
 
 TEST_CASE("whatsapp.android.msgstore: current `message` without the optional tables", "[whatsapp]") {
