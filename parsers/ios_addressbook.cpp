@@ -86,8 +86,8 @@ const ParserInfo& info() {
           "their labels (mobile, home, ...); postal addresses, URLs, dates, social and IM entries are not "
           "read.",
           "CreationDate, ModificationDate and Birthday are not reported (Contact has no field for them).",
-          "Groups, linked cards (PersonLink) and the contact photos in AddressBookImages.sqlitedb are not "
-          "read.",
+          "Groups and linked cards (PersonLink) are not read. Contact photos (AddressBookImages.sqlitedb) are "
+          "reported by the parser ios.addressbook.images, linked by record id = this contact's source_rowid.",
           "Deleted rows are not recovered.",
       }};
   return i;

@@ -27,6 +27,9 @@
 #include "parsers/line_android.h"
 #include "parsers/line_ios.h"
 #include "parsers/android_content_query.h"
+#include "parsers/kakaotalk_android.h"
+#include "parsers/facebook_messenger_android.h"
+#include "parsers/ios_addressbook_images.h"
 
 namespace kanshiki {
 
@@ -59,6 +62,9 @@ const std::vector<ParserEntry>& parser_registry() {
       {parsers::line_android::info, parsers::line_android::make},
       {parsers::line_ios::info, parsers::line_ios::make},
       {parsers::android_content_query::info, parsers::android_content_query::make},
+      {parsers::kakaotalk_android::info, parsers::kakaotalk_android::make},
+      {parsers::facebook_messenger_android::info, parsers::facebook_messenger_android::make},
+      {parsers::ios_addressbook_images::info, parsers::ios_addressbook_images::make},
   };
   return entries;
 }
