@@ -10,6 +10,7 @@ namespace kanshiki {
 namespace {
 constexpr int64_t kCocoaOffsetS = 978307200;         // 2001-01-01 - 1970-01-01
 constexpr int64_t kWebkitOffsetS = 11644473600;      // 1970-01-01 - 1601-01-01
+constexpr int64_t kMac1904OffsetS = 2082844800;      // 1970-01-01 - 1904-01-01
 // Plausibility window for normalised times: 1970 .. 2200. Outside it the raw value is kept, UTC is not.
 constexpr int64_t kMaxUs = 7258118400LL * 1000000LL;
 
@@ -22,7 +23,7 @@ struct NameEntry {
   EpochKind kind;
   std::string_view name;
 };
-constexpr std::array<NameEntry, 9> kNames{{{EpochKind::none, "none"},
+constexpr std::array<NameEntry, 10> kNames{{{EpochKind::none, "none"},
                                            {EpochKind::unix_s, "unix_s"},
                                            {EpochKind::unix_ms, "unix_ms"},
                                            {EpochKind::unix_us, "unix_us"},
@@ -30,7 +31,8 @@ constexpr std::array<NameEntry, 9> kNames{{{EpochKind::none, "none"},
                                            {EpochKind::cocoa_s, "cocoa_s"},
                                            {EpochKind::cocoa_ns, "cocoa_ns"},
                                            {EpochKind::webkit_us, "webkit_us"},
-                                           {EpochKind::iso8601, "iso8601"}}};
+                                           {EpochKind::iso8601, "iso8601"},
+                                           {EpochKind::mac1904_s, "mac1904_s"}}};
 
 std::optional<int64_t> to_utc_us(long double v, EpochKind kind) {
   switch (kind) {
@@ -41,6 +43,7 @@ std::optional<int64_t> to_utc_us(long double v, EpochKind kind) {
     case EpochKind::cocoa_s: return checked((v + kCocoaOffsetS) * 1e6L);
     case EpochKind::cocoa_ns: return checked(v / 1e3L + kCocoaOffsetS * 1e6L);
     case EpochKind::webkit_us: return checked(v - kWebkitOffsetS * 1e6L);
+    case EpochKind::mac1904_s: return checked((v - kMac1904OffsetS) * 1e6L);
     default: return std::nullopt;
   }
 }

@@ -18,6 +18,7 @@ enum class EpochKind {
   cocoa_ns,    // Apple/Cocoa: nanoseconds since 2001-01-01 UTC (sms.db since iOS 11)
   webkit_us,   // WebKit/Chrome: microseconds since 1601-01-01 UTC
   iso8601,     // textual ISO 8601 time as stored
+  mac1904_s,   // seconds since 1904-01-01 UTC (ISO BMFF / QuickTime mvhd, tkhd; classic Mac OS)
 };
 
 std::string_view epoch_name(EpochKind kind);

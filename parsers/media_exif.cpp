@@ -4,6 +4,10 @@
 // a 4-byte offset to the TIFF header, then the TIFF data), and libexif then reads as for a JPEG.
 // Tags (EXIF 2.32 / CIPA DC-008): IFD0 Make 0x010F, Model 0x0110, Software 0x0131; EXIF IFD
 // DateTimeOriginal 0x9003, OffsetTimeOriginal 0x9011; GPS IFD 0x0001-0x0006 (refs, lat, lon, altitude).
+// PNG: the eXIf chunk holds the same TIFF data (read with libexif); tEXt/zTXt/iTXt and an XMP packet fill
+// what EXIF does not give. MP4/MOV/3GP: mvhd times (seconds since 1904, UTC), QuickTime 'mdta' keys
+// (com.apple.quicktime.*) and udta '©' items (©xyz ISO 6709 position); the container walkers are in
+// parsers/media_containers.cpp and never read image or media data.
 #include "parsers/media_exif.h"
 
 #include <fmt/format.h>
@@ -20,6 +24,7 @@
 
 #include "core/error.h"
 #include "parsers/file_emitter.h"
+#include "parsers/media_containers.h"
 
 namespace kanshiki::parsers::media_exif {
 namespace {
@@ -28,7 +33,7 @@ namespace fs = std::filesystem;
 constexpr size_t kMaxExifWarnings = 20;  // a badly broken block can log hundreds of lines
 constexpr size_t kMaxHeifExifBytes = 4 * 1024 * 1024;
 
-enum class Container { jpeg, heif, other };
+enum class Container { jpeg, heif, png, bmff, other };
 
 struct Detected {
   Container container = Container::other;
@@ -50,11 +55,14 @@ Detected detect(const fs::path& file) {
       return {Container::heif, "image/heic"};
     if (at(8, "mif1") || at(8, "msf1") || at(8, "avif"))
       return {Container::heif, at(8, "avif") ? "image/avif" : "image/heif"};
-    if (at(8, "qt  ")) return {Container::other, "video/quicktime"};
-    if (at(8, "M4A ")) return {Container::other, "audio/mp4"};
-    return {Container::other, "video/mp4"};
+    if (at(8, "qt  ")) return {Container::bmff, "video/quicktime"};
+    if (at(8, "M4A ")) return {Container::bmff, "audio/mp4"};
+    if (at(8, "3gp") || at(8, "3g2")) return {Container::bmff, "video/3gpp"};
+    return {Container::bmff, "video/mp4"};
   }
-  if (at(0, "\x89PNG\r\n\x1a\n")) return {Container::other, "image/png"};
+  // QuickTime files older than 'ftyp' start straight with a top-level atom.
+  if (at(4, "moov") || at(4, "mdat") || at(4, "wide")) return {Container::bmff, "video/quicktime"};
+  if (at(0, "\x89PNG\r\n\x1a\n")) return {Container::png, "image/png"};
   if (at(0, "GIF8")) return {Container::other, "image/gif"};
   if (at(0, "RIFF") && at(8, "WEBP")) return {Container::other, "image/webp"};
   if (at(0, "OggS")) return {Container::other, "audio/ogg"};
@@ -101,6 +109,18 @@ std::optional<std::string> ascii(ExifData* d, ExifIfd ifd, int tag) {
   return std::string(p, len);
 }
 
+// An ISO 8601 text names an instant only with a zone ("Z", "+09:00", "-0500"); without one it is local time
+// of an unknown zone: raw kept, no UTC (Timestamp::from_iso8601 alone would read it as UTC).
+Timestamp iso_time_if_zoned(const std::string& text) {
+  const size_t t = text.find('T');
+  const bool zoned = t != std::string::npos && text.find_first_of("Z+-", t) != std::string::npos;
+  if (zoned) return Timestamp::from_iso8601(text);
+  Timestamp ts;
+  ts.raw = text;
+  ts.kind = EpochKind::iso8601;
+  return ts;
+}
+
 std::optional<double> rational_at(ExifData* d, ExifEntry* e, unsigned i) {
   if (!e || !e->data || i >= e->components) return std::nullopt;
   const ExifByteOrder order = exif_data_get_byte_order(d);
@@ -140,14 +160,31 @@ class MediaExifParser final : public Parser {
     ExifLogSink log_sink;
     LogHolder log;
     exif_log_set_func(log.log, exif_log_func, &log_sink);
+    if (type.container == Container::bmff) {
+      parse_bmff(m);
+      return;
+    }
     ExifPtr exif;
     std::string where = "file";
+    std::optional<int64_t> where_offset;
+    std::optional<media::PngMetadata> png;
     if (type.container == Container::jpeg) {
       exif = load_jpeg(in.working_copy, log.log);
       where = "JPEG APP1 Exif";
     } else if (type.container == Container::heif) {
       exif = load_heif(in.working_copy, log.log);
       where = "HEIF Exif item";
+    } else if (type.container == Container::png) {
+      media::FileByteReader reader(in.working_copy);
+      png = media::read_png(reader);
+      for (const auto& w : png->warnings) out.warn(w);
+      if (!png->exif.empty()) {
+        exif = load_tiff(png->exif.data(), png->exif.size(), log.log);
+        where = "PNG eXIf";
+        where_offset = static_cast<int64_t>(png->exif_offset);
+      } else {
+        where = "PNG";
+      }
     }
     for (const auto& problem : log_sink.problems)
       out.warn(fmt::format("{}: malformed EXIF: {}; values that could be read are reported", where, problem));
@@ -167,8 +204,10 @@ class MediaExifParser final : public Parser {
         m.longitude = point->longitude;
       }
     }
-    out.emit(m, where);
-    if (point) out.emit(std::move(*point), "EXIF GPS IFD");
+    std::string point_where = "EXIF GPS IFD";
+    if (png) png_text_facts(*png, m, point, where, point_where);
+    out.emit(m, where, where_offset);
+    if (point) out.emit(std::move(*point), point_where);
   }
 
  private:
@@ -179,6 +218,129 @@ class MediaExifParser final : public Parser {
     ExifPtr d(exif_loader_get_data(loader));
     exif_loader_unref(loader);
     return d;
+  }
+
+  // A TIFF header and its IFDs (PNG eXIf, HEIF Exif item after its offset): libexif wants "Exif\0\0" first.
+  ExifPtr load_tiff(const unsigned char* tiff, size_t n, ExifLog* log) {
+    std::vector<unsigned char> payload = {'E', 'x', 'i', 'f', 0, 0};
+    payload.insert(payload.end(), tiff, tiff + n);
+    ExifPtr d(exif_data_new());
+    exif_data_log(d.get(), log);
+    exif_data_load_data(d.get(), payload.data(), static_cast<unsigned>(payload.size()));
+    return d;
+  }
+
+  // PNG: what EXIF did not give comes from the XMP packet, then from the predefined tEXt keywords "Creation
+  // Time" and "Software" (PNG 3rd edition 11.3.4.2). tIME is the last modification, not the capture: it is
+  // stated in the record's detail, never used as capture time.
+  void png_text_facts(const media::PngMetadata& png, MediaItem& m, std::optional<LocationPoint>& point,
+                      std::string& where, std::string& point_where) {
+    std::vector<std::string> problems;
+    if (png.xmp) {
+      if (auto x = media::read_xmp(*png.xmp, problems)) {
+        if (m.captured.empty() && !x->date_time_original.empty()) {
+          m.captured = iso_time_if_zoned(x->date_time_original);
+          where += "; capture time from XMP " + x->date_property;
+        }
+        if (m.make.empty()) m.make = x->make;
+        if (m.model.empty()) m.model = x->model;
+        if (m.software.empty()) m.software = x->software;
+        if (!point && x->latitude && x->longitude) {
+          LocationPoint p;
+          p.latitude = *x->latitude;
+          p.longitude = *x->longitude;
+          p.altitude_m = x->altitude_m;
+          p.kind = "photo";
+          p.source = "XMP";
+          p.label = out_->input().item_path;
+          point = p;
+          point_where = "PNG iTXt XML:com.adobe.xmp exif:GPSLatitude/GPSLongitude";
+          m.latitude = p.latitude;
+          m.longitude = p.longitude;
+        }
+      }
+    }
+    for (const auto& t : png.texts) {
+      if (t.keyword == "Creation Time" && m.captured.empty() && !t.text.empty()) {
+        m.captured = iso_time_if_zoned(t.text);
+        where += fmt::format("; capture time from {} \"Creation Time\" at offset {}", t.chunk, t.offset);
+      }
+      if (t.keyword == "Software" && m.software.empty()) m.software = t.text;
+    }
+    if (point) point->time = m.captured;
+    if (!png.time_utc.empty()) where += "; tIME (last modification, UTC) " + png.time_utc;
+    for (auto& p : problems) out_->warn("PNG " + p);
+  }
+
+  // MP4 / MOV / 3GP. Capture time: Apple's com.apple.quicktime.creationdate (local time with its offset),
+  // else udta ©day, else mvhd creation_time (seconds since 1904, UTC by ISO/IEC 14496-12 8.2.2). Position:
+  // Apple's com.apple.quicktime.location.ISO6709, else udta ©xyz (Android MPEG4Writer, older QuickTime).
+  void parse_bmff(MediaItem& m) {
+    media::FileByteReader reader(out_->input().working_copy);
+    const media::BmffMetadata b = media::read_bmff(reader);
+    for (const auto& w : b.warnings) out_->warn("MP4/QuickTime: " + w);
+    auto find = [&](std::initializer_list<const char*> keys) -> const media::BmffItem* {
+      for (const char* k : keys)
+        for (const auto& item : b.items)
+          if (item.key == k && !item.value.empty()) return &item;
+      return nullptr;
+    };
+    std::string where = "ISO BMFF";
+    if (!b.major_brand.empty()) where += fmt::format(" (brand {})", b.major_brand);
+    if (b.creation_time) {
+      where += fmt::format("; moov/mvhd created {} modified {} (mac1904_s)", *b.creation_time,
+                           b.modification_time.value_or(0));
+      if (b.timescale && b.duration)
+        where += fmt::format(", duration {:.3f} s", static_cast<double>(*b.duration) / b.timescale);
+    }
+    for (const auto& t : b.tracks) {
+      where += fmt::format("; track {} {}", t.id, t.handler.empty() ? "?" : t.handler);
+      if (t.width > 0 && t.height > 0) where += fmt::format(" {}x{}", t.width, t.height);
+    }
+    if (const auto* c = find({"com.apple.quicktime.creationdate", "©day"})) {
+      m.captured = iso_time_if_zoned(c->value);
+      where += "; capture time from " + c->path;
+    } else if (b.creation_time) {
+      m.captured = Timestamp::from_int(static_cast<int64_t>(*b.creation_time), EpochKind::mac1904_s);
+      where += "; capture time from moov/mvhd";
+    }
+    if (const auto* v = find({"com.apple.quicktime.make", "©mak"})) m.make = v->value;
+    if (const auto* v = find({"com.apple.quicktime.model", "©mod"})) m.model = v->value;
+    if (const auto* v = find({"com.apple.quicktime.software", "©swr", "©too"})) m.software = v->value;
+    if (!b.is_bmff) out_->warn("MP4/QuickTime: no ftyp or moov box found; file reported without metadata");
+
+    std::optional<LocationPoint> point;
+    std::string point_where;
+    if (const auto* loc = find({"com.apple.quicktime.location.ISO6709", "©xyz"})) {
+      if (auto pos = media::parse_iso6709(loc->value)) {
+        LocationPoint p;
+        p.latitude = pos->latitude;
+        p.longitude = pos->longitude;
+        p.altitude_m = pos->altitude_m;
+        if (const auto* acc = find({"com.apple.quicktime.location.accuracy.horizontal"})) {
+          char* end = nullptr;
+          const double a = std::strtod(acc->value.c_str(), &end);
+          if (end != acc->value.c_str() && a >= 0) p.accuracy_m = a;
+        }
+        p.time = m.captured;
+        p.kind = "video";
+        p.source = loc->key == "©xyz" ? "MP4 udta ©xyz" : "QuickTime metadata";
+        p.label = out_->input().item_path;
+        m.latitude = p.latitude;
+        m.longitude = p.longitude;
+        point_where = fmt::format("{} \"{}\"", loc->path, loc->value);
+        point = p;
+      } else {
+        out_->warn(fmt::format("MP4/QuickTime: position \"{}\" in {} is not ISO 6709; no location reported",
+                               loc->value, loc->path));
+      }
+    }
+    out_->emit(m, where,
+               b.mvhd_offset ? std::optional<int64_t>(static_cast<int64_t>(b.mvhd_offset)) : std::nullopt);
+    if (point) {
+      const auto* loc = find({"com.apple.quicktime.location.ISO6709", "©xyz"});
+      out_->emit(std::move(*point), point_where, static_cast<int64_t>(loc->offset));
+    }
   }
 
   ExifPtr load_heif(const fs::path& file, ExifLog* log) {
@@ -225,12 +387,7 @@ class MediaExifParser final : public Parser {
           fmt::format("HEIF Exif block: TIFF header offset {} is past its {} bytes; not read", skip, n));
       return nullptr;
     }
-    std::vector<unsigned char> payload = {'E', 'x', 'i', 'f', 0, 0};
-    payload.insert(payload.end(), blob.begin() + 4 + skip, blob.end());
-    ExifPtr d(exif_data_new());
-    exif_data_log(d.get(), log);
-    exif_data_load_data(d.get(), payload.data(), static_cast<unsigned>(payload.size()));
-    return d;
+    return load_tiff(blob.data() + 4 + skip, n - 4 - skip, log);
   }
 
   // DateTimeOriginal "YYYY:MM:DD HH:MM:SS" is the camera's local time; with OffsetTimeOriginal ("+09:00")
@@ -305,7 +462,7 @@ class MediaExifParser final : public Parser {
 std::vector<Locator> media_locators() {
   std::vector<Locator> out;
   for (const char* ext : {"jpg", "jpeg", "JPG", "JPEG", "heic", "HEIC", "heif", "HEIF", "png", "PNG", "mp4",
-                          "MP4", "mov", "MOV"}) {
+                          "MP4", "mov", "MOV", "3gp", "3GP"}) {
     out.push_back(Locator::path(fmt::format("**/DCIM/**/*.{}", ext)));
     out.push_back(Locator::path(fmt::format("**/Pictures/**/*.{}", ext)));
   }
@@ -320,15 +477,25 @@ std::vector<Locator> media_locators() {
 const ParserInfo& info() {
   static const ParserInfo i{
       "media.exif",
-      "1.0.0",
+      "1.1.0",
       Platform::any,
       "Photos and media (EXIF)",
-      "Every media file in camera, picture and messenger media folders: type, size, hash, and from JPEG and "
-      "HEIC/HEIF EXIF the capture time, GPS position, make, model and software",
+      "Every media file in camera, picture and messenger media folders: type, size, hash, and the capture "
+      "time, "
+      "GPS position, make, model and software from JPEG/HEIC/HEIF/PNG EXIF, PNG XMP and text chunks, and "
+      "MP4/MOV/3GP movie header and QuickTime/udta metadata",
       media_locators(),
       {
-          "EXIF is read from JPEG and HEIC/HEIF only; PNG, GIF, WebP, MP4/MOV metadata and XMP are not read "
-          "(those files are reported with type, size and hash).",
+          "Metadata is read from JPEG, HEIC/HEIF, PNG and MP4/MOV/3GP; GIF, WebP and other files are "
+          "reported "
+          "with type, size and hash only. XMP is read from PNG only (not from JPEG or HEIC).",
+          "PNG: tIME is the last modification time and is only stated in the record's detail; tEXt keywords "
+          "other than \"Creation Time\" and \"Software\" are not reported.",
+          "MP4/MOV: mvhd creation time is UTC by the standard, but some cameras write local time there; "
+          "Apple's "
+          "creationdate (with its offset) is preferred when present. Duration, modification time and track "
+          "sizes are stated in the record's detail only; fragmented (moof) and per-track metadata are not "
+          "read.",
           "Capture time is DateTimeOriginal; without OffsetTimeOriginal it is local time of an unknown zone "
           "and has no UTC value (raw text kept). DateTimeDigitized, DateTime and GPS time stamps are not "
           "used.",

@@ -128,3 +128,185 @@ TEST_CASE("media.exif: a non-image file is reported by content type, without EXI
   CHECK(media[0].second.captured.empty());
   CHECK(sink.warnings.empty());
 }
+
+// ---- PNG and MP4/MOV: fixtures from tests/fixtures/make_media_containers.py (layouts cited there) ----
+
+namespace {
+
+struct MediaFixtures {
+  TempDir dir;
+  MediaFixtures() {
+    const std::string cmd = "/usr/bin/python3 '" +
+                            (source_dir() / "tests/fixtures/make_media_containers.py").string() + "' '" +
+                            dir.path().string() + "'";
+    REQUIRE(std::system(cmd.c_str()) == 0);
+  }
+  fs::path operator/(const char* name) const { return dir.path() / name; }
+};
+
+MediaFixtures& fixtures() {
+  static MediaFixtures f;
+  return f;
+}
+
+}  // namespace
+
+TEST_CASE("media.exif: iPhone MOV — QuickTime mdta keys give capture time with its offset, place, camera",
+          "[media][mp4]") {
+  const fs::path file = fixtures() / "IMG_0042.MOV";
+  auto sink = run_parser("media.exif", file, "DCIM/100APPLE/IMG_0042.MOV");
+  CHECK(sink.warnings.empty());
+  auto media = sink.of_type<MediaItem>();
+  auto points = sink.of_type<LocationPoint>();
+  REQUIRE(media.size() == 1);
+  REQUIRE(points.size() == 1);
+  const auto& [prov, m] = media[0];
+  CHECK(m.path == "DCIM/100APPLE/IMG_0042.MOV");
+  CHECK(m.sha256 == file_sha256(file));
+  CHECK(m.mime_type == "video/quicktime");
+  CHECK(m.size == static_cast<int64_t>(fs::file_size(file)));
+  CHECK(m.captured.raw == "2024-05-03T13:22:05+0900");
+  CHECK(m.captured.kind == EpochKind::iso8601);
+  CHECK(m.captured.utc_iso() == "2024-05-03T04:22:05.000Z");
+  REQUIRE(m.latitude);
+  REQUIRE(m.longitude);
+  CHECK(fixed6(*m.latitude) == "35.658600");
+  CHECK(fixed6(*m.longitude) == "139.745400");
+  CHECK(m.make == "Apple");
+  CHECK(m.model == "iPhone 13 Pro");
+  CHECK(m.software == "17.4.1");
+  CHECK(prov.evidence_id == 1);
+  CHECK(prov.item_id == 1);
+  CHECK(prov.item_path == "DCIM/100APPLE/IMG_0042.MOV");
+  CHECK(prov.item_sha256 == file_sha256(file));
+  CHECK(prov.source_table == "exif");
+  CHECK(!prov.source_rowid);
+  CHECK(prov.source_offset == 4140);  // moov at 4132 (after ftyp 20, wide 8, mdat 4104), mvhd right inside
+  CHECK(prov.source_detail ==
+        "ISO BMFF (brand qt  ); moov/mvhd created 3797554925 modified 3797554928 (mac1904_s), duration "
+        "12.500 s; track 1 vide 1920x1080; track 2 soun; capture time from "
+        "moov/meta/ilst[com.apple.quicktime.creationdate]");
+  CHECK(prov.parser_id == "media.exif");
+  CHECK(prov.parser_version == "1.1.0");
+  CHECK(!prov.recovered);
+
+  const auto& [pprov, p] = points[0];
+  CHECK(p.kind == "video");
+  CHECK(p.source == "QuickTime metadata");
+  CHECK(p.label == "DCIM/100APPLE/IMG_0042.MOV");
+  CHECK(fixed6(p.latitude) == "35.658600");
+  CHECK(fixed6(p.longitude) == "139.745400");
+  REQUIRE(p.altitude_m);
+  CHECK(fmt::format("{:.3f}", *p.altitude_m) == "45.123");
+  REQUIRE(p.accuracy_m);
+  CHECK(fmt::format("{:.6f}", *p.accuracy_m) == "14.084999");
+  CHECK(p.time.raw == "2024-05-03T13:22:05+0900");
+  CHECK(p.time.utc_iso() == "2024-05-03T04:22:05.000Z");
+  CHECK(pprov.source_detail ==
+        "moov/meta/ilst[com.apple.quicktime.location.ISO6709] \"+35.6586+139.7454+045.123/\"");
+  REQUIRE(pprov.source_offset);
+  CHECK(*pprov.source_offset > 4140);
+}
+
+TEST_CASE("media.exif: Android MP4 — mvhd time since 1904 and udta ©xyz, mdat with a 64-bit size skipped",
+          "[media][mp4]") {
+  const fs::path file = fixtures() / "VID_20240503_132205.mp4";
+  auto sink = run_parser("media.exif", file, "DCIM/Camera/VID_20240503_132205.mp4");
+  CHECK(sink.warnings.empty());
+  auto media = sink.of_type<MediaItem>();
+  auto points = sink.of_type<LocationPoint>();
+  REQUIRE(media.size() == 1);
+  REQUIRE(points.size() == 1);
+  const auto& m = media[0].second;
+  CHECK(m.mime_type == "video/mp4");
+  CHECK(m.captured.raw == "3797554925");
+  CHECK(m.captured.kind == EpochKind::mac1904_s);
+  CHECK(m.captured.utc_iso() == "2024-05-03T04:22:05.000Z");
+  CHECK(m.make.empty());
+  CHECK(media[0].first.source_detail ==
+        "ISO BMFF (brand isom); moov/mvhd created 3797554925 modified 3797554928 (mac1904_s), duration 3.000 "
+        "s; "
+        "track 1 vide 1280x720; capture time from moov/mvhd");
+  const auto& p = points[0].second;
+  CHECK(p.kind == "video");
+  CHECK(p.source == "MP4 udta ©xyz");
+  CHECK(fixed6(p.latitude) == "34.693700");
+  CHECK(fixed6(p.longitude) == "135.502300");
+  CHECK(!p.altitude_m);
+  CHECK(p.time.kind == EpochKind::mac1904_s);
+  CHECK(points[0].first.source_detail == "moov/udta/©xyz \"+34.6937+135.5023/\"");
+}
+
+TEST_CASE(
+    "media.exif: truncated MP4 and a position that is not ISO 6709 are warnings, the file is still reported",
+    "[media][mp4]") {
+  auto sink = run_parser("media.exif", fixtures() / "truncated.mp4");
+  REQUIRE(sink.of_type<MediaItem>().size() == 1);
+  CHECK(sink.of_type<LocationPoint>().empty());
+  REQUIRE(sink.warnings.size() == 2);
+  CHECK(sink.warnings[0].message.find("moov at offset 20: box of 5145 bytes runs past its container") !=
+        std::string::npos);
+  CHECK(sink.warnings[1].message.find("\"somewhere\" in moov/udta/©xyz is not ISO 6709") !=
+        std::string::npos);
+  CHECK(sink.of_type<MediaItem>()[0].second.captured.utc_iso() == "2024-05-03T04:22:05.000Z");
+}
+
+TEST_CASE("media.exif: PNG eXIf — EXIF capture time, GPS and camera, tIME stated as modification time",
+          "[media][png]") {
+  const fs::path file = fixtures() / "exif.png";
+  auto sink = run_parser("media.exif", file, "Pictures/Screenshots/exif.png");
+  CHECK(sink.warnings.empty());
+  auto media = sink.of_type<MediaItem>();
+  auto points = sink.of_type<LocationPoint>();
+  REQUIRE(media.size() == 1);
+  REQUIRE(points.size() == 1);
+  const auto& [prov, m] = media[0];
+  CHECK(m.mime_type == "image/png");
+  CHECK(m.make == "Google");
+  CHECK(m.model == "Pixel 7");
+  CHECK(m.software == "HDR+ 1.0.540104767zd");
+  CHECK(m.captured.raw == "2024:05:03 14:22:05 +09:00");
+  CHECK(m.captured.utc_iso() == "2024-05-03T05:22:05.000Z");
+  CHECK(fixed6(*m.latitude) == "35.658600");
+  CHECK(fixed6(*m.longitude) == "139.745400");
+  CHECK(prov.source_offset == 33);  // after the signature (8) and IHDR (25)
+  CHECK(prov.source_detail == "PNG eXIf; tIME (last modification, UTC) 2024-05-03T05:30:00Z");
+  const auto& p = points[0].second;
+  CHECK(p.kind == "photo");
+  REQUIRE(p.altitude_m);
+  CHECK(fmt::format("{:.1f}", *p.altitude_m) == "45.1");
+  CHECK(p.time.utc_iso() == "2024-05-03T05:22:05.000Z");
+}
+
+TEST_CASE("media.exif: PNG XMP (compressed iTXt) — capture time with zone, GPS, Japanese creator tool exact",
+          "[media][png]") {
+  auto sink = run_parser("media.exif", fixtures() / "xmp.png");
+  CHECK(sink.warnings.empty());
+  auto media = sink.of_type<MediaItem>();
+  auto points = sink.of_type<LocationPoint>();
+  REQUIRE(media.size() == 1);
+  REQUIRE(points.size() == 1);
+  const auto& [prov, m] = media[0];
+  CHECK(m.captured.raw == "2024-05-04T09:15:30+09:00");
+  CHECK(m.captured.kind == EpochKind::iso8601);
+  CHECK(m.captured.utc_iso() == "2024-05-04T00:15:30.000Z");
+  CHECK(m.make == "SONY");
+  CHECK(m.model == "XQ-CT44");
+  CHECK(m.software == "写真編集アプリ 2.1");
+  CHECK(prov.source_detail == "PNG; capture time from XMP exif:DateTimeOriginal");
+  CHECK(fixed6(points[0].second.latitude) == "34.694200");
+  CHECK(fixed6(points[0].second.longitude) == "135.499300");
+  CHECK(points[0].second.source == "XMP");
+}
+
+TEST_CASE("media.exif: damaged PNG — CRC mismatch and truncation are warnings, zone-less time has no UTC",
+          "[media][png]") {
+  auto sink = run_parser("media.exif", fixtures() / "damaged.png");
+  auto media = sink.of_type<MediaItem>();
+  REQUIRE(media.size() == 1);
+  REQUIRE(sink.warnings.size() == 2);
+  CHECK(sink.warnings[0].message.find("tEXt chunk at offset 33 fails its CRC") != std::string::npos);
+  CHECK(sink.warnings[1].message.find("runs past the end of the file") != std::string::npos);
+  CHECK(media[0].second.captured.raw == "2024-05-03T14:22:05");
+  CHECK(!media[0].second.captured.utc_us);
+}

@@ -22,3 +22,12 @@ TEST_CASE("timestamps keep raw value, epoch and UTC", "[time]") {
         "2024-05-01 21:34:56 (UTC+09:00)");
   CHECK(epoch_from_name("cocoa_ns") == EpochKind::cocoa_ns);
 }
+
+TEST_CASE("mac1904_s: seconds since 1904-01-01 UTC (MP4/QuickTime mvhd)", "[timestamp]") {
+  auto t = Timestamp::from_int(3797554925, EpochKind::mac1904_s);
+  CHECK(t.raw == "3797554925");
+  CHECK(t.utc_iso() == "2024-05-03T04:22:05.000Z");
+  CHECK(epoch_name(EpochKind::mac1904_s) == "mac1904_s");
+  CHECK(epoch_from_name("mac1904_s") == EpochKind::mac1904_s);
+  CHECK(!Timestamp::from_int(0, EpochKind::mac1904_s).utc_us);  // an unset mvhd time
+}
