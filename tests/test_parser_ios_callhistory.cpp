@@ -85,7 +85,8 @@ TEST_CASE("ios.callhistory: ZCALLRECORD without provider columns", "[ios]") {
   auto sink = test::run_parser("ios.callhistory", file, kItem);
   CHECK(sink.warnings.empty());
   REQUIRE(sink.records.size() == 1);
-  const auto& c = sink.of_type<Call>()[0].second;
+  const auto calls = sink.of_type<Call>();  // a copy: a reference into the temporary would dangle (ASan)
+  const auto& c = calls[0].second;
   CHECK(c.app == "phone");
   CHECK(c.direction == CallDirection::missed);
   CHECK(c.number_e164 == "+819012345678");
