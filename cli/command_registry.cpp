@@ -15,6 +15,7 @@ void register_all_command_groups(CLI::App& app, Action& action) {
   register_batch(app, action);
   register_links(app, action);
   register_recover(app, action);
+  register_decrypt_signal(app, action);
   register_hashset(app, action);
 }
 

@@ -153,7 +153,8 @@ std::string check_sqlite_file(const std::filesystem::path& path) {
   char magic[16] = {0};
   if (!in.read(magic, 16)) return "file is shorter than a SQLite header (" + std::to_string(in.gcount()) + " bytes)";
   if (std::string_view(magic, 16) != std::string_view("SQLite format 3\0", 16))
-    return "not a SQLite database (no 'SQLite format 3' header)";
+    return "not a SQLite database (no 'SQLite format 3' header; if it is encrypted, e.g. Signal's SQLCipher "
+           "signal.db, decrypt it first: `kanshiki decrypt signal`)";
   try {
     Db db(path, SQLITE_OPEN_READONLY);
     Stmt st(db, "PRAGMA quick_check(5)");

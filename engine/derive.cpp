@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <fstream>
+#include <functional>
+#include <memory>
 #include <regex>
 
 #include "core/case_db.h"
@@ -64,14 +66,28 @@ int64_t find_item_by_path(CaseDb& c, const std::string& logical_path) {
   return found.front().first;
 }
 
-DeriveResult derive_whatsapp_decrypted(CaseDb& c, int64_t run_id, int64_t item_id,
-                                       const whatsapp_crypt::Key& key) {
+namespace {
+
+// The parts every decryption shares: the "same item, same key" short cut, streaming the item out of its
+// evidence with its SHA-256 re-checked, D<n>.partial renamed only on success, and the ingest as derived
+// evidence. `decrypt` builds the format's streaming decryptor around the sink that writes the output file.
+struct StreamingDecryption {
+  std::function<void(const void*, size_t)> feed;
+  std::function<void()> finish;  // throws on a bad tag, truncation, ...
+};
+using MakeDecryption = std::function<StreamingDecryption(std::function<void(const void*, size_t)> sink)>;
+
+DeriveResult derive_decrypted(CaseDb& c, int64_t run_id, int64_t item_id, const std::string& key_fingerprint,
+                              const std::function<std::string(const std::string&)>& output_name,
+                              const MakeDecryption& make_decryption,
+                              const std::function<std::string()>& derivation_after_success) {
   DeriveResult res;
   SourceItem src = load_source_item(c, item_id);
   res.source_item_id = item_id;
   res.source_evidence_id = src.evidence_id;
   res.source_path = src.path;
   res.source_sha256 = src.sha256;
+  const std::string name = output_name(fs::path(src.path).filename().string());
 
   {
     // Same item, same key: the earlier derivation stands (re-running a command never duplicates evidence).
@@ -79,13 +95,12 @@ DeriveResult derive_whatsapp_decrypted(CaseDb& c, int64_t run_id, int64_t item_i
         c.db(),
         "SELECT e.id, e.derivation, e.source_path FROM evidence e WHERE e.derived_from_item = ?1 AND "
         "substr(e.derivation, -length(?2)) = ?2 ORDER BY e.id LIMIT 1");
-    st.bind(1, item_id).bind(2, "with key " + key.fingerprint);
+    st.bind(1, item_id).bind(2, "with key " + key_fingerprint);
     if (st.step()) {
       res.already_derived = true;
       res.evidence_id = st.i64(0);
       res.derivation = st.text(1);
-      res.output =
-          fs::path(st.text(2)) / whatsapp_crypt::plaintext_name(fs::path(src.path).filename().string());
+      res.output = fs::path(st.text(2)) / name;
       sql::Stmt it(c.db(), "SELECT sha256, size FROM items WHERE evidence_id = ?1 ORDER BY id LIMIT 1");
       it.bind(1, res.evidence_id);
       if (it.step()) {
@@ -96,19 +111,18 @@ DeriveResult derive_whatsapp_decrypted(CaseDb& c, int64_t run_id, int64_t item_i
     }
   }
 
-  // Decrypt into D<n>.partial, renamed to D<n> only once the tag, the trailer and the hash check all passed:
-  // a wrong key or damaged backup never leaves a folder that could be ingested.
+  // Decrypt into D<n>.partial, renamed to D<n> only once the format's checks and the hash check all passed:
+  // a wrong key or damaged input never leaves a folder that could be ingested.
   fs::path dir = next_derived_dir(c);
   fs::path partial_dir = dir;
   partial_dir += ".partial";
-  std::string name = whatsapp_crypt::plaintext_name(fs::path(src.path).filename().string());
   std::error_code ec;
   try {
     fs::create_directories(partial_dir);
     fs::path out_path = partial_dir / name;
     std::ofstream out(out_path, std::ios::binary | std::ios::trunc);
     if (!out) throw Error(ExitCode::case_error, "cannot create " + out_path.string());
-    whatsapp_crypt::Decryptor decryptor(key, [&](const void* d, size_t n) {
+    StreamingDecryption decryption = make_decryption([&](const void* d, size_t n) {
       out.write(static_cast<const char*>(d), static_cast<std::streamsize>(n));
       if (!out) throw Error(ExitCode::disk_full, "cannot write " + out_path.string() + " (disk full?)");
     });
@@ -121,7 +135,7 @@ DeriveResult derive_whatsapp_decrypted(CaseDb& c, int64_t run_id, int64_t item_i
                             [&](const EvidenceEntry&, ByteReader& reader) {
                               seen = true;
                               HashOptions ho;
-                              ho.tee = [&](const void* d, size_t n) { decryptor.feed(d, n); };
+                              ho.tee = [&](const void* d, size_t n) { decryption.feed(d, n); };
                               read_sha256 = hash_stream(reader, ho).sha256;
                             },
                             [&](const SourceProblem& p) {
@@ -136,7 +150,7 @@ DeriveResult derive_whatsapp_decrypted(CaseDb& c, int64_t run_id, int64_t item_i
           ExitCode::verification_failed,
           fmt::format("evidence changed since ingest: {} has SHA-256 {} now but {} at ingest; not decrypted",
                       src.path, read_sha256, src.sha256));
-    res.decrypt = decryptor.finish();
+    decryption.finish();
     out.close();
     if (out.fail()) throw Error(ExitCode::disk_full, "cannot write " + out_path.string());
     fs::rename(partial_dir, dir);
@@ -145,10 +159,7 @@ DeriveResult derive_whatsapp_decrypted(CaseDb& c, int64_t run_id, int64_t item_i
     throw;
   }
   res.output = dir / name;
-  res.output_sha256 = res.decrypt.plaintext_sha256;
-  res.output_size = res.decrypt.plaintext_bytes;
-  res.derivation = fmt::format("whatsapp-{} decryption with key {}",
-                               whatsapp_crypt::format_name(res.decrypt.header.format), key.fingerprint);
+  res.derivation = derivation_after_success();
 
   IngestOptions opt;
   opt.evidence = dir;
@@ -159,6 +170,55 @@ DeriveResult derive_whatsapp_decrypted(CaseDb& c, int64_t run_id, int64_t item_i
   opt.derivation = res.derivation;
   res.ingest = ingest_evidence(c, run_id, opt);
   res.evidence_id = res.ingest.evidence_id;
+  return res;
+}
+
+}  // namespace
+
+DeriveResult derive_whatsapp_decrypted(CaseDb& c, int64_t run_id, int64_t item_id,
+                                       const whatsapp_crypt::Key& key) {
+  std::unique_ptr<whatsapp_crypt::Decryptor> decryptor;
+  whatsapp_crypt::Result decrypted;
+  DeriveResult res = derive_decrypted(
+      c, run_id, item_id, key.fingerprint,
+      [](const std::string& n) { return whatsapp_crypt::plaintext_name(n); },
+      [&](auto sink) {
+        decryptor = std::make_unique<whatsapp_crypt::Decryptor>(key, sink);
+        return StreamingDecryption{[&](const void* d, size_t n) { decryptor->feed(d, n); },
+                                   [&] { decrypted = decryptor->finish(); }};
+      },
+      [&] {
+        return fmt::format("whatsapp-{} decryption with key {}",
+                           whatsapp_crypt::format_name(decrypted.header.format), key.fingerprint);
+      });
+  if (!res.already_derived) {
+    res.decrypt = decrypted;
+    res.output_sha256 = decrypted.plaintext_sha256;
+    res.output_size = decrypted.plaintext_bytes;
+  }
+  return res;
+}
+
+DeriveResult derive_sqlcipher_decrypted(CaseDb& c, int64_t run_id, int64_t item_id,
+                                        const std::vector<sqlcipher::Candidate>& candidates,
+                                        const std::string& key_fingerprint) {
+  std::unique_ptr<sqlcipher::Decryptor> decryptor;
+  sqlcipher::Result decrypted;
+  DeriveResult res = derive_decrypted(
+      c, run_id, item_id, key_fingerprint, [](const std::string& n) { return n; },
+      [&](auto sink) {
+        decryptor = std::make_unique<sqlcipher::Decryptor>(candidates, sink);
+        return StreamingDecryption{[&](const void* d, size_t n) { decryptor->feed(d, n); },
+                                   [&] { decrypted = decryptor->finish(); }};
+      },
+      [&] {
+        return fmt::format("sqlcipher {} decryption with key {}", decrypted.params.name, key_fingerprint);
+      });
+  if (!res.already_derived) {
+    res.sqlcipher = decrypted;
+    res.output_sha256 = decrypted.plaintext_sha256;
+    res.output_size = decrypted.plaintext_bytes;
+  }
   return res;
 }
 

@@ -6,8 +6,11 @@
 //   CASE/derived/D<n>/<plaintext name>   the derived files (one folder per derivation, ingested as a folder)
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "core/decrypt/sqlcipher.h"
 #include "core/decrypt/whatsapp_crypt.h"
 #include "engine/engine.h"
 
@@ -25,6 +28,7 @@ struct DeriveResult {
   uint64_t output_size = 0;
   std::string derivation;          // as stored in evidence.derivation
   whatsapp_crypt::Result decrypt;  // header facts, MD5 trailer presence (not filled when already_derived)
+  std::optional<sqlcipher::Result> sqlcipher;  // SQLCipher: parameter set used, damaged pages (same)
   IngestResult ingest;
 };
 
@@ -41,5 +45,12 @@ int64_t find_item_by_path(CaseDb& c, const std::string& logical_path);
 // failure (wrong key, changed evidence, truncated backup) nothing is left behind and Error is thrown.
 DeriveResult derive_whatsapp_decrypted(CaseDb& c, int64_t run_id, int64_t item_id,
                                        const whatsapp_crypt::Key& key);
+
+// The same for a SQLCipher database (Signal): the first candidate whose HMAC matches page 1 decrypts it,
+// page for page (docs/formats/sqlcipher.md); the output keeps the item's file name. `key_fingerprint` is the
+// SHA-256 of the key as given (the key itself is never stored).
+DeriveResult derive_sqlcipher_decrypted(CaseDb& c, int64_t run_id, int64_t item_id,
+                                        const std::vector<sqlcipher::Candidate>& candidates,
+                                        const std::string& key_fingerprint);
 
 }  // namespace kanshiki

@@ -14,6 +14,8 @@
 #include "parsers/safari_history.h"
 #include "parsers/viber_ios.h"
 #include "parsers/viber_android.h"
+#include "parsers/signal_android.h"
+#include "parsers/signal_ios.h"
 #include "parsers/android_bugle.h"
 #include "parsers/ios_routined.h"
 #include "parsers/ios_photos.h"
@@ -54,6 +56,8 @@ const std::vector<ParserEntry>& parser_registry() {
       {parsers::ios_photos::info, parsers::ios_photos::make},
       {parsers::chrome_history::info, parsers::chrome_history::make},
       {parsers::ios_backup_info::info, parsers::ios_backup_info::make},
+      {parsers::signal_android::info, parsers::signal_android::make},
+      {parsers::signal_ios::info, parsers::signal_ios::make},
       {parsers::google_location_device_timeline::info, parsers::google_location_device_timeline::make},
       {parsers::google_location_takeout::info, parsers::google_location_takeout::make},
       {parsers::media_exif::info, parsers::media_exif::make},
