@@ -1,6 +1,7 @@
 // File-based parsers over hostile files, through the same Parser::parse entry `process` uses:
 // the iOS backup Info.plist parser (libplist, XML and binary plists), EXIF in JPEG/HEIC (libexif, libheif),
-// and the streaming JSON location parsers. The first byte picks the parser.
+// the streaming JSON location parsers, and the Wi-Fi settings files (WifiConfigStore.xml via libxml2, the
+// known-networks plist via libplist). The first byte picks the parser.
 #include <string>
 
 #include "fuzz/fuzz_support.h"
@@ -16,6 +17,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       {"media.exif", "IMG_0002.HEIC"},
       {"google.location.device_timeline", "Timeline.json"},
       {"google.location.takeout", "Records.json"},
+      {"android.wifi", "WifiConfigStore.xml"},
+      {"ios.wifi", "com.apple.wifi.known-networks.plist"},
   };
   if (size < 1) return 0;
   const Target& t = targets[data[0] % (sizeof targets / sizeof targets[0])];

@@ -23,6 +23,11 @@
 #include "parsers/ios_backup_info.h"
 #include "parsers/google_location_device_timeline.h"
 #include "parsers/google_location_takeout.h"
+#include "parsers/google_maps_android.h"
+#include "parsers/ios_consolidated.h"
+#include "parsers/ios_knowledgec.h"
+#include "parsers/android_wifi.h"
+#include "parsers/ios_wifi.h"
 #include "parsers/media_exif.h"
 #include "parsers/telegram_android.h"
 #include "parsers/telegram_ios.h"
@@ -60,6 +65,11 @@ const std::vector<ParserEntry>& parser_registry() {
       {parsers::signal_ios::info, parsers::signal_ios::make},
       {parsers::google_location_device_timeline::info, parsers::google_location_device_timeline::make},
       {parsers::google_location_takeout::info, parsers::google_location_takeout::make},
+      {parsers::google_maps_android::info, parsers::google_maps_android::make},
+      {parsers::ios_consolidated::info, parsers::ios_consolidated::make},
+      {parsers::ios_knowledgec::info, parsers::ios_knowledgec::make},
+      {parsers::android_wifi::info, parsers::android_wifi::make},
+      {parsers::ios_wifi::info, parsers::ios_wifi::make},
       {parsers::media_exif::info, parsers::media_exif::make},
       {parsers::telegram_android::info, parsers::telegram_android::make},
       {parsers::telegram_ios::info, parsers::telegram_ios::make},

@@ -521,8 +521,12 @@ SnapshotLoader locations_loader(int max_points) {
                                  {"label", QT_TRANSLATE_NOOP("Columns", "Label"), K::text}},
                                 QStringLiteral("FROM (SELECT a.id AS id, a.recovered AS rec, l.latitude AS "
                                                "lat, l.longitude AS lon, a.time_utc_us AS t, "
-                                               "a.parser_id AS src, e.exhibit AS exhibit, COALESCE(l.label, "
-                                               "l.kind, '') AS label FROM locations l JOIN "
+                                               "a.parser_id AS src, e.exhibit AS exhibit, "
+                                               // The kind leads the label ("wifi: …", "destination: …"):
+                                               // what a point means differs between sources.
+                                               "CASE WHEN COALESCE(l.label, '') = '' THEN COALESCE(l.kind, '') "
+                                               "ELSE COALESCE(l.kind || ': ', '') || l.label END AS label "
+                                               "FROM locations l JOIN "
                                                "artifacts a ON a.id = l.artifact_id LEFT JOIN evidence e ON "
                                                "e.id = a.evidence_id WHERE l.latitude IS "
                                                "NOT NULL AND l.longitude IS NOT NULL UNION ALL SELECT a.id, "
