@@ -12,6 +12,7 @@
 #include "cli/commands.h"
 #include "engine/batch/batch.h"
 #include "engine/graph/links.h"
+#include "engine/pgstore/pg_store.h"
 #include "engine/progress.h"
 #include "hashing/multi_hash.h"
 
@@ -137,9 +138,11 @@ int run_or_resume(const fs::path& case_dir, const std::string& manifest, const s
   return rc;
 }
 
-int cmd_status(const fs::path& case_dir) {
+int cmd_status(const fs::path& case_dir, const std::string& store_option) {
   Session s = open_session(case_dir, false);
-  auto states = batch::device_states(s.db);
+  // With a case store the tasks' states live there; the case catches up at `batch finish` / `case pull`.
+  const std::string url = pgstore::store_url(store_option);
+  auto states = url.empty() ? batch::device_states(s.db) : pgstore::PgStore::connect(url).device_states();
   auto counts = count_states(states);
   json devices = json::array();
   for (const auto& d : states) devices.push_back(state_json(d));
@@ -190,12 +193,14 @@ void write_file(const fs::path& p, const std::string& text) {
 // job that starts after all of them, whatever their outcome (afterany; afterok would wait forever on a
 // failure).
 int cmd_submit(const fs::path& case_dir, const std::string& manifest, const std::string& folder,
-               int max_parallel, const std::string& sbatch_args) {
+               int max_parallel, const std::string& sbatch_args, const std::string& store_option) {
   Session s = open_session(case_dir);
+  const std::string url = pgstore::store_url(store_option);
   json params{{"manifest", manifest},
               {"folder", folder},
               {"max_parallel", max_parallel},
-              {"sbatch_args", sbatch_args}};
+              {"sbatch_args", sbatch_args},
+              {"store", pgstore::redact_url(url)}};
   logged(s, "batch submit", params, [&] {
     std::vector<batch::Device> devices;
     json inputs = json::array();
@@ -213,8 +218,23 @@ int cmd_submit(const fs::path& case_dir, const std::string& manifest, const std:
            "ok",
            {{"exhibit", rb.exhibit}, {"evidence_ids", rb.evidence_ids}, {"rows_deleted", rb.rows_deleted}}});
     std::vector<std::string> queued;
-    for (const auto& d : batch::device_states(s.db))
-      if (d.state == "queued") queued.push_back(d.exhibit);
+    std::string store_arg;
+    if (url.empty()) {
+      for (const auto& d : batch::device_states(s.db))
+        if (d.state == "queued") queued.push_back(d.exhibit);
+    } else {
+      // The store coordinates the tasks: devices go there (same ids and seq), and what is queued there runs.
+      pgstore::PgStore store = pgstore::PgStore::connect(url);
+      int added = store.register_devices(s.db);
+      s.log({"store register", "ok", {{"store", pgstore::redact_url(url)}, {"added", added}}});
+      for (const auto& d : store.device_states())
+        if (d.state == "queued") queued.push_back(d.exhibit);
+      // A URL with a password stays out of the script: the tasks read it from the environment sbatch exports.
+      if (pgstore::redact_url(url) == url)
+        store_arg = " --store " + sh_quote(url);
+      else
+        ::setenv("KANSHIKI_STORE", url.c_str(), 1);
+    }
     if (queued.empty()) {
       say("待機中の端末はありません / no queued devices");
       emit_json({{"queued", 0}});
@@ -239,16 +259,17 @@ int cmd_submit(const fs::path& case_dir, const std::string& manifest, const std:
         "# One device per array task (written by `kanshiki batch submit`; tasks.txt lists the exhibits).\n"
         "set -euo pipefail\n"
         "EXHIBIT=$(sed -n \"$((SLURM_ARRAY_TASK_ID + 1))p\" {})\n"
-        "exec {} --quiet batch worker --case {} --exhibit \"$EXHIBIT\"\n",
+        "exec {} --quiet batch worker --case {} --exhibit \"$EXHIBIT\"{}\n",
         queued.size() - 1, k, dir.string(), sh_quote((dir / "tasks.txt").string()), sh_quote(exe),
-        sh_quote(abs_case.string()));
+        sh_quote(abs_case.string()), store_arg);
     std::string finish_script = fmt::format(
         "#!/bin/bash\n"
         "#SBATCH --job-name=kanshiki-batch-finish\n"
         "#SBATCH --output={}/finish.log\n"
         "# Cross-device step: records every device's outcome, then the identity graph.\n"
-        "exec {} batch finish --case {} --graphml {}\n",
-        dir.string(), sh_quote(exe), sh_quote(abs_case.string()), sh_quote((dir / "links.graphml").string()));
+        "exec {} batch finish --case {} --graphml {}{}\n",
+        dir.string(), sh_quote(exe), sh_quote(abs_case.string()), sh_quote((dir / "links.graphml").string()),
+        store_arg);
     write_file(dir / "array.sbatch", array_script);
     write_file(dir / "finish.sbatch", finish_script);
     std::string extra = sbatch_args.empty() ? "" : " " + sbatch_args;
@@ -277,17 +298,74 @@ int cmd_submit(const fs::path& case_dir, const std::string& manifest, const std:
 
 // One Slurm array task. It takes no case lock (its siblings work on the same case) and writes no custody
 // entry (one writer of the chain: `batch finish` records every device's outcome).
-int cmd_worker(const fs::path& case_dir, const std::string& exhibit) {
+// With a case store, the task works in a node-local SQLite case ($KANSHIKI_SCRATCH, else $TMPDIR) and loads
+// the device into the store; the shared case folder is not written (it may be on NFS).
+int cmd_worker(const fs::path& case_dir, const std::string& exhibit, const std::string& store_option) {
   batch::RunOptions opt;
-  opt.examiner = Examiner::load(examiner_home()).name();
-  return batch::run_one_device(case_dir, exhibit, opt);
+  Examiner examiner = Examiner::load(examiner_home());
+  opt.examiner = examiner.name();
+  const std::string url = pgstore::store_url(store_option);
+  if (url.empty()) return batch::run_one_device(case_dir, exhibit, opt);
+  const char* scratch = std::getenv("KANSHIKI_SCRATCH");
+  return pgstore::run_device_to_store(url, exhibit, scratch ? fs::path(scratch) : fs::temp_directory_path(),
+                                      examiner, opt);
 }
 
-int cmd_finish(const fs::path& case_dir, const std::string& graphml) {
+// Brings the store's finished devices into the case; one custody entry names each device, its rows and the
+// head of its own (verified) custody chain.
+void pull_from_store(Session& s, pgstore::PgStore& store, const std::string& url) {
+  pgstore::PullResult pulled = store.pull(s.db);
+  json devices = json::array();
+  bool chains_ok = true;
+  for (const auto& d : pulled.devices) {
+    chains_ok = chains_ok && d.custody_ok;
+    devices.push_back({{"exhibit", d.exhibit},
+                       {"state", d.state},
+                       {"rows", d.rows},
+                       {"custody_chain", fs::relative(d.custody_dir, s.db.dir()).string()},
+                       {"custody_entries", d.custody_entries},
+                       {"custody_head", d.custody_head},
+                       {"custody_verified", d.custody_ok}});
+    if (!d.custody_ok) say(fmt::format("✗ {}: {}", d.exhibit, d.custody_summary));
+  }
+  s.log({"case pull",
+         chains_ok ? "ok" : "warnings",
+         {{"store", pgstore::redact_url(url)}},
+         json::array(),
+         json::array({{{"devices", devices}, {"unchanged", pulled.unchanged}}})});
+  say(fmt::format("ストアから取得 / pulled {} devices from the case store ({} unchanged)",
+                  pulled.devices.size(), pulled.unchanged));
+  if (!chains_ok)
+    throw Error(ExitCode::verification_failed, "a device's custody chain from the case store did not verify");
+}
+
+int cmd_pull(const fs::path& case_dir, const std::string& store_option) {
+  const std::string url = pgstore::store_url(store_option);
+  pgstore::PgStore store = pgstore::PgStore::connect(url);
+  if (!fs::exists(case_dir / "case.db")) {
+    CaseDb::create(case_dir, case_dir.filename().string());
+    Session s = open_session(case_dir);
+    s.log({"case create", "ok", {{"case_dir", fs::absolute(case_dir).string()}, {"for", "case pull"}}});
+  }
   Session s = open_session(case_dir);
-  json params{{"graphml", graphml}};
+  logged(s, "case pull", {{"store", pgstore::redact_url(url)}}, [&] { pull_from_store(s, store, url); });
+  return 0;
+}
+
+int cmd_finish(const fs::path& case_dir, const std::string& graphml, const std::string& store_option) {
+  Session s = open_session(case_dir);
+  const std::string url = pgstore::store_url(store_option);
+  json params{{"graphml", graphml}, {"store", pgstore::redact_url(url)}};
   int rc = 0;
   logged(s, "batch finish", params, [&] {
+    if (!url.empty()) {
+      // The states are read from the store: a task that died there is failed (its rows dropped), then every
+      // finished device comes into the case, where the digest and the graph are computed as for a local run.
+      pgstore::PgStore store = pgstore::PgStore::connect(url);
+      for (const auto& exhibit : store.fail_unfinished())
+        s.log({"batch rollback", "ok", {{"exhibit", exhibit}, {"store", pgstore::redact_url(url)}}});
+      pull_from_store(s, store, url);
+    }
     // A task that died without an outcome (node failure, time limit, kill) is rolled back and marked failed.
     for (const auto& rb : batch::roll_back_unfinished(s.db, false)) {
       sql::Stmt st(s.db.db(), "UPDATE batch_devices SET state='failed', reason=? WHERE exhibit=?");
@@ -364,17 +442,19 @@ void register_batch(CLI::App& app, Action& action) {
     };
   });
 
-  auto* status =
-      batch->add_subcommand("status", "Per-device state (queued/running/done/failed, reason, timings)");
-  status->add_option("--case", o->case_dir, "Case folder")->required();
-  status->callback([o, &action] { action = [o] { return cmd_status(o->case_dir); }; });
-
   struct SlurmOptions {
-    std::string exhibit, graphml, sbatch_args;
+    std::string exhibit, graphml, sbatch_args, store;
     int max_parallel = 0;
     bool slurm = false;
   };
   auto so = std::make_shared<SlurmOptions>();
+  const std::string store_help =
+      "PostgreSQL case store, e.g. postgresql://user@host/db (default: $KANSHIKI_STORE; none: SQLite only)";
+  auto* status =
+      batch->add_subcommand("status", "Per-device state (queued/running/done/failed, reason, timings)");
+  status->add_option("--case", o->case_dir, "Case folder")->required();
+  status->add_option("--store", so->store, store_help);
+  status->callback([o, so, &action] { action = [o, so] { return cmd_status(o->case_dir, so->store); }; });
   auto* submit =
       batch->add_subcommand("submit", "Submit the queued devices as a Slurm job array (docs/batch.md)");
   submit->add_option("--case", o->case_dir, "Case folder (on storage every node sees)")->required();
@@ -384,20 +464,32 @@ void register_batch(CLI::App& app, Action& action) {
   submit->add_option("--max-parallel", so->max_parallel, "At most K tasks at once (--array=0-(N-1)%K)");
   submit->add_option("--sbatch-args", so->sbatch_args,
                      "Extra sbatch arguments, e.g. \"--partition=forensic\"");
+  submit->add_option("--store", so->store, store_help);
   submit->callback([o, so, &action] {
     action = [o, so] {
-      return cmd_submit(o->case_dir, o->manifest, o->folder, so->max_parallel, so->sbatch_args);
+      return cmd_submit(o->case_dir, o->manifest, o->folder, so->max_parallel, so->sbatch_args, so->store);
     };
   });
   auto* worker = batch->add_subcommand("worker", "One device (a Slurm array task; not for interactive use)");
   worker->add_option("--case", o->case_dir, "Case folder")->required();
   worker->add_option("--exhibit", so->exhibit, "Exhibit number of the device")->required();
-  worker->callback([o, so, &action] { action = [o, so] { return cmd_worker(o->case_dir, so->exhibit); }; });
+  worker->add_option("--store", so->store, store_help);
+  worker->callback(
+      [o, so, &action] { action = [o, so] { return cmd_worker(o->case_dir, so->exhibit, so->store); }; });
   auto* finish =
       batch->add_subcommand("finish", "After the array: record outcomes, roll back dead tasks, graph");
   finish->add_option("--case", o->case_dir, "Case folder")->required();
   finish->add_option("--graphml", so->graphml, "Write the identity graph here");
-  finish->callback([o, so, &action] { action = [o, so] { return cmd_finish(o->case_dir, so->graphml); }; });
+  finish->add_option("--store", so->store, store_help);
+  finish->callback(
+      [o, so, &action] { action = [o, so] { return cmd_finish(o->case_dir, so->graphml, so->store); }; });
+
+  auto* kase = shared_command_group(app, "case", "Case management");
+  auto* pull =
+      kase->add_subcommand("pull", "Materialise the case from a PostgreSQL case store / ストアから取得");
+  pull->add_option("--case", o->case_dir, "Case folder (created when missing)")->required();
+  pull->add_option("--store", so->store, store_help);
+  pull->callback([o, so, &action] { action = [o, so] { return cmd_pull(o->case_dir, so->store); }; });
 
   auto* digest = batch->add_subcommand("digest", "Canonical SHA-256 of all artifacts (compare two runs)");
   digest->add_option("--case", o->case_dir, "Case folder")->required();

@@ -315,13 +315,12 @@ std::vector<DeviceState> device_states(CaseDb& c) {
   return out;
 }
 
-std::vector<Rollback> roll_back_unfinished(CaseDb& c, bool retry_failed) {
-  sql::Db& db = c.db();
-  std::vector<Rollback> done;
-  // Tables holding per-evidence rows, found from the schema so tables added by later migrations are covered.
-  struct Owned {
-    std::string table, column;
-  };
+namespace {
+// Tables holding per-evidence rows, found from the schema so tables added by later migrations are covered.
+struct Owned {
+  std::string table, column;
+};
+std::vector<Owned> evidence_owned_tables(sql::Db& db) {
   std::vector<Owned> owned;
   {
     sql::Stmt st(
@@ -346,73 +345,81 @@ std::vector<Rollback> roll_back_unfinished(CaseDb& c, bool retry_failed) {
         owned.push_back({t, "evidence_id"});
     }
   }
-  std::vector<DeviceState> todo;
-  for (auto& d : device_states(c))
-    if (d.state == "running" || (retry_failed && d.state == "failed")) todo.push_back(d);
-  for (const auto& d : todo) {
-    Rollback rb;
-    rb.exhibit = d.exhibit;
-    sql::Transaction tx(db);
+  return owned;
+}
+}  // namespace
+
+Rollback roll_back_device(CaseDb& c, const DeviceState& d) {
+  sql::Db& db = c.db();
+  const std::vector<Owned> owned = evidence_owned_tables(db);
+  Rollback rb;
+  rb.exhibit = d.exhibit;
+  sql::Transaction tx(db);
+  db.exec(
+      "CREATE TEMP TABLE IF NOT EXISTS rollback_evidence(id INTEGER PRIMARY KEY); DELETE FROM "
+      "rollback_evidence;");
+  {
+    sql::Stmt st(
+        db, "INSERT OR IGNORE INTO rollback_evidence SELECT id FROM evidence WHERE source_path=? OR id=?");
+    st.bind(1, d.evidence_path).bind(2, d.evidence_id.value_or(-1)).run();
+    // Evidence derived from this device's items (a decrypted backup) goes with it.
     db.exec(
-        "CREATE TEMP TABLE IF NOT EXISTS rollback_evidence(id INTEGER PRIMARY KEY); DELETE FROM "
-        "rollback_evidence;");
-    {
-      sql::Stmt st(
-          db, "INSERT OR IGNORE INTO rollback_evidence SELECT id FROM evidence WHERE source_path=? OR id=?");
-      st.bind(1, d.evidence_path).bind(2, d.evidence_id.value_or(-1)).run();
-      // Evidence derived from this device's items (a decrypted backup) goes with it.
-      db.exec(
-          "INSERT OR IGNORE INTO rollback_evidence SELECT id FROM evidence WHERE derived_from_item IN "
-          "(SELECT id FROM items WHERE evidence_id IN (SELECT id FROM rollback_evidence))");
-    }
-    {
-      sql::Stmt st(db, "SELECT id FROM rollback_evidence ORDER BY id");
-      while (st.step()) rb.evidence_ids.push_back(st.i64(0));
-    }
-    const std::string ev = "(SELECT id FROM rollback_evidence)";
-    const std::string arts = "(SELECT id FROM artifacts WHERE evidence_id IN " + ev + ")";
-    auto del = [&](const std::string& sql) {
-      db.exec(sql);
-      rb.rows_deleted += sqlite3_changes(db.get());
-    };
-    // The external-content full-text index must be told what it indexed before the content rows go.
-    db.exec(
-        "INSERT INTO search_index(search_index, rowid, text) SELECT 'delete', artifact_id, text FROM "
-        "search_text "
-        "WHERE artifact_id IN " +
-        arts);
-    for (const auto& o : owned) {
-      if (o.column == "artifact_id")
-        del("DELETE FROM " + o.table + " WHERE artifact_id IN " + arts);
-      else if (o.column == "parser_run_id")
-        del("DELETE FROM " + o.table +
-            " WHERE parser_run_id IN (SELECT id FROM parser_runs WHERE evidence_id IN " + ev + ")");
-      else if (o.column == "item_id")
-        del("DELETE FROM " + o.table + " WHERE item_id IN (SELECT id FROM items WHERE evidence_id IN " + ev +
-            ")");
-      else
-        del("DELETE FROM " + o.table + " WHERE evidence_id IN " + ev);
-    }
-    del("DELETE FROM artifacts WHERE evidence_id IN " + ev);
-    del("DELETE FROM parser_runs WHERE evidence_id IN " + ev);
-    del("DELETE FROM items WHERE evidence_id IN " + ev);
-    del("DELETE FROM evidence WHERE id IN " + ev);
-    {
-      sql::Stmt st(db,
-                   "UPDATE batch_devices SET state='queued', evidence_id=NULL, worker='', started_utc=NULL, "
-                   "ended_utc=NULL, seconds=NULL, artifacts=0, reason=? WHERE id=?");
-      st.bind(1, fmt::format("rolled back after an interrupted attempt ({} rows)", rb.rows_deleted))
-          .bind(2, d.id)
-          .run();
-    }
-    tx.commit();
-    std::error_code ec;
-    for (int64_t id : rb.evidence_ids) {
-      fs::remove_all(c.evidence_dir(id), ec);
-      fs::remove_all(c.work_dir() / fmt::format("E{}", id), ec);
-    }
-    done.push_back(std::move(rb));
+        "INSERT OR IGNORE INTO rollback_evidence SELECT id FROM evidence WHERE derived_from_item IN "
+        "(SELECT id FROM items WHERE evidence_id IN (SELECT id FROM rollback_evidence))");
   }
+  {
+    sql::Stmt st(db, "SELECT id FROM rollback_evidence ORDER BY id");
+    while (st.step()) rb.evidence_ids.push_back(st.i64(0));
+  }
+  const std::string ev = "(SELECT id FROM rollback_evidence)";
+  const std::string arts = "(SELECT id FROM artifacts WHERE evidence_id IN " + ev + ")";
+  auto del = [&](const std::string& sql) {
+    db.exec(sql);
+    rb.rows_deleted += sqlite3_changes(db.get());
+  };
+  // The external-content full-text index must be told what it indexed before the content rows go.
+  db.exec(
+      "INSERT INTO search_index(search_index, rowid, text) SELECT 'delete', artifact_id, text FROM "
+      "search_text "
+      "WHERE artifact_id IN " +
+      arts);
+  for (const auto& o : owned) {
+    if (o.column == "artifact_id")
+      del("DELETE FROM " + o.table + " WHERE artifact_id IN " + arts);
+    else if (o.column == "parser_run_id")
+      del("DELETE FROM " + o.table +
+          " WHERE parser_run_id IN (SELECT id FROM parser_runs WHERE evidence_id IN " + ev + ")");
+    else if (o.column == "item_id")
+      del("DELETE FROM " + o.table + " WHERE item_id IN (SELECT id FROM items WHERE evidence_id IN " + ev +
+          ")");
+    else
+      del("DELETE FROM " + o.table + " WHERE evidence_id IN " + ev);
+  }
+  del("DELETE FROM artifacts WHERE evidence_id IN " + ev);
+  del("DELETE FROM parser_runs WHERE evidence_id IN " + ev);
+  del("DELETE FROM items WHERE evidence_id IN " + ev);
+  del("DELETE FROM evidence WHERE id IN " + ev);
+  {
+    sql::Stmt st(db,
+                 "UPDATE batch_devices SET state='queued', evidence_id=NULL, worker='', started_utc=NULL, "
+                 "ended_utc=NULL, seconds=NULL, artifacts=0, reason=? WHERE id=?");
+    st.bind(1, fmt::format("rolled back after an interrupted attempt ({} rows)", rb.rows_deleted))
+        .bind(2, d.id)
+        .run();
+  }
+  tx.commit();
+  std::error_code ec;
+  for (int64_t id : rb.evidence_ids) {
+    fs::remove_all(c.evidence_dir(id), ec);
+    fs::remove_all(c.work_dir() / fmt::format("E{}", id), ec);
+  }
+  return rb;
+}
+
+std::vector<Rollback> roll_back_unfinished(CaseDb& c, bool retry_failed) {
+  std::vector<Rollback> done;
+  for (auto& d : device_states(c))
+    if (d.state == "running" || (retry_failed && d.state == "failed")) done.push_back(roll_back_device(c, d));
   return done;
 }
 

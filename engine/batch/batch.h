@@ -51,6 +51,9 @@ struct Rollback {
   std::vector<int64_t> evidence_ids;
   int64_t rows_deleted = 0;
 };
+// Deletes one device's rows (its evidence, evidence derived from it, and every row keyed by them, full-text
+// entries included) in one transaction and puts the device back to 'queued'.
+Rollback roll_back_device(CaseDb& c, const DeviceState& device);
 // Devices left 'running' by a killed batch (and 'failed' ones when retry_failed) lose their partial rows, one
 // transaction per device, and go back to 'queued'.
 std::vector<Rollback> roll_back_unfinished(CaseDb& c, bool retry_failed);
