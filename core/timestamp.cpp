@@ -19,6 +19,8 @@ std::optional<int64_t> checked(long double us) {
   return static_cast<int64_t>(std::llround(static_cast<double>(us)));
 }
 
+// A new EpochKind goes last in core/timestamp.h, here, and in enum_max<EpochKind> (engine/parse_protocol.cpp,
+// the parse worker's wire check).
 struct NameEntry {
   EpochKind kind;
   std::string_view name;

@@ -90,7 +90,7 @@ template <class E>
 constexpr uint8_t enum_max();
 template <>
 constexpr uint8_t enum_max<EpochKind>() {
-  return static_cast<uint8_t>(EpochKind::iso8601);
+  return static_cast<uint8_t>(EpochKind::mac1904_s);  // the last EpochKind (core/timestamp.h)
 }
 template <>
 constexpr uint8_t enum_max<Direction>() {

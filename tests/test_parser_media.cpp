@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "core/case_db.h"
 #include "tests/test_support.h"
 
 using namespace kanshiki;
@@ -309,4 +310,42 @@ TEST_CASE("media.exif: damaged PNG — CRC mismatch and truncation are warnings,
   CHECK(sink.warnings[1].message.find("runs past the end of the file") != std::string::npos);
   CHECK(media[0].second.captured.raw == "2024-05-03T14:22:05");
   CHECK(!media[0].second.captured.utc_us);
+}
+
+TEST_CASE(
+    "media.exif: movies and PNGs through ingest and the sandboxed process — points of kind video and photo",
+    "[media][mp4][cli]") {
+  TempDir tmp;
+  ::setenv("KANSHIKI_HOME", (tmp / "home").c_str(), 1);
+  ::setenv("CI", "1", 1);
+  const fs::path phone = tmp / "phone";
+  fs::create_directories(phone / "DCIM/100APPLE");
+  fs::create_directories(phone / "Pictures/Screenshots");
+  fs::copy_file(fixtures() / "IMG_0042.MOV", phone / "DCIM/100APPLE/IMG_0042.MOV");
+  fs::copy_file(fixtures() / "VID_20240503_132205.mp4", phone / "DCIM/100APPLE/VID_20240503_132205.mp4");
+  fs::copy_file(fixtures() / "xmp.png", phone / "Pictures/Screenshots/xmp.png");
+  const std::string c = "'" + (tmp / "case").string() + "'";
+  std::string out;
+  REQUIRE(run_cli("examiner init --name T", &out) == 0);
+  REQUIRE(run_cli("case create --case " + c, &out) == 0);
+  REQUIRE(run_cli("ingest '" + phone.string() + "' --case " + c + " --exhibit M-1", &out) == 0);
+  REQUIRE(run_cli("process --case " + c, &out) == 0);  // the confined worker carries the new epoch kind
+  INFO(out);
+  CaseDb db = CaseDb::open(tmp / "case");
+  sql::Stmt w(db.db(), "SELECT count(*) FROM warnings");
+  REQUIRE(w.step());
+  CHECK(w.i64(0) == 0);
+  sql::Stmt v(db.db(),
+              "SELECT captured_raw, captured_epoch, captured_utc FROM media WHERE path LIKE '%.mp4'");
+  REQUIRE(v.step());
+  CHECK(v.text(0) == "3797554925");
+  CHECK(v.text(1) == "mac1904_s");
+  CHECK(v.text(2) == "2024-05-03T04:22:05.000Z");
+  sql::Stmt p(db.db(), "SELECT kind, count(*) FROM locations GROUP BY kind ORDER BY kind");
+  REQUIRE(p.step());
+  CHECK(p.text(0) == "photo");
+  CHECK(p.i64(1) == 1);
+  REQUIRE(p.step());
+  CHECK(p.text(0) == "video");
+  CHECK(p.i64(1) == 2);
 }
