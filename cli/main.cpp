@@ -333,6 +333,16 @@ int cmd_custody_verify(const fs::path& case_dir, const std::string& key_file) {
   }
   // Verify first, then log the verification itself (so the result describes the log as it was found).
   CustodyVerification v = verify_custody(s.db, key);
+  // Each device's own chain pulled from a PostgreSQL case store (CASE/custody/devices/, docs/batch.md) is
+  // verified the same way and counted with the case's.
+  std::error_code devices_ec;
+  for (const auto& chain_dir : fs::directory_iterator(case_dir / "custody" / "devices", devices_ec)) {
+    CaseDb chain = CaseDb::open(chain_dir.path());
+    CustodyVerification dv = verify_custody(chain, key);
+    v.entries += dv.entries;
+    for (const auto& p : dv.problems) v.problems.push_back(chain_dir.path().filename().string() + ": " + p);
+    v.ok = v.problems.empty();
+  }
   for (const auto& p : v.problems)
     if (!g.json_out) std::cerr << "  " << p << "\n";
   say(v.summary());
