@@ -40,6 +40,20 @@ struct Request {
 std::string encode_request(const Request& r);
 Request decode_request(std::string_view bytes);  // throws Error(failure) when malformed
 
+// The fork server (docs/sandbox.md). `kanshiki-parse-worker` starts as a pristine zygote that never reads
+// evidence; `process` talks to it over a SOCK_SEQPACKET socket on the zygote's stdin, one message per
+// datagram: 1 byte tag + payload. For each file the zygote forks a child that confines itself and parses;
+// a crafted file can therefore only ever compromise its own child. The zygote reaps a child only when asked,
+// so the parent may signal the child's pid until then without any risk of hitting a recycled pid.
+enum class Control : char {
+  parse = 'P',    // parent -> zygote: encoded Request; SCM_RIGHTS carries the child's stdout and stderr
+  reap = 'W',     // parent -> zygote: i32 pid; wait for that child
+  started = 'S',  // zygote -> parent: i32 pid of the forked child
+  failed = 'F',   // zygote -> parent: i32 errno; the request was refused or failed (no child)
+  exited = 'E',   // zygote -> parent: i32 wait status of the reaped child
+};
+inline constexpr size_t kMaxControl = 64u << 10;  // an encoded Request holds ids and two paths
+
 // Appends one frame to `out`.
 void append_record(std::string& out, const Record& r);
 void append_warning(std::string& out, const Warning& w);

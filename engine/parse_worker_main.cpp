@@ -1,9 +1,13 @@
-// kanshiki-parse-worker: runs one parser over one working copy inside a sandbox and streams framed
-// records to stdout (engine/parse_protocol.h). Started by `process` (engine/parse_sandbox.cpp), never by
-// hand. Confinement, in the order it is applied:
-//   1. every inherited descriptor except stdin/stdout/stderr is closed; the worker dies with its parent;
+// kanshiki-parse-worker: a fork server. Started once by `process` (engine/parse_sandbox.cpp), never by
+// hand, it waits on stdin (a SOCK_SEQPACKET socket, engine/parse_protocol.h `Control`) for requests; for
+// each it forks a child that runs one parser over one working copy inside a sandbox and streams framed
+// records to the pipe the parent sent with the request. The zygote itself never reads evidence, so every
+// child starts from the same pristine state. Confinement of a child, in the order it is applied:
+//   1. every descriptor except its stdin (/dev/null), stdout and stderr is closed, the zygote's control
+//      socket included; the child dies with the zygote, the zygote with `process`;
 //   2. rlimits: address space (memory), CPU seconds, file size 0 (no file can grow), no core dumps;
-//   3. SQLite is told to keep temporary tables in memory (so it never needs a writable temp file);
+//   3. SQLite is told to keep temporary tables in memory (so it never needs a writable temp file) and to
+//      refuse any single value over one protocol frame (64 MiB);
 //   4. a seccomp filter (libseccomp): no sockets, no exec, no ptrace, no signals to other processes, no
 //      open() for writing or creating, no unlink/rename/mkdir/chmod/truncate/link. Denied calls fail with
 //      EACCES/EPERM, so a parser that merely tries gets an error rather than a kill.
@@ -16,6 +20,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -27,6 +32,7 @@
 #include <new>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "core/error.h"
 #include "engine/parse_protocol.h"
@@ -82,10 +88,10 @@ void set_limit(int resource, rlim_t soft, rlim_t hard) {
 }
 
 bool sanitizer_build() {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
   return true;
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
   return true;
 #else
   return false;
@@ -95,8 +101,12 @@ bool sanitizer_build() {
 #endif
 }
 
-int memory_temp_store(sqlite3* db, char**, const sqlite3_api_routines*) {
+int configure_connection(sqlite3* db, char**, const sqlite3_api_routines*) {
   sqlite3_exec(db, "PRAGMA temp_store=MEMORY", nullptr, nullptr, nullptr);
+  // No value larger than one protocol frame could come back to `process` anyway. Refused here, SQLite fails
+  // the row with SQLITE_TOOBIG before materialising it, instead of the parser first copying a ~1 GB message
+  // body several times over (gigabytes of worker memory) only for the frame to be rejected.
+  sqlite3_limit(db, SQLITE_LIMIT_LENGTH, static_cast<int>(parse_protocol::kMaxFrame));
   return SQLITE_OK;
 }
 
@@ -222,42 +232,25 @@ void maybe_inject_fault(const std::filesystem::path& file) {
     // What an exploited parser would try: reach the case or the evidence, or the network.
     FILE* out = std::fopen((file.string() + ".pwned").c_str(), "w");
     int s = ::socket(AF_INET, SOCK_STREAM, 0);
-    std::fprintf(stderr, "write attempt: fopen %s, socket %s\n", out ? "SUCCEEDED" : "denied",
-                 s >= 0 ? "SUCCEEDED" : "denied");
-    if (out || s >= 0) std::abort();
+    // ... or talk to the fork server, to get at the next file's child: stdin must not be its socket.
+    const bool zygote_reachable = ::write(STDIN_FILENO, "W", 1) >= 0;
+    std::fprintf(stderr, "write attempt: fopen %s, socket %s, fork server %s\n", out ? "SUCCEEDED" : "denied",
+                 s >= 0 ? "SUCCEEDED" : "denied", zygote_reachable ? "REACHED" : "unreachable");
+    if (out || s >= 0 || zygote_reachable) std::abort();
   }
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+// Everything after fork, in the child: take the descriptors the parent sent, confine, parse one file, exit.
+// Nothing here returns; the child never goes back into the zygote's loop.
+[[noreturn]] void run_child(std::string_view request, int out_fd, int err_fd, pid_t zygote, uint64_t memory,
+                            unsigned cpu) {
+  if (::dup2(out_fd, STDOUT_FILENO) < 0 || ::dup2(err_fd, STDERR_FILENO) < 0) ::_exit(5);
+  // stdin was the zygote's control socket: a compromised child must not be able to talk to the zygote.
+  int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (null_fd < 0 || ::dup2(null_fd, STDIN_FILENO) < 0) ::_exit(5);
   ::close_range(3, ~0U, 0);
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (::getppid() == 1) die("parent already gone");
-  ::signal(SIGPIPE, SIG_IGN);
-
-  uint64_t memory = 4ull << 30;
-  unsigned cpu = 900;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    std::string_view a = argv[i];
-    if (a == "--memory")
-      memory = std::strtoull(argv[i + 1], nullptr, 10);
-    else if (a == "--cpu")
-      cpu = static_cast<unsigned>(std::strtoul(argv[i + 1], nullptr, 10));
-    else
-      die(fmt::format("unknown argument {}", a));
-  }
-
-  // The request is small (ids and paths); anything bigger is not from `process`.
-  std::string request;
-  {
-    char b[4096];
-    ssize_t n;
-    while ((n = ::read(STDIN_FILENO, b, sizeof b)) > 0 || (n < 0 && errno == EINTR)) {
-      if (n > 0) request.append(b, static_cast<size_t>(n));
-      if (request.size() > (1u << 20)) die("request too large");
-    }
-  }
+  if (::getppid() != zygote) ::_exit(6);  // the zygote died between fork and prctl
 
   // Decoded before confinement so a malformed request is reported plainly.
   parse_protocol::Request req;
@@ -284,12 +277,12 @@ int main(int argc, char** argv) {
     if ((wal_mode || has_wal) && !std::filesystem::exists(shm, ec)) std::ofstream(shm).close();
   }
 
-  // ASan reserves terabytes of address space for its shadow; an address-space limit would kill it at once.
+  // ASan and TSan reserve terabytes of address space for their shadow; an address-space limit would kill
+  // them at once.
   if (!sanitizer_build()) set_limit(RLIMIT_AS, memory, memory);
   set_limit(RLIMIT_CPU, cpu, cpu + 5);  // SIGXCPU at the soft limit, SIGKILL at the hard one
   set_limit(RLIMIT_FSIZE, 0, 0);
   set_limit(RLIMIT_CORE, 0, 0);
-  sqlite3_auto_extension(reinterpret_cast<void (*)()>(memory_temp_store));
   install_seccomp();
 
   try {
@@ -316,4 +309,101 @@ int main(int argc, char** argv) {
   sink.flush();
   // _exit: no static destructors or leak checks after the filter is in place (LeakSanitizer needs ptrace).
   ::_exit(0);
+}
+
+void reply(parse_protocol::Control tag, int32_t value) {
+  char msg[5];
+  msg[0] = static_cast<char>(tag);
+  std::memcpy(msg + 1, &value, 4);
+  while (::send(STDIN_FILENO, msg, sizeof msg, MSG_NOSIGNAL) < 0)
+    if (errno != EINTR) ::_exit(0);  // the parent is gone
+}
+
+// One control message and the descriptors that came with it (at most two are accepted; any others are
+// closed at once).
+struct ControlMessage {
+  std::string bytes;
+  std::vector<int> fds;
+};
+
+bool receive(ControlMessage& m) {
+  m.bytes.resize(parse_protocol::kMaxControl + 1);
+  m.fds.clear();
+  alignas(cmsghdr) char control[CMSG_SPACE(4 * sizeof(int))];
+  iovec iov{m.bytes.data(), m.bytes.size()};
+  msghdr h{};
+  h.msg_iov = &iov;
+  h.msg_iovlen = 1;
+  h.msg_control = control;
+  h.msg_controllen = sizeof control;
+  ssize_t n;
+  while ((n = ::recvmsg(STDIN_FILENO, &h, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {
+  }
+  if (n <= 0) return false;  // the parent closed the socket (or is gone): the zygote's work is over
+  m.bytes.resize(static_cast<size_t>(n));
+  for (cmsghdr* c = CMSG_FIRSTHDR(&h); c; c = CMSG_NXTHDR(&h, c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+    const size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    for (size_t i = 0; i < count; ++i) {
+      int fd;
+      std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
+      m.fds.push_back(fd);
+    }
+  }
+  if (h.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) m.bytes.clear();  // refused below as malformed
+  return true;
+}
+
+// The zygote: initialised once (libraries loaded and relocated, parser registry built, SQLite set up), it
+// never opens evidence itself; each file gets a fresh fork of this pristine state.
+[[noreturn]] void serve(uint64_t memory, unsigned cpu) {
+  const pid_t self = ::getpid();
+  (void)parser_registry();
+  sqlite3_initialize();
+  sqlite3_auto_extension(reinterpret_cast<void (*)()>(configure_connection));
+  ControlMessage m;
+  while (receive(m)) {
+    using parse_protocol::Control;
+    const Control tag = m.bytes.empty() ? Control{0} : static_cast<Control>(m.bytes[0]);
+    if (tag == Control::parse && m.fds.size() == 2) {
+      const pid_t child = ::fork();
+      if (child == 0) run_child(std::string_view(m.bytes).substr(1), m.fds[0], m.fds[1], self, memory, cpu);
+      for (int fd : m.fds) ::close(fd);
+      child < 0 ? reply(Control::failed, errno) : reply(Control::started, child);
+    } else if (tag == Control::reap && m.bytes.size() == 5) {
+      int32_t pid;
+      std::memcpy(&pid, m.bytes.data() + 1, 4);
+      int status = 0;
+      pid_t r;
+      while ((r = ::waitpid(pid, &status, 0)) < 0 && errno == EINTR) {
+      }
+      r < 0 ? reply(Control::failed, errno) : reply(Control::exited, status);
+    } else {
+      for (int fd : m.fds) ::close(fd);
+      reply(Control::failed, EINVAL);
+    }
+  }
+  ::_exit(0);  // children still running die with us (PR_SET_PDEATHSIG)
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  ::close_range(3, ~0U, 0);
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() == 1) die("parent already gone");
+  ::signal(SIGPIPE, SIG_IGN);
+
+  uint64_t memory = 4ull << 30;
+  unsigned cpu = 900;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string_view a = argv[i];
+    if (a == "--memory")
+      memory = std::strtoull(argv[i + 1], nullptr, 10);
+    else if (a == "--cpu")
+      cpu = static_cast<unsigned>(std::strtoul(argv[i + 1], nullptr, 10));
+    else
+      die(fmt::format("unknown argument {}", a));
+  }
+  serve(memory, cpu);
 }

@@ -1,10 +1,7 @@
 #include <fmt/format.h>
 
-#include <condition_variable>
-#include <deque>
 #include <fstream>
 #include <map>
-#include <mutex>
 #include <thread>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -12,6 +9,7 @@
 #include "core/case_db.h"
 #include "core/error.h"
 #include "core/evidence/path_index.h"
+#include "engine/batch_queue.h"
 #include "engine/engine.h"
 #include "engine/progress.h"
 #include "engine/working_copy.h"
@@ -99,37 +97,13 @@ class PipelinedParse {
   };
 
   void push(std::vector<Item> batch) {
-    std::unique_lock lk(mu_);
-    cv_.wait(lk, [&] { return queue_.size() < kMaxBatches || abandoned_; });
-    if (abandoned_) throw Error(ExitCode::failure, "case writer stopped");
-    queue_.push_back(std::move(batch));
-    cv_.notify_all();
+    if (!queue_.push(std::move(batch))) throw Error(ExitCode::failure, "case writer stopped");
   }
-  bool pop(std::vector<Item>& out) {
-    std::unique_lock lk(mu_);
-    cv_.wait(lk, [&] { return !queue_.empty() || closed_; });
-    if (queue_.empty()) return false;
-    out = std::move(queue_.front());
-    queue_.pop_front();
-    cv_.notify_all();
-    return true;
-  }
-  void close() {
-    std::lock_guard lk(mu_);
-    closed_ = true;
-    cv_.notify_all();
-  }
-  void abandon() {
-    std::lock_guard lk(mu_);
-    abandoned_ = true;
-    queue_.clear();
-    cv_.notify_all();
-  }
+  bool pop(std::vector<Item>& out) { return queue_.pop(out); }
+  void close() { queue_.close(); }
+  void abandon() { queue_.abandon(); }
 
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<std::vector<Item>> queue_;
-  bool closed_ = false, abandoned_ = false;
+  BatchQueue<std::vector<Item>> queue_{kMaxBatches};
 };
 
 // Batch dedup: an earlier parser run of the same parser version over a file with the same SHA-256, on a
@@ -157,6 +131,9 @@ ProcessResult process_case(CaseDb& c, int64_t run_id, const ProcessOptions& opt)
   // is marked failed (failed parser runs are final and would not be retried on resume).
   SandboxOptions sandbox = opt.sandbox_options;
   if (opt.sandbox && sandbox.worker.empty()) sandbox.worker = find_parse_worker();
+  // One fork server for the whole run: each file still gets its own fresh confined child (docs/sandbox.md).
+  std::optional<ParseSandbox> sandboxed;
+  if (opt.sandbox) sandboxed.emplace(sandbox);
   // Bulk inserts of a large app database touch index pages all over the case file; a 192 MiB page cache
   // keeps them in memory (the benchmark's bound is 512 MB peak RSS for a million messages).
   db.exec("PRAGMA cache_size=-196608");
@@ -301,7 +278,7 @@ ProcessResult process_case(CaseDb& c, int64_t run_id, const ProcessOptions& opt)
         ParseInput in{ev.id, job.item_id, it.path, it.sha256, working_copy[job.item_id]};
         try {
           if (opt.sandbox) {
-            parse_in_sandbox(info, in, writer, sandbox);  // a crash or timeout costs this file only
+            sandboxed->parse(info, in, writer);  // a crash or timeout costs this file only
           } else {
             auto parser = job.parser->make();
             if (!parser) throw Error(ExitCode::failure, "parser " + info.id + " is not available in this build");

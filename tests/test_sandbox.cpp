@@ -10,6 +10,7 @@
 #include "core/custody.h"
 #include "core/sqlite_util.h"
 #include "engine/parse_protocol.h"
+#include "engine/parse_sandbox.h"
 #include "tests/test_support.h"
 
 using namespace kanshiki;
@@ -134,6 +135,50 @@ TEST_CASE("parse protocol: truncated, oversized or out-of-range frames are rejec
     CHECK_THROWS_AS(pp::decode_warning(p), Error);
   }
   CHECK_THROWS_AS(pp::decode_error(""), Error);
+}
+
+namespace {
+struct CountingSink final : ArtifactSink {
+  void emit(Record r) override { records.push_back(std::move(r)); }
+  void warn(Warning) override { ++warnings; }
+  std::vector<Record> records;
+  size_t warnings = 0;
+};
+}  // namespace
+
+TEST_CASE("one fork server parses file after file; a crashing child costs only its own file", "[sandbox]") {
+  test::TempDir dir;
+  ::setenv("KANSHIKI_TEST_FAULTS", "1", 1);  // read by the zygote's children (inherited at its start)
+  make_sms_db(dir / "a/mmssms.db", "一通目");
+  make_sms_db(dir / "crash/mmssms.db", "KANSHIKI-FAULT:segv");
+  make_sms_db(dir / "b/mmssms.db", "二通目");
+  const ParserEntry* sms = find_parser("android.sms");
+  REQUIRE(sms);
+  ParseSandbox sandbox(SandboxOptions{});
+  auto parse = [&](const std::string& name, CountingSink& sink) {
+    ParseInput in{1, 7, name + "/mmssms.db", std::string(64, 'c'), dir / name / "mmssms.db"};
+    sandbox.parse(sms->info(), in, sink);
+  };
+  CountingSink first, crashed, second;
+  parse("a", first);
+  try {
+    parse("crash", crashed);
+    FAIL("the crashing child was not reported");
+  } catch (const Error& e) {
+    CHECK(e.code() == ExitCode::corrupt_input);
+    CHECK_THAT(e.what(), Catch::Contains("SIGSEGV"));
+  }
+  parse("b", second);  // same zygote, fresh child: unaffected by the crash before it
+  REQUIRE(first.records.size() >= 5);
+  CHECK(second.records.size() == first.records.size());
+  CHECK(crashed.records.empty());
+  const Message* m = nullptr;
+  for (const auto& r : second.records)
+    if (!m) m = std::get_if<Message>(&r.data);
+  REQUIRE(m);
+  CHECK(m->text.starts_with("二通目"));
+  CHECK(second.records.front().provenance.item_path == "b/mmssms.db");
+  ::unsetenv("KANSHIKI_TEST_FAULTS");
 }
 
 TEST_CASE("crafted files that crash, loop, hang, exhaust memory or try to write cost only their own file",
