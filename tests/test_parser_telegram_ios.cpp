@@ -99,7 +99,8 @@ struct Encoder {
 
 // PeerId.toInt64: namespace in bits 32-34, id low bits 0-31, id high bits from bit 35.
 int64_t peer_id(int32_t ns, int64_t id) {
-  auto v = static_cast<uint64_t>(id);
+  // Negative ids (secret chats) keep only their 32-bit pattern, as Peer.swift's _toInt64 does.
+  auto v = id < 0 ? uint64_t{static_cast<uint32_t>(static_cast<int32_t>(id))} : static_cast<uint64_t>(id);
   return static_cast<int64_t>((v & 0xffffffffu) | (uint64_t(ns) << 32) | ((v >> 32) << 35));
 }
 
