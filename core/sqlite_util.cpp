@@ -99,7 +99,7 @@ Stmt& Stmt::bind(int i, double v) {
   return *this;
 }
 Stmt& Stmt::bind(int i, std::string_view v) {
-  sqlite3_bind_text(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_text(st_, i, v.data(), static_cast<int>(v.size()), text_destructor_);
   return *this;
 }
 Stmt& Stmt::bind_blob(int i, const void* data, size_t n) {

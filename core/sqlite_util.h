@@ -39,7 +39,7 @@ class Stmt {
  public:
   Stmt(const Db& db, std::string_view sql);
   ~Stmt();
-  Stmt(Stmt&& o) noexcept : st_(o.st_), db_(o.db_) { o.st_ = nullptr; }
+  Stmt(Stmt&& o) noexcept : st_(o.st_), db_(o.db_), text_destructor_(o.text_destructor_) { o.st_ = nullptr; }
   Stmt(const Stmt&) = delete;
   Stmt& operator=(const Stmt&) = delete;
 
@@ -52,6 +52,12 @@ class Stmt {
   Stmt& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
   Stmt& bind_blob(int i, const void* data, size_t n);
   Stmt& bind_null(int i);
+  // From now on text is bound without a copy: each bound string must stay valid until run() or reset()
+  // (which clear the bindings). For hot insert loops binding the fields of an object that outlives the step.
+  Stmt& borrow_text() {
+    text_destructor_ = SQLITE_STATIC;
+    return *this;
+  }
   template <typename T>
   Stmt& bind(int i, const std::optional<T>& v) {
     return v ? bind(i, *v) : bind_null(i);
@@ -77,6 +83,7 @@ class Stmt {
  private:
   sqlite3_stmt* st_ = nullptr;
   sqlite3* db_ = nullptr;
+  sqlite3_destructor_type text_destructor_ = SQLITE_TRANSIENT;
 };
 
 // BEGIN ... COMMIT; rolls back in the destructor unless committed.
