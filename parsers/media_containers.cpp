@@ -6,6 +6,7 @@
 #include <zlib.h>
 
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <memory>
@@ -452,20 +453,10 @@ class BmffWalker {
             if (n == 8) value = std::to_string(static_cast<int64_t>(be64(v)));
             break;
           case 23:  // big-endian float32
-            if (n == 4) {
-              const uint32_t bits = be32(v);
-              float f;
-              std::memcpy(&f, &bits, 4);
-              value = fmt::format("{}", f);
-            }
+            if (n == 4) value = fmt::format("{}", std::bit_cast<float>(be32(v)));
             break;
           case 24:  // big-endian float64
-            if (n == 8) {
-              const uint64_t bits = be64(v);
-              double f;
-              std::memcpy(&f, &bits, 8);
-              value = fmt::format("{}", f);
-            }
+            if (n == 8) value = fmt::format("{}", std::bit_cast<double>(be64(v)));
             break;
           default:
             value = fmt::format("(value of type {}, {} bytes, not decoded)", well_known, n);
