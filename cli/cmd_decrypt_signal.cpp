@@ -77,19 +77,8 @@ int cmd_decrypt_signal(const DecryptSignalOptions& o) {
       s.db.end_run(run, "failed");
       throw;
     }
-    json in = json::array({json{{"evidence_id", r.source_evidence_id},
-                                {"item_id", id},
-                                {"path", r.source_path},
-                                {"sha256", r.source_sha256}},
-                           json{{"key", o.key_file.empty() ? "hex" : fs::absolute(o.key_file).string()},
-                                {"sha256", fingerprint}}});
-    json out = json::array({json{{"evidence_id", r.evidence_id},
-                                 {"path", fs::relative(r.output, s.db.dir()).string()},
-                                 {"size", r.output_size},
-                                 {"sha256", r.output_sha256}}});
-    if (!r.already_derived)
-      out.push_back({{"path", fs::relative(r.ingest.manifest, s.db.dir()).string()},
-                     {"sha256", r.ingest.manifest_sha256}});
+    auto [in, out] = derived_evidence_custody(
+        s, r, o.key_file.empty() ? "hex" : fs::absolute(o.key_file).string(), fingerprint);
     const std::vector<uint64_t> bad_pages = r.sqlcipher ? r.sqlcipher->bad_pages : std::vector<uint64_t>{};
     CustodyAction done{"decrypt signal", bad_pages.empty() ? "ok" : "warnings", params, in, out};
     done.parameters["derivation"] = r.derivation;
@@ -131,6 +120,23 @@ int cmd_decrypt_signal(const DecryptSignalOptions& o) {
 }
 
 }  // namespace
+
+std::pair<json, json> derived_evidence_custody(Session& s, const DeriveResult& r,
+                                               const std::string& key_label, const std::string& key_sha256) {
+  json in = json::array({json{{"evidence_id", r.source_evidence_id},
+                              {"item_id", r.source_item_id},
+                              {"path", r.source_path},
+                              {"sha256", r.source_sha256}},
+                         json{{"key", key_label}, {"sha256", key_sha256}}});
+  json out = json::array({json{{"evidence_id", r.evidence_id},
+                               {"path", fs::relative(r.output, s.db.dir()).string()},
+                               {"size", r.output_size},
+                               {"sha256", r.output_sha256}}});
+  if (!r.already_derived)
+    out.push_back({{"path", fs::relative(r.ingest.manifest, s.db.dir()).string()},
+                   {"sha256", r.ingest.manifest_sha256}});
+  return {in, out};
+}
 
 void register_decrypt_signal(CLI::App& app, Action& action) {
   auto o = std::make_shared<DecryptSignalOptions>();

@@ -3,7 +3,13 @@
 // To add a group: write cli/cmd_<group>.cpp with one register_ function, declare it here, and add one
 // line to cli/command_registry.cpp and to cli/CMakeLists.txt.
 #pragma once
+#include <utility>
+
 #include "cli/cli_common.h"
+
+namespace kanshiki {
+struct DeriveResult;  // engine/derive.h
+}
 
 namespace kanshiki::cli {
 
@@ -27,5 +33,11 @@ void register_acquire_android(CLI::App& app, Action& action);  // cli/cmd_acquir
 // command when the evidence is one; ingests it as stored and its decryption as derived evidence.
 int ingest_encrypted_ios_backup_command(Session& s, json params, const fs::path& evidence, const std::string& exhibit,
                                         const std::string& label, const std::optional<std::string>& password);
+
+// Custody inputs (the encrypted item, the key's label and SHA-256) and outputs (the derived file, and the new
+// manifest unless nothing was done) of a decryption into derived evidence: `decrypt whatsapp`, `decrypt signal`
+// (defined in cli/cmd_decrypt_signal.cpp).
+std::pair<json, json> derived_evidence_custody(Session& s, const DeriveResult& r, const std::string& key_label,
+                                               const std::string& key_sha256);
 
 }  // namespace kanshiki::cli

@@ -240,19 +240,8 @@ int cmd_decrypt_whatsapp(const fs::path& case_dir, int64_t item_id, const std::s
       s.db.end_run(run, "failed");
       throw;
     }
-    json in = json::array({json{{"evidence_id", r.source_evidence_id},
-                                {"item_id", id},
-                                {"path", r.source_path},
-                                {"sha256", r.source_sha256}},
-                           json{{"key", key_file.empty() ? "hex" : fs::absolute(key_file).string()},
-                                {"sha256", key.fingerprint}}});
-    json out = json::array({json{{"evidence_id", r.evidence_id},
-                                 {"path", fs::relative(r.output, s.db.dir()).string()},
-                                 {"size", r.output_size},
-                                 {"sha256", r.output_sha256}}});
-    if (!r.already_derived)
-      out.push_back({{"path", fs::relative(r.ingest.manifest, s.db.dir()).string()},
-                     {"sha256", r.ingest.manifest_sha256}});
+    auto [in, out] = derived_evidence_custody(s, r, key_file.empty() ? "hex" : fs::absolute(key_file).string(),
+                                              key.fingerprint);
     CustodyAction done{"decrypt whatsapp", "ok", params, in, out};
     done.parameters["derivation"] = r.derivation;
     if (r.already_derived) done.parameters["note"] = "already decrypted with this key; nothing done";

@@ -127,44 +127,40 @@ class SignalAndroidParser final : public SqliteParser {
           "date_received", "read", "expires_in", "expire_started", "remote_deleted"}}};
     current.sql =
         "SELECT rowid AS _rowid, _id, thread_id, from_recipient_id AS from_id, to_recipient_id AS to_id, "
-        "type, body, "
-        "date_sent, read, expires_in, remote_deleted FROM message ORDER BY _id";
+        "type, "
+        "body, date_sent, read, expires_in, remote_deleted FROM message ORDER BY _id";
     current.source_table = "message";
     current.required = false;  // absent in ≤ 2022 files; on_open warns when no message table at all exists
     current.on_row = [this](const Row& r, RowEmitter& out) { on_message(r, out, "message"); };
     qs.push_back(std::move(current));
 
-    // 5.x: sms and mms side by side. Each is its own group; neither exists in the 2023+ schema.
-    for (const char* recipient_col : {"address", "recipient_id"}) {
-      Query sms;
-      sms.group = "sms";
-      sms.variant = fmt::format("≤ 2022: `sms` table, recipient in `{}`", recipient_col);
-      sms.needs = {
-          {"sms", {"_id", "thread_id", recipient_col, "date_sent", "type", "body", "read", "expires_in"}}};
-      sms.sql = fmt::format(
-          "SELECT rowid AS _rowid, _id, thread_id, {} AS peer_id, type, body, date_sent, read, expires_in, "
-          "0 AS remote_deleted FROM sms ORDER BY _id",
-          recipient_col);
-      sms.source_table = "sms";
-      sms.required = false;
-      sms.on_row = [this](const Row& r, RowEmitter& out) { on_message(r, out, "sms"); };
-      qs.push_back(std::move(sms));
-    }
-    for (const char* recipient_col : {"address", "recipient_id"}) {
-      Query mms;
-      mms.group = "mms";
-      mms.variant = fmt::format("≤ 2022: `mms` table, recipient in `{}`", recipient_col);
-      mms.needs = {
-          {"mms", {"_id", "thread_id", recipient_col, "date", "msg_box", "body", "read", "expires_in"}}};
-      mms.sql = fmt::format(
-          "SELECT rowid AS _rowid, _id, thread_id, {} AS peer_id, msg_box AS type, body, date AS date_sent, "
-          "read, "
-          "expires_in, 0 AS remote_deleted FROM mms ORDER BY _id",
-          recipient_col);
-      mms.source_table = "mms";
-      mms.required = false;
-      mms.on_row = [this](const Row& r, RowEmitter& out) { on_message(r, out, "mms"); };
-      qs.push_back(std::move(mms));
+    // ≤ 2022: sms and mms side by side, each its own group (neither exists in the 2023+ schema). mms names
+    // its type column msg_box and keeps the sent time in `date` (sms: `date` is the received time).
+    struct LegacyTable {
+      const char* table;
+      const char* type_col;
+      const char* sent_col;
+    };
+    for (const LegacyTable& t :
+         {LegacyTable{"sms", "type", "date_sent"}, LegacyTable{"mms", "msg_box", "date"}}) {
+      for (const char* recipient_col : {"address", "recipient_id"}) {
+        Query q;
+        q.group = t.table;
+        q.variant = fmt::format("≤ 2022: `{}` table, recipient in `{}`", t.table, recipient_col);
+        q.needs = {
+            {t.table,
+             {"_id", "thread_id", recipient_col, t.sent_col, t.type_col, "body", "read", "expires_in"}}};
+        q.sql = fmt::format(
+            "SELECT rowid AS _rowid, _id, thread_id, {} AS peer_id, {} AS type, body, {} AS date_sent, read, "
+            "expires_in, 0 AS remote_deleted FROM {} ORDER BY _id",
+            recipient_col, t.type_col, t.sent_col, t.table);
+        q.source_table = t.table;
+        q.required = false;
+        q.on_row = [this, table = std::string(t.table)](const Row& r, RowEmitter& out) {
+          on_message(r, out, table);
+        };
+        qs.push_back(std::move(q));
+      }
     }
 
     for (const char* recipient_col : {"recipient_id", "thread_recipient_id", "recipient_ids"}) {

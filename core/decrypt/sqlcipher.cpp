@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
-#include <fstream>
 
 #include "core/error.h"
 #include "hashing/multi_hash.h"
@@ -347,33 +346,5 @@ Decryptor::Decryptor(std::vector<Candidate> candidates, Sink sink)
 Decryptor::~Decryptor() = default;
 void Decryptor::feed(const void* data, size_t n) { impl_->feed(static_cast<const uint8_t*>(data), n); }
 Result Decryptor::finish() { return impl_->finish(); }
-
-Result decrypt_file(const std::filesystem::path& input, std::vector<Candidate> candidates,
-                    const std::filesystem::path& output) {
-  std::filesystem::path partial = output;
-  partial += ".partial";
-  std::error_code ec;
-  try {
-    std::ifstream in(input, std::ios::binary);
-    if (!in) throw Error(ExitCode::usage, "cannot read " + input.string());
-    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error(ExitCode::case_error, "cannot create " + partial.string());
-    Decryptor d(std::move(candidates), [&](const void* p, size_t n) {
-      out.write(static_cast<const char*>(p), static_cast<std::streamsize>(n));
-      if (!out) throw Error(ExitCode::disk_full, "cannot write " + partial.string());
-    });
-    std::vector<char> buf(1 << 16);
-    while (in.read(buf.data(), static_cast<std::streamsize>(buf.size())) || in.gcount() > 0)
-      d.feed(buf.data(), static_cast<size_t>(in.gcount()));
-    Result r = d.finish();
-    out.close();
-    if (out.fail()) throw Error(ExitCode::disk_full, "cannot write " + partial.string());
-    std::filesystem::rename(partial, output);
-    return r;
-  } catch (...) {
-    std::filesystem::remove(partial, ec);
-    throw;
-  }
-}
 
 }  // namespace kanshiki::sqlcipher

@@ -98,11 +98,6 @@ class Decryptor {
   std::unique_ptr<Impl> impl_;
 };
 
-// Decrypts `input` into `output` (written as "<output>.partial", renamed on success; nothing left on
-// failure).
-Result decrypt_file(const std::filesystem::path& input, std::vector<Candidate> candidates,
-                    const std::filesystem::path& output);
-
 // Key derivation as SQLCipher does it, exposed for the known-answer tests: the page key (PBKDF2 of the
 // passphrase, or the raw key) and the HMAC key (PBKDF2 of the page key, salt XOR 0x3a, 2 iterations).
 struct PageKeys {
