@@ -173,6 +173,7 @@ TEST_CASE("slurm: the job array with a PostgreSQL case store equals the local ba
   // The store holds every device's state; the tasks ran on both nodes' worker processes.
   REQUIRE(test::run_cli("--json batch status --case " + q(c) + " --store '" + url + "'", &out) == 0);
   auto status = json::parse(out);
+  INFO(status.dump(1));  // the reason of a failed device, if any
   CHECK(status["counts"]["done"] == 10);
   std::set<std::string> workers;
   for (const auto& d : status["devices"]) workers.insert(d["worker"].get<std::string>());

@@ -232,32 +232,50 @@ struct PgStore::Impl {
       throw Error(ExitCode::case_error,
                   fmt::format("the case store {} was written by a newer Kanshiki (schema {} > {})",
                               redact_url(url), v->text(0, 0), CaseDb::kSchemaVersion));
+    // DDL only for what is missing: ALTER TABLE takes an exclusive lock even when the column exists, and a
+    // task connecting while others COPY would then deadlock with them.
+    std::set<std::string> existing;  // "table" and "table.column"
+    {
+      auto cols = query(
+          "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = "
+          "current_schema()");
+      for (int i = 0; i < cols->rows(); ++i) {
+        existing.insert(cols->text(i, 0));
+        existing.insert(cols->text(i, 0) + "." + cols->text(i, 1));
+      }
+      auto rels = query("SELECT relname FROM pg_class WHERE relnamespace = current_schema()::regnamespace");
+      for (int i = 0; i < rels->rows(); ++i) existing.insert(rels->text(i, 0));
+    }
     auto create = [&](const Table& t, bool per_device) {
-      exec(fmt::format("CREATE TABLE IF NOT EXISTS {} ({})", quote_ident(t.name),
-                       per_device ? "store_device text NOT NULL" : ""));
+      if (!existing.count(t.name))
+        exec(fmt::format("CREATE TABLE {} ({})", quote_ident(t.name),
+                         per_device ? "store_device text NOT NULL" : ""));
       for (const auto& c : t.columns)
-        exec(fmt::format("ALTER TABLE {} ADD COLUMN IF NOT EXISTS {} {}", quote_ident(t.name),
-                         quote_ident(c.name), c.pg_type));
-      if (per_device)
-        exec(fmt::format("CREATE INDEX IF NOT EXISTS {} ON {}(store_device)",
-                         quote_ident(t.name + "_store_device"), quote_ident(t.name)));
-      if (!t.unique.empty()) {
+        if (!existing.count(t.name + "." + c.name))
+          exec(fmt::format("ALTER TABLE {} ADD COLUMN {} {}", quote_ident(t.name), quote_ident(c.name),
+                           c.pg_type));
+      if (per_device && !existing.count(t.name + "_store_device"))
+        exec(fmt::format("CREATE INDEX {} ON {}(store_device)", quote_ident(t.name + "_store_device"),
+                         quote_ident(t.name)));
+      if (!t.unique.empty() && !existing.count(t.name + "_key")) {
         std::string cols;
         for (const auto& c : t.unique) cols += (cols.empty() ? "" : ", ") + quote_ident(c);
-        exec(fmt::format("CREATE UNIQUE INDEX IF NOT EXISTS {} ON {}({})", quote_ident(t.name + "_key"),
+        exec(fmt::format("CREATE UNIQUE INDEX {} ON {}({})", quote_ident(t.name + "_key"),
                          quote_ident(t.name), cols));
       }
     };
     create(s.batch_devices, false);
     for (const auto& t : s.device_tables) create(t, true);
     // Files of a device that live beside its rows: evidence manifests, the custody anchor.
-    exec(
-        "CREATE TABLE IF NOT EXISTS store_files(store_device text NOT NULL, path text NOT NULL, "
-        "sha256 text NOT NULL, content bytea NOT NULL, PRIMARY KEY(store_device, path))");
-    query(
-        "INSERT INTO store_meta(key, value) VALUES('schema_version', $1) ON CONFLICT(key) DO UPDATE SET "
-        "value=EXCLUDED.value",
-        {std::to_string(CaseDb::kSchemaVersion)});
+    if (!existing.count("store_files"))
+      exec(
+          "CREATE TABLE store_files(store_device text NOT NULL, path text NOT NULL, "
+          "sha256 text NOT NULL, content bytea NOT NULL, PRIMARY KEY(store_device, path))");
+    if (!v->rows() || v->text(0, 0) != std::to_string(CaseDb::kSchemaVersion))
+      query(
+          "INSERT INTO store_meta(key, value) VALUES('schema_version', $1) ON CONFLICT(key) DO UPDATE SET "
+          "value=EXCLUDED.value",
+          {std::to_string(CaseDb::kSchemaVersion)});
     exec("COMMIT");
     guard.committed = true;
   }
