@@ -146,7 +146,8 @@ struct CountingSink final : ArtifactSink {
 };
 }  // namespace
 
-TEST_CASE("one fork server parses file after file; a crashing child costs only its own file", "[sandbox]") {
+TEST_CASE("one fork server parses file after file, and a crashing child costs only its own file",
+          "[sandbox]") {
   test::TempDir dir;
   ::setenv("KANSHIKI_TEST_FAULTS", "1", 1);  // read by the zygote's children (inherited at its start)
   make_sms_db(dir / "a/mmssms.db", "一通目");
