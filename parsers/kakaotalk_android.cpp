@@ -336,6 +336,8 @@ const ParserInfo& info() {
        "are read; the files themselves are not hashed.",
        "chat_logs.type is named for 0 (service/feed), 1 (text), 2 (image), 3 (video), 5 (audio); other types "
        "are kept as \"type N\". Feed messages' JSON is kept as text, not interpreted.",
+       "A message with deleted_at > 0 is reported as deleted; the deletion time itself is not reported. Read "
+       "state (chat_rooms watermarks) is not reported.",
        "Open chat profiles, chat_logs.supplement/referer, emoticons and KakaoTalk for iOS are not read."}};
   return i;
 }
