@@ -352,7 +352,7 @@ TEST_CASE("telegram.ios: generated Postbox db_sqlite", "[telegram]") {
   CHECK(warning_for(sink, "t7", 7).find("value could not be decoded") != std::string::npos);
   CHECK(warning_for(sink, "t7", 8).find("not the 20-byte Postbox layout") != std::string::npos);
 
-  SECTION("the incoming text message, fully specified") {
+  {  // the incoming text message, fully specified
     auto [prov, m] = record_at<Message>(sink, "t7", 1);
     CHECK(prov.evidence_id == 1);
     CHECK(prov.item_id == 1);
@@ -385,7 +385,7 @@ TEST_CASE("telegram.ios: generated Postbox db_sqlite", "[telegram]") {
     CHECK(m.attachments.empty());
   }
 
-  SECTION("outgoing photo") {
+  {  // outgoing photo
     auto [prov, m] = record_at<Message>(sink, "t7", 2);
     CHECK(m.direction == Direction::outgoing);
     CHECK(m.sender.empty());
@@ -397,7 +397,7 @@ TEST_CASE("telegram.ios: generated Postbox db_sqlite", "[telegram]") {
     CHECK(m.attachments[0].mime_type == "image/jpeg");
   }
 
-  SECTION("forwarded message in a group, by a 64-bit user id") {
+  {  // forwarded message in a group, by a 64-bit user id
     auto [prov, m] = record_at<Message>(sink, "t7", 3);
     CHECK(m.thread_key == "-4000001");
     CHECK(m.sender == "6000000000");
@@ -406,13 +406,13 @@ TEST_CASE("telegram.ios: generated Postbox db_sqlite", "[telegram]") {
     CHECK(m.kind == "forwarded text (from 777000111 山田 太郎, original date 2024-04-30T00:00:00.000Z)");
   }
 
-  SECTION("service message") {
+  {  // service message
     auto [prov, m] = record_at<Message>(sink, "t7", 4);
     CHECK(m.kind == "service");
     CHECK(m.text == "group created: 闇バイト募集");
   }
 
-  SECTION("document with a self-destruct timer, edited") {
+  {  // document with a self-destruct timer, edited
     auto [prov, m] = record_at<Message>(sink, "t7", 5);
     CHECK(m.kind == "file");
     CHECK(m.expires_in_s == 86400);
@@ -423,7 +423,7 @@ TEST_CASE("telegram.ios: generated Postbox db_sqlite", "[telegram]") {
     CHECK(m.attachments[0].size == 123456);
   }
 
-  SECTION("failed message with referenced media") {
+  {  // failed message with referenced media
     auto [prov, m] = record_at<Message>(sink, "t7", 6);
     CHECK(m.status == "failed");
     CHECK(m.kind == "media");
@@ -431,14 +431,14 @@ TEST_CASE("telegram.ios: generated Postbox db_sqlite", "[telegram]") {
     CHECK(m.attachments[0].name == "media 0:42 (stored in t6)");
   }
 
-  SECTION("truncated value: reported without text") {
+  {  // truncated value: reported without text
     auto [prov, m] = record_at<Message>(sink, "t7", 7);
     CHECK(m.kind == "unknown");
     CHECK(m.text.empty());
     CHECK(m.direction == Direction::unknown);
   }
 
-  SECTION("users are contacts, groups and channels threads") {
+  {  // users are contacts, groups and channels threads
     auto [prov, c] = record_at<Contact>(sink, "t2", kUser);
     CHECK(c.app == "telegram");
     CHECK(c.name == "山田 太郎");
