@@ -105,7 +105,10 @@ Timestamp Timestamp::from_iso8601(std::string_view text) {
   char tail[16] = {0};
   std::string copy(text);
   int n = std::sscanf(copy.c_str(), "%d-%d-%d%*1[T ]%d:%d:%lf%15s", &y, &mo, &d, &h, &mi, &s, tail);
-  if (n < 6 || mo < 1 || mo > 12 || d < 1 || d > 31) return t;
+  // Out-of-range fields are not a time (and would overflow the arithmetic below): keep the raw text only.
+  if (n < 6 || y < -9999 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 24 || mi < 0 ||
+      mi > 59 || !(s >= 0 && s < 61))
+    return t;
   long double secs = static_cast<long double>(days_from_civil(y, mo, d)) * 86400 + h * 3600 + mi * 60 + s;
   std::string_view z(tail);
   if (n == 7 && !z.empty() && z != "Z") {
@@ -119,6 +122,7 @@ Timestamp Timestamp::from_iso8601(std::string_view text) {
     if ((sign == '+' || sign == '-') && (digits.size() == 2 || digits.size() == 4)) {
       int oh = std::stoi(digits.substr(0, 2));
       int om = digits.size() == 4 ? std::stoi(digits.substr(2, 2)) : 0;
+      if (oh > 23 || om > 59) return t;  // not an offset: no UTC value rather than a wrong one
       long double off = oh * 3600 + om * 60;
       secs += sign == '+' ? -off : off;
     }

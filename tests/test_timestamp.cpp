@@ -18,6 +18,11 @@ TEST_CASE("timestamps keep raw value, epoch and UTC", "[time]") {
   CHECK(Timestamp::from_iso8601("2024-05-01T21:34:56+0900").utc_iso() == "2024-05-01T12:34:56.000Z");
   CHECK(Timestamp::from_iso8601("2024-05-01T07:34:56.5-05").utc_iso() == "2024-05-01T12:34:56.500Z");
   CHECK_FALSE(Timestamp::from_int(0, EpochKind::unix_ms).utc_us.has_value());
+  // Out-of-range fields keep the raw text and give no UTC value (fuzz_parser_file found the minutes overflow).
+  CHECK_FALSE(Timestamp::from_iso8601("2023-10-01T08:77777777715:00.000Z").utc_us.has_value());
+  CHECK_FALSE(Timestamp::from_iso8601("2023-10-01T99:00:00Z").utc_us.has_value());
+  CHECK_FALSE(Timestamp::from_iso8601("2023-10-01T08:00:00+9900").utc_us.has_value());
+  CHECK(Timestamp::from_iso8601("2023-10-01T08:77777777715:00.000Z").raw == "2023-10-01T08:77777777715:00.000Z");
   CHECK(format_in_zone(*Timestamp::from_iso8601("2024-05-01T12:34:56Z").utc_us, 540) ==
         "2024-05-01 21:34:56 (UTC+09:00)");
   CHECK(epoch_from_name("cocoa_ns") == EpochKind::cocoa_ns);
