@@ -17,6 +17,7 @@ void register_all_command_groups(CLI::App& app, Action& action) {
   register_recover(app, action);
   register_decrypt_signal(app, action);
   register_hashset(app, action);
+  register_thumbnails(app, action);
 }
 
 }  // namespace kanshiki::cli

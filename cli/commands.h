@@ -22,6 +22,7 @@ void register_image(CLI::App& app, Action& action);   // cli/cmd_image.cpp (imag
 void register_recover(CLI::App& app, Action& action);  // cli/cmd_recover.cpp
 void register_decrypt_signal(CLI::App& app, Action& action);  // cli/cmd_decrypt_signal.cpp (decrypt signal)
 void register_hashset(CLI::App& app, Action& action);  // cli/cmd_hashset.cpp
+void register_thumbnails(CLI::App& app, Action& action);  // cli/cmd_thumbnails.cpp
 void register_scan(CLI::App& app, Action& action);  // cli/cmd_scan.cpp (scan, hits)
 void register_batch(CLI::App& app, Action& action);  // cli/cmd_batch.cpp (batch run/resume/status/digest)
 void register_links(CLI::App& app, Action& action);  // cli/cmd_links.cpp (identity graph)

@@ -218,6 +218,20 @@ CREATE TABLE known_file_hits(
 // device's own, labelled as examiner-declared, beside identifiers read from the evidence (device_info, accounts).
 R"SQL(
 ALTER TABLE batch_devices ADD COLUMN owner_ids TEXT NOT NULL DEFAULT '';
+)SQL",
+// Migration 10: thumbnails of media (`kanshiki thumbnails`, engine/thumbnails.h), content-addressed: one row
+// per distinct original SHA-256 (a photo repeated across devices is thumbnailed once), the JPEG kept in the
+// case folder at `path` (relative, CASE/thumbnails/ab/<sha256>.jpg), never beside the evidence. status: ok,
+// failed (reason says why: malformed image, decoder crash or limit), not_image (video/audio), no_source (no
+// file with that SHA-256 in the evidence, e.g. an image stored inside a database). item_id names the item the
+// original bytes were read from (their SHA-256 checked against the ingest hash on the way).
+R"SQL(
+CREATE TABLE thumbnails(
+  sha256 TEXT PRIMARY KEY, status TEXT NOT NULL, item_id INTEGER REFERENCES items(id),
+  mime_type TEXT NOT NULL DEFAULT '', path TEXT NOT NULL DEFAULT '', thumb_sha256 TEXT NOT NULL DEFAULT '',
+  width INTEGER, height INTEGER, source_width INTEGER, source_height INTEGER, generator TEXT NOT NULL,
+  generator_version TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '',
+  run_id INTEGER REFERENCES runs(id), created_utc TEXT NOT NULL);
 )SQL"});
 
 // Artifact type name -> its table (same order as ArtifactData's alternatives).

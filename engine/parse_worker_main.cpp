@@ -14,7 +14,6 @@
 // After that the request is decoded and the parser runs. The working copy is only ever opened read-only.
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <seccomp.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <sys/prctl.h>
@@ -36,6 +35,7 @@
 
 #include "core/error.h"
 #include "engine/parse_protocol.h"
+#include "engine/sandbox_confine.h"
 #include "parsers/parser.h"
 
 namespace {
@@ -82,25 +82,6 @@ class FrameSink final : public ArtifactSink {
   std::string buf_;
 };
 
-void set_limit(int resource, rlim_t soft, rlim_t hard) {
-  rlimit rl{soft, hard};
-  if (::setrlimit(resource, &rl) != 0) die(fmt::format("setrlimit({}): {}", resource, std::strerror(errno)));
-}
-
-bool sanitizer_build() {
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-  return true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-  return true;
-#else
-  return false;
-#endif
-#else
-  return false;
-#endif
-}
-
 int configure_connection(sqlite3* db, char**, const sqlite3_api_routines*) {
   sqlite3_exec(db, "PRAGMA temp_store=MEMORY", nullptr, nullptr, nullptr);
   // No value larger than one protocol frame could come back to `process` anyway. Refused here, SQLite fails
@@ -108,102 +89,6 @@ int configure_connection(sqlite3* db, char**, const sqlite3_api_routines*) {
   // body several times over (gigabytes of worker memory) only for the frame to be rejected.
   sqlite3_limit(db, SQLITE_LIMIT_LENGTH, static_cast<int>(parse_protocol::kMaxFrame));
   return SQLITE_OK;
-}
-
-void install_seccomp() {
-  scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
-  if (!ctx) die("seccomp_init failed");
-  auto rule = [&](uint32_t action, int syscall, unsigned n = 0, const scmp_arg_cmp* cmp = nullptr) {
-    int rc =
-        n ? seccomp_rule_add_array(ctx, action, syscall, n, cmp) : seccomp_rule_add(ctx, action, syscall, 0);
-    // -EDOM etc.: a syscall this architecture does not have (e.g. `open` on arm64) needs no rule.
-    if (rc != 0 && rc != -EDOM && rc != -EINVAL)
-      die(fmt::format("seccomp rule for syscall {}: {}", syscall, rc));
-  };
-  const uint32_t eperm = SCMP_ACT_ERRNO(EPERM), eacces = SCMP_ACT_ERRNO(EACCES);
-  // Network and other processes.
-  for (int sc : {SCMP_SYS(socket),
-                 SCMP_SYS(socketpair),
-                 SCMP_SYS(connect),
-                 SCMP_SYS(bind),
-                 SCMP_SYS(listen),
-                 SCMP_SYS(accept),
-                 SCMP_SYS(accept4),
-                 SCMP_SYS(sendto),
-                 SCMP_SYS(sendmsg),
-                 SCMP_SYS(sendmmsg),
-                 SCMP_SYS(execve),
-                 SCMP_SYS(execveat),
-                 SCMP_SYS(fork),
-                 SCMP_SYS(vfork),
-                 SCMP_SYS(ptrace),
-                 SCMP_SYS(process_vm_readv),
-                 SCMP_SYS(process_vm_writev),
-                 SCMP_SYS(kill),
-                 SCMP_SYS(pidfd_open),
-                 SCMP_SYS(mount),
-                 SCMP_SYS(umount2),
-                 SCMP_SYS(chroot),
-                 SCMP_SYS(pivot_root),
-                 SCMP_SYS(unshare),
-                 SCMP_SYS(setns),
-                 SCMP_SYS(init_module),
-                 SCMP_SYS(finit_module),
-                 SCMP_SYS(bpf),
-                 SCMP_SYS(perf_event_open),
-                 SCMP_SYS(keyctl),
-                 SCMP_SYS(add_key),
-                 SCMP_SYS(io_uring_setup)})
-    rule(eperm, sc);
-  // Changing the file system.
-  for (int sc : {SCMP_SYS(creat),
-                 SCMP_SYS(unlink),
-                 SCMP_SYS(unlinkat),
-                 SCMP_SYS(rename),
-                 SCMP_SYS(renameat),
-                 SCMP_SYS(renameat2),
-                 SCMP_SYS(mkdir),
-                 SCMP_SYS(mkdirat),
-                 SCMP_SYS(rmdir),
-                 SCMP_SYS(link),
-                 SCMP_SYS(linkat),
-                 SCMP_SYS(symlink),
-                 SCMP_SYS(symlinkat),
-                 SCMP_SYS(chmod),
-                 SCMP_SYS(fchmod),
-                 SCMP_SYS(fchmodat),
-                 SCMP_SYS(chown),
-                 SCMP_SYS(fchown),
-                 SCMP_SYS(lchown),
-                 SCMP_SYS(fchownat),
-                 SCMP_SYS(truncate),
-                 SCMP_SYS(ftruncate),
-                 SCMP_SYS(mknod),
-                 SCMP_SYS(mknodat),
-                 SCMP_SYS(utimensat),
-                 SCMP_SYS(utimes),
-                 SCMP_SYS(futimesat),
-                 SCMP_SYS(setxattr),
-                 SCMP_SYS(fsetxattr),
-                 SCMP_SYS(lsetxattr),
-                 SCMP_SYS(removexattr),
-                 SCMP_SYS(fremovexattr),
-                 SCMP_SYS(lremovexattr),
-                 SCMP_SYS(open_by_handle_at),
-                 SCMP_SYS(name_to_handle_at)})
-    rule(eacces, sc);
-  // open/openat: allowed read-only only. openat2 is refused with ENOSYS so libraries fall back to openat.
-  for (int flag : {O_WRONLY, O_RDWR, O_CREAT, O_TRUNC, O_APPEND, O_TMPFILE}) {
-    scmp_arg_cmp open_cmp =
-        SCMP_A1(SCMP_CMP_MASKED_EQ, static_cast<scmp_datum_t>(flag), static_cast<scmp_datum_t>(flag));
-    scmp_arg_cmp openat_cmp =
-        SCMP_A2(SCMP_CMP_MASKED_EQ, static_cast<scmp_datum_t>(flag), static_cast<scmp_datum_t>(flag));
-    rule(eacces, SCMP_SYS(open), 1, &open_cmp);
-    rule(eacces, SCMP_SYS(openat), 1, &openat_cmp);
-  }
-  rule(SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(openat2));
-  if (seccomp_load(ctx) != 0) die("seccomp_load failed (is seccomp available in this kernel?)");
-  seccomp_release(ctx);
 }
 
 // Test hook: with KANSHIKI_TEST_FAULTS=1 in the environment, a working copy containing the marker
@@ -277,13 +162,8 @@ void maybe_inject_fault(const std::filesystem::path& file) {
     if ((wal_mode || has_wal) && !std::filesystem::exists(shm, ec)) std::ofstream(shm).close();
   }
 
-  // ASan and TSan reserve terabytes of address space for their shadow; an address-space limit would kill
-  // them at once.
-  if (!sanitizer_build()) set_limit(RLIMIT_AS, memory, memory);
-  set_limit(RLIMIT_CPU, cpu, cpu + 5);  // SIGXCPU at the soft limit, SIGKILL at the hard one
-  set_limit(RLIMIT_FSIZE, 0, 0);
-  set_limit(RLIMIT_CORE, 0, 0);
-  install_seccomp();
+  // Rlimits and the seccomp filter (engine/sandbox_confine.h, shared with the thumbnail worker).
+  if (std::string why = sandbox::confine_process(memory, cpu); !why.empty()) die(why);
 
   try {
     const ParserEntry* entry = find_parser(req.parser_id);
