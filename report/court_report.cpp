@@ -1,5 +1,7 @@
 #include "report/court_report.h"
 
+#include <optional>
+
 #include <fmt/format.h>
 
 #include <map>
@@ -460,6 +462,8 @@ struct FindingCursor::Impl {
   const report::ArtifactColumn* primary_time = nullptr;
   sql::Stmt st;
   sql::Stmt tags;
+  std::optional<sql::Stmt> thumbnail;  // media only: the thumbnail of the original (by its SHA-256)
+  int sha256_column = -1;
   std::string type;
   bool ja;
   int offset;
@@ -469,7 +473,12 @@ struct FindingCursor::Impl {
         tags(db, "SELECT tag, coalesce(note, '') FROM tags WHERE artifact_id = ?1 ORDER BY id"),
         type(layout.type),
         ja(ja_),
-        offset(offset_) {}
+        offset(offset_) {
+    if (type != "media") return;
+    thumbnail.emplace(db, "SELECT path FROM thumbnails WHERE sha256 = ?1 AND status = 'ok'");
+    for (const auto& c : layout.columns)
+      if (c.name == "sha256") sha256_column = c.index;
+  }
 };
 
 FindingCursor::FindingCursor(sql::Db& db, std::string_view type, std::string_view table, FindingScope scope,
@@ -551,6 +560,11 @@ bool FindingCursor::next(Finding& f) {
     if (!m.tags.text_view(1).empty()) f.tags += " (" + m.tags.text(1) + ")";
   }
   m.tags.reset();
+  if (m.thumbnail && m.sha256_column >= 0 && s.type(m.sha256_column) == SQLITE_TEXT) {
+    m.thumbnail->bind(1, s.text(m.sha256_column));
+    if (m.thumbnail->step()) f.thumbnail = m.thumbnail->text(0);
+    m.thumbnail->reset();
+  }
   return true;
 }
 

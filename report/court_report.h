@@ -115,6 +115,8 @@ struct Finding {
   std::string evidence, item_path, item_sha256, location, parser;  // location: "table rowid N" / offset
   bool recovered = false;
   std::string tags;  // "tag (note); ..." when tagged
+  // Media: the thumbnail made by `kanshiki thumbnails`, relative to the case folder ("" when there is none).
+  std::string thumbnail;
 };
 
 // Streams the findings of one artifact type in time order (the artifacts_type_time index; no sorting).

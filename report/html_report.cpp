@@ -64,6 +64,7 @@ td.num{text-align:right;white-space:nowrap}
 small,.raw{color:#444;font-size:.85em}
 .ctl{color:#a00;font-family:monospace}
 tr.recovered td{background:#fff1cc}
+td.thumb img{max-width:128px;max-height:128px;width:auto;height:auto;display:block}
 .rec{display:inline-block;border:2px solid #b35900;color:#b35900;font-weight:bold;padding:0 .3em;margin-top:2px}
 .verify-ok{border:2px solid #1d7a3a;background:#e9f6ee;padding:.6em 1em;font-weight:bold}
 .verify-bad{border:4px solid #c00000;background:#fde8e8;padding:.6em 1em;font-weight:bold;color:#800}
@@ -84,6 +85,7 @@ struct Ctx {
   int offset_minutes = 540;
   size_t rows_per_page = 1000;
   fs::path dir;
+  fs::path case_dir;       // media thumbnails are copied from CASE/thumbnails (engine/thumbnails.h)
   std::string stem;        // index file stem; prefixes every other page
   std::string index_name;  // file name of the index page
   std::string case_number;
@@ -356,6 +358,52 @@ void append_provenance(std::string& h, const Ctx& ctx, const sql::Stmt& st) {
     h += fmt::format("<br><span class=\"rec\">{}</span>", ctx.tr("復元データ (RECOVERED)", "RECOVERED"));
 }
 
+// The thumbnail cell of a media row: an <img> of the copy beside the report, or the stored reason why there is
+// none ("" when `kanshiki thumbnails` has not been run).
+class MediaThumbnails {
+ public:
+  MediaThumbnails(const Ctx& ctx, sql::Db& db, const report::ArtifactLayout& layout)
+      : ctx_(ctx), lookup_(db, "SELECT status, path, width, height, reason FROM thumbnails WHERE sha256 = ?1") {
+    for (const auto& c : layout.columns)
+      if (c.name == "sha256") sha_column_ = c.index;
+  }
+
+  void append_cell(std::string& h, const sql::Stmt& row) {
+    h += "<td class=\"thumb\">";
+    if (sha_column_ >= 0 && row.type(sha_column_) == SQLITE_TEXT) {
+      const std::string sha = row.text(sha_column_);
+      lookup_.bind(1, sha);
+      if (lookup_.step()) {
+        const std::string status = lookup_.text(0), path = lookup_.text(1);
+        if (status == "ok" && copy_beside_report(path)) {
+          h += fmt::format("<img src=\"{}\" width=\"{}\" height=\"{}\" loading=\"lazy\" alt=\"{}\">", esc(path),
+                           lookup_.i64(2), lookup_.i64(3), ctx_.tr("サムネイル", "thumbnail"));
+        } else if (status != "ok") {
+          h += "<small>" + esc(lookup_.text(4)) + "</small>";
+        }
+      }
+      lookup_.reset();
+    }
+    h += "</td>";
+  }
+
+ private:
+  // Copied into the report folder (again only when the case's copy is newer); a thumbnail missing from the
+  // case (deleted by hand) is just not shown.
+  bool copy_beside_report(const std::string& relative) {
+    const fs::path from = ctx_.case_dir / relative, to = ctx_.dir / relative;
+    std::error_code ec;
+    if (!fs::exists(from, ec)) return false;
+    fs::create_directories(to.parent_path(), ec);
+    fs::copy_file(from, to, fs::copy_options::update_existing, ec);
+    return !ec;
+  }
+
+  const Ctx& ctx_;
+  sql::Stmt lookup_;
+  int sha_column_ = -1;
+};
+
 TypeSummary write_type_pages(Ctx& ctx, sql::Db& db, std::string_view type, std::string_view table,
                              bool write_pages = true) {
   TypeSummary s{std::string(type), std::string(table), type_title(ctx, type)};
@@ -377,7 +425,12 @@ TypeSummary write_type_pages(Ctx& ctx, sql::Db& db, std::string_view type, std::
   for (const auto& c : layout.columns)
     if (c.kind != ColumnKind::time && c.name != "direction") cols.push_back(&c);
 
+  // Media: the thumbnail `kanshiki thumbnails` made (content-addressed by the original's SHA-256), copied
+  // beside the report as thumbnails/ab/<sha256>.jpg so the pages stay small and streamable; without one, why.
+  std::optional<MediaThumbnails> thumbs;
+  if (type == "media") thumbs.emplace(ctx, db, layout);
   std::string thead = "<tr><th>ID</th>";
+  if (thumbs) thead += fmt::format("<th>{}</th>", ctx.tr("サムネイル", "Thumbnail"));
   for (const auto* c : cols) {
     thead += "<th>" + esc(column_title(ctx, c->name));
     if (c->kind == ColumnKind::time)
@@ -405,6 +458,7 @@ TypeSummary write_type_pages(Ctx& ctx, sql::Db& db, std::string_view type, std::
     const bool recovered = row.i64(report::kRecovered) != 0;
     h += fmt::format("<tr id=\"a{}\"{}><td class=\"num\">{}</td>", row.i64(report::kArtifactId),
                      recovered ? " class=\"recovered\"" : "", row.i64(report::kArtifactId));
+    if (thumbs) thumbs->append_cell(h, row);
     for (const auto* c : cols) {
       h += "<td>";
       switch (c->kind) {
@@ -1048,6 +1102,7 @@ ReportResult write_html_report(CaseDb& c, const HtmlReportOptions& options) {
   ctx.offset_minutes = options.display_offset_minutes;
   ctx.rows_per_page = options.rows_per_page;
   ctx.dir = options.output.parent_path();
+  ctx.case_dir = c.dir();
   ctx.stem = options.output.stem().string();
   ctx.index_name = options.output.filename().string();
   ctx.case_number = c.meta("case_number");

@@ -81,7 +81,11 @@ CollectingSink run_parser(std::string_view parser_id, const fs::path& file, std:
 fs::path cli_path() { return KANSHIKI_CLI_PATH; }
 
 int run_cli(const std::string& args, std::string* output) {
-  std::string cmd = "'" + cli_path().string() + "' " + args + " 2>&1";
+  return run_command("'" + cli_path().string() + "' " + args, output);
+}
+
+int run_command(const std::string& command, std::string* output) {
+  std::string cmd = command + " 2>&1";
   FILE* p = ::popen(cmd.c_str(), "r");
   if (!p) return -1;
   std::array<char, 4096> buf;

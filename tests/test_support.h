@@ -45,6 +45,8 @@ CollectingSink run_parser(std::string_view parser_id, const fs::path& file, std:
 // Path of the built CLI, and a helper that runs it, returning the exit code (stdout+stderr to `output`).
 fs::path cli_path();
 int run_cli(const std::string& args, std::string* output = nullptr);
+// Runs a shell command (poppler tools, ...), stdout+stderr to `output`; returns its exit code.
+int run_command(const std::string& command, std::string* output = nullptr);
 
 // sha256 of a file (hex).
 std::string file_sha256(const fs::path& p);

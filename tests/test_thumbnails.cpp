@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "core/case_db.h"
@@ -184,6 +185,39 @@ TEST_CASE("thumbnails: one per distinct photo, fully specified, deduplicated, id
   // Nothing was written beside the evidence, nothing in it changed; thumbnails live in the case only.
   CHECK(folder_hashes(ev) == before);
   CHECK(count(c, "SELECT COUNT(*) FROM custody WHERE action = 'thumbnails' AND status = 'ok'") >= 1);
+}
+
+TEST_CASE("thumbnails: shown in the HTML report's media pages and beside the media rows of the court PDF",
+          "[thumbnails][report]") {
+  test::TempDir tmp;
+  const fs::path ev = tmp / "evidence";
+  write_file(ev / "sdcard/DCIM/Camera/wide.jpg", make_bmp(600, 300));
+  write_file(ev / "sdcard/DCIM/Camera/tall.jpg", make_bmp(120, 360));
+  write_file(ev / "sdcard/DCIM/Camera/broken.jpg", "not an image");
+  const fs::path c = case_from_folder(tmp, ev);
+  run_thumbnails(c, 10);
+  const std::string wide = test::file_sha256(ev / "sdcard/DCIM/Camera/wide.jpg");
+  const std::string wide_rel = "thumbnails/" + wide.substr(0, 2) + "/" + wide + ".jpg";
+
+  std::string out;
+  REQUIRE(test::run_cli("report --case '" + c.string() + "' --format html --all", &out) == 0);
+  std::ifstream page(c / "reports" / "report_media_0001.html");
+  const std::string html((std::istreambuf_iterator<char>(page)), std::istreambuf_iterator<char>());
+  CHECK(html.find("<th>サムネイル</th>") != std::string::npos);
+  CHECK(html.find("<img src=\"" + wide_rel + "\" width=\"256\" height=\"128\"") != std::string::npos);
+  CHECK(html.find("not a readable image") != std::string::npos);  // the reason, where there is no thumbnail
+  REQUIRE(fs::exists(c / "reports" / wide_rel));  // copied beside the report: the folder is self-contained
+  CHECK(test::file_sha256(c / "reports" / wide_rel) == test::file_sha256(c / wide_rel));
+
+  REQUIRE(test::run_cli("report --case '" + c.string() + "' --format pdf --all", &out) == 0);
+  std::string images;
+  REQUIRE(test::run_command("pdfimages -list '" + (c / "reports" / "report_ja.pdf").string() + "'", &images) == 0);
+  int jpeg_images = 0;
+  std::istringstream lines(images);
+  for (std::string line; std::getline(lines, line);)
+    if (line.find(" image ") != std::string::npos && line.find("jpeg") != std::string::npos) ++jpeg_images;
+  CHECK(jpeg_images == 2);  // the two thumbnails; the broken file has none
+  CHECK(images.find("256   128") != std::string::npos);
 }
 
 TEST_CASE("thumbnails: malformed images, decoder crashes and hangs are stored warnings; the run goes on",

@@ -10,6 +10,7 @@
 #include <QFontInfo>
 #include <QFontMetricsF>
 #include <QGuiApplication>
+#include <QImage>
 #include <QPageLayout>
 #include <QPageSize>
 #include <QPainter>
@@ -17,6 +18,7 @@
 #include <QRawFont>
 #include <QTextLayout>
 #include <array>
+#include <cmath>
 #include <cstdlib>
 #include <memory>
 #include <optional>
@@ -38,6 +40,7 @@ namespace {
 constexpr int kDpi = 720;  // 10 device units per point: fine enough for vector output, simple to reason about
 constexpr qreal mm(qreal v) { return v / 25.4 * kDpi; }
 constexpr qreal pt(qreal v) { return v * kDpi / 72.0; }
+constexpr qreal kPictureMaxHeight = mm(28);  // media thumbnails beside their rows
 
 // Qt needs an application object for fonts; a headless CLI has none. The GUI has its own, which is reused.
 void ensure_qt_application() {
@@ -236,7 +239,10 @@ class Layout {
     draw_header();
   }
 
-  void row(const std::vector<QString>& cells, bool shaded = false) {
+  // `picture` (optional) is drawn at the top of column `picture_column`, scaled to the column's width and at
+  // most kPictureMaxHeight high; the row is made tall enough for it.
+  void row(const std::vector<QString>& cells, bool shaded = false, const QImage* picture = nullptr,
+           size_t picture_column = 0) {
     constexpr qreal pad_unit = 2.2;
     const qreal pad = pt(pad_unit);
     std::vector<std::vector<QString>> lines(cells.size());
@@ -247,6 +253,12 @@ class Layout {
     }
     qreal lh = 0;
     for (const auto& c : columns_) lh = std::max(lh, style(c.font).line_height);
+    QSizeF picture_size;
+    if (picture && !picture->isNull() && picture_column < columns_.size()) {
+      picture_size = QSizeF(picture->size()).scaled(widths_[picture_column] - 2 * pad, kPictureMaxHeight,
+                                                    Qt::KeepAspectRatio);
+      n_lines = std::max(n_lines, static_cast<size_t>(std::ceil(picture_size.height() / lh)));
+    }
     size_t start = 0;
     while (start < n_lines) {
       const size_t remaining = n_lines - start;
@@ -272,6 +284,11 @@ class Layout {
           p_->setPen(Qt::black);
           for (size_t k = start; k < start + n && k < lines[i].size(); ++k)
             draw_text(QPointF(x + pad, y_ + pad + (k - start) * lh + s.metrics->ascent()), lines[i][k]);
+          if (start == 0 && i == picture_column && !picture_size.isEmpty()) {
+            // On the row's first page; shrunk if the row had to be split before the picture's bottom.
+            const QSizeF fits = picture_size.scaled(picture_size.width(), n * lh, Qt::KeepAspectRatio);
+            p_->drawImage(QRectF(QPointF(x + pad, y_ + pad), fits), *picture);
+          }
           p_->setPen(QPen(QColor(0x99, 0x99, 0x99), pt(0.4)));
           x += widths_[i];
         }
@@ -631,19 +648,36 @@ RenderOutcome render(CaseDb& c, const CourtReport& r, QPdfWriter& writer, QPaint
                            : "Times: UTC above, {} below. Shaded rows are records recovered after deletion."),
                     utc_offset_label(r.offset_minutes))),
                 Font::small);
-    L.begin_table({{"ID", 0.06},
-                   {ja ? "日時" : "Time", 0.17, Font::mono},
-                   {ja ? "内容" : "Content", 0.49},
-                   {ja ? "出所" : "Provenance", 0.28, Font::mono}});
+    // Media: a thumbnail column (`kanshiki thumbnails`, read from CASE/thumbnails) beside the content.
+    const bool media = tc.type == "media";
+    if (media)
+      L.begin_table({{"ID", 0.06},
+                     {ja ? "日時" : "Time", 0.15, Font::mono},
+                     {ja ? "サムネイル" : "Thumbnail", 0.15},
+                     {ja ? "内容" : "Content", 0.36},
+                     {ja ? "出所" : "Provenance", 0.28, Font::mono}});
+    else
+      L.begin_table({{"ID", 0.06},
+                     {ja ? "日時" : "Time", 0.17, Font::mono},
+                     {ja ? "内容" : "Content", 0.49},
+                     {ja ? "出所" : "Provenance", 0.28, Font::mono}});
     FindingCursor cursor(c.db(), tc.type, tc.table, r.scope, ja, r.offset_minutes);
     Finding f;
     while (cursor.next(f)) {
       std::string prov = f.evidence + " " + f.item_path + "\n" + f.location + "\n" + f.parser + "\nSHA-256 " +
                          f.item_sha256.substr(0, 16) + "…";
       if (f.recovered) prov += "\n" + std::string(t.recovered) + " (RECOVERED)";
-      L.row({QString::number(f.id), qs(f.time_utc.empty() ? "—" : f.time_utc + "\n" + f.time_local),
-             finding_content(f), printable(prov)},
-            f.recovered);
+      const QString when = qs(f.time_utc.empty() ? "—" : f.time_utc + "\n" + f.time_local);
+      if (media) {
+        // Loaded per row (the layout pass too, for the row height): at most one ~20 KB image in memory.
+        QImage thumbnail;
+        if (!f.thumbnail.empty()) thumbnail.load(QString::fromStdString((c.dir() / f.thumbnail).string()));
+        L.row({QString::number(f.id), when, thumbnail.isNull() ? QStringLiteral("—") : QString(),
+               finding_content(f), printable(prov)},
+              f.recovered, thumbnail.isNull() ? nullptr : &thumbnail, 2);
+      } else {
+        L.row({QString::number(f.id), when, finding_content(f), printable(prov)}, f.recovered);
+      }
       ++out.findings;
     }
     L.end_table();
