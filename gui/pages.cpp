@@ -196,6 +196,10 @@ void ArtifactsPage::setType(const QString& type) {
   }
   table_->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
   table_->setModel(m);
+  // Media rows show their thumbnail (`kanshiki thumbnails`): taller rows and a visible picture.
+  const bool media = type == QLatin1String("media");
+  table_->setIconSize(media ? QSize(96, 96) : QSize());
+  table_->verticalHeader()->setDefaultSectionSize(media ? 100 : table_->fontMetrics().height() + 8);
   filter_->blockSignals(true);
   filter_->setText(m->filterText());
   filter_->blockSignals(false);

@@ -288,6 +288,15 @@ SqlWindowSpec artifact_spec(const QString& type) {
   spec.params = {type};
   spec.columns.push_back(
       {QStringLiteral("a.time_utc_us"), QT_TRANSLATE_NOOP("Columns", "Time"), ColumnKind::time_us, true});
+  if (type == QLatin1String("media")) {
+    // The thumbnail of the original (content-addressed by its SHA-256; `kanshiki thumbnails`), and why there is
+    // none when it could not be made.
+    spec.from += QStringLiteral(" LEFT JOIN thumbnails th ON th.sha256 = t.sha256");
+    spec.columns.push_back({QStringLiteral("CASE WHEN th.status = 'ok' THEN th.path END"),
+                            QT_TRANSLATE_NOOP("Columns", "Thumbnail"), ColumnKind::thumbnail, true});
+    spec.columns.push_back({QStringLiteral("th.reason"), QT_TRANSLATE_NOOP("Columns", "Thumbnail note"),
+                            ColumnKind::text, false});
+  }
   for (const auto& c : type_columns(type)) {
     QString name = QString::fromLatin1(c.name);
     if (c.kind == ColumnKind::text && !hidden_by_default(name))

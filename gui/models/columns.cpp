@@ -30,6 +30,8 @@ QString display_value(const QVariant& v, ColumnKind kind) {
       return QString::number(v.toDouble(), 'f', 6);
     case ColumnKind::integer:
       return QString::number(v.toLongLong());
+    case ColumnKind::thumbnail:
+      return {};
     case ColumnKind::text: {
       if (v.typeId() == QMetaType::QByteArray)
         return QStringLiteral("<%1 bytes>").arg(v.toByteArray().size());

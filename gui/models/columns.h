@@ -16,6 +16,8 @@ enum class ColumnKind {
   iso_time,  // ISO 8601 UTC text (*_utc columns), shown in the chosen zone with its label
   flag,      // 0/1 shown as a check mark
   bytes,     // a size, shown as KB/MB/GB with the exact count in the tooltip
+  thumbnail, // path of a thumbnail relative to the case folder (`kanshiki thumbnails`): the cell shows the
+             // image (Qt::DecorationRole), no text
 };
 
 struct SqlColumn {

@@ -24,6 +24,7 @@ SqlWindowModel::SqlWindowModel(const std::filesystem::path& case_db, SqlWindowSp
     : QAbstractTableModel(parent),
       worker_(std::make_unique<DbWorker>(case_db)),
       count_worker_(std::make_unique<DbWorker>(case_db)),
+      case_dir_(case_db.parent_path()),
       spec_(std::move(spec)) {
   connect(&TimeDisplay::instance(), &TimeDisplay::changed, this, [this] {
     if (rows_ > 0) Q_EMIT dataChanged(index(0, 0), index(rows_ - 1, columnCount() - 1), {Qt::DisplayRole});
@@ -252,6 +253,9 @@ QVariant SqlWindowModel::data(const QModelIndex& index, int role) const {
       return r->key;
     case RecoveredRole:
       return r->recovered;
+    case Qt::DecorationRole:
+      if (col.kind == ColumnKind::thumbnail) return thumbnail(v.toString());
+      return {};
     case RawValueRole:
       return v;
     case RowValuesRole:
@@ -259,6 +263,17 @@ QVariant SqlWindowModel::data(const QModelIndex& index, int role) const {
     default:
       return {};
   }
+}
+
+// The case's own thumbnails (small JPEGs made by the confined thumbnail worker); a missing or unreadable one
+// shows nothing rather than failing the view.
+QVariant SqlWindowModel::thumbnail(const QString& relative_path) const {
+  if (relative_path.isEmpty()) return {};
+  if (QImage* cached = thumbnails_.object(relative_path)) return *cached;
+  QImage image(QString::fromStdString((case_dir_ / relative_path.toStdString()).string()));
+  if (image.isNull()) return {};
+  thumbnails_.insert(relative_path, new QImage(image));
+  return image;
 }
 
 QVariant SqlWindowModel::headerData(int section, Qt::Orientation orientation, int role) const {

@@ -6,7 +6,9 @@
 //
 // First paint is fast: the first page is fetched alone and shown at once; the total count follows.
 #include <QAbstractTableModel>
+#include <QCache>
 #include <QHash>
+#include <QImage>
 #include <QList>
 #include <QSet>
 #include <filesystem>
@@ -88,8 +90,12 @@ class SqlWindowModel : public QAbstractTableModel {
   void setLoading(bool loading);
   const Row* rowAt(int row) const;
 
+  QVariant thumbnail(const QString& relative_path) const;
+
   std::unique_ptr<DbWorker> worker_;
-  std::unique_ptr<DbWorker> count_worker_;  // the count may scan; it must not hold up pages
+  std::unique_ptr<DbWorker> count_worker_;
+  std::filesystem::path case_dir_;                 // thumbnails are read from here
+  mutable QCache<QString, QImage> thumbnails_{256};  // decoded thumbnails near what is on screen  // the count may scan; it must not hold up pages
   SqlWindowSpec spec_;
   QString filter_;
   QString extra_where_;

@@ -89,6 +89,29 @@ class ModelTests : public QObject {
     }
   }
 
+  // `kanshiki thumbnails` on the demo case: the media browser's thumbnail column decorates each photo with its
+  // image (8x8, the sample JPEGs' own size), and shows no text.
+  void mediaThumbnails() {
+    QString out;
+    QCOMPARE(test::run_cli({"thumbnails", "--case", QString::fromStdString(case_.string())}, &out), 0);
+    SqlWindowModel m(db_of(case_), artifact_spec("media"));
+    QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    m.refresh();
+    wait_loaded(m);
+    QCOMPARE(m.rowCount(), 2);
+    const int column = m.columnIndex(QStringLiteral("Thumbnail"));
+    QVERIFY(column > 0);
+    for (int r = 0; r < m.rowCount(); ++r) {
+      QTRY_VERIFY_WITH_TIMEOUT(m.data(m.index(r, column), IsLoadedRole).toBool(), 10000);
+      const QVariant decoration = m.data(m.index(r, column), Qt::DecorationRole);
+      QVERIFY(decoration.canConvert<QImage>());
+      const QImage image = decoration.value<QImage>();
+      QVERIFY(!image.isNull());
+      QCOMPARE(image.size(), QSize(8, 8));
+      QVERIFY(m.data(m.index(r, column)).toString().isEmpty());
+    }
+  }
+
   void evidenceAndItems() {
     SnapshotModel ev(db_of(case_), evidence_loader());
     QAbstractItemModelTester tester(&ev, QAbstractItemModelTester::FailureReportingMode::QtTest);

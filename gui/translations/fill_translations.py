@@ -28,6 +28,7 @@ JA = {
     "Error": "エラー", "Entry hash": "エントリハッシュ", "Tag": "タグ", "Tagged": "タグ付け日時",
     "Latitude": "緯度", "Longitude": "経度", "From": "開始", "To": "終了", "Events": "件数", "Field": "項目",
     "Value": "値", "Column": "列",
+    "Thumbnail": "サムネイル", "Thumbnail note": "サムネイルの注記",
     # schema column names
     "app": "アプリ", "account": "アカウント", "thread_key": "スレッドキー", "sender": "送信者",
     "sender_name": "送信者名", "recipients": "受信者", "direction": "方向", "text": "本文",

@@ -485,6 +485,14 @@
         <source>Key</source>
         <translation>Key</translation>
     </message>
+    <message>
+        <source>Thumbnail</source>
+        <translation>Thumbnail</translation>
+    </message>
+    <message>
+        <source>Thumbnail note</source>
+        <translation>Thumbnail note</translation>
+    </message>
 </context>
 <context>
     <name>Conversation</name>

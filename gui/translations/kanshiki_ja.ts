@@ -485,6 +485,14 @@
         <source>Key</source>
         <translation>キー</translation>
     </message>
+    <message>
+        <source>Thumbnail</source>
+        <translation>サムネイル</translation>
+    </message>
+    <message>
+        <source>Thumbnail note</source>
+        <translation>サムネイルの注記</translation>
+    </message>
 </context>
 <context>
     <name>Conversation</name>
