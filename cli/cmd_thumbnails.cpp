@@ -16,15 +16,15 @@ struct ThumbnailArgs {
   ThumbnailOptions options;
 };
 
-int cmd_thumbnails(const ThumbnailArgs& args) {
-  Session s = open_session(args.case_dir);
-  const ThumbnailOptions& limits = args.options;
+}  // namespace
+
+json thumbnails_step(Session& s, const ThumbnailOptions& limits, int& rc) {
   json params{{"generator", std::string(kThumbnailGenerator) + " " + std::string(kThumbnailGeneratorVersion)},
               {"limits",
                {{"memory_bytes", limits.memory_bytes},
                 {"cpu_seconds", limits.cpu_seconds},
                 {"wall_seconds", limits.wall_seconds}}}};
-  int rc = 0;
+  json out;
   logged(s, "thumbnails", params, [&] {
     int64_t run = s.db.begin_run("thumbnails", g.command_line, s.examiner.name());
     params["run_id"] = run;
@@ -44,7 +44,7 @@ int cmd_thumbnails(const ThumbnailArgs& args) {
       sql::Stmt st(s.db.db(), "SELECT status, COUNT(*) FROM thumbnails GROUP BY status ORDER BY status");
       while (st.step()) totals[st.text(0)] = st.i64(1);
     }
-    json out{{"media", r.media},
+    out = json{{"media", r.media},
              {"media_without_sha256", r.without_hash},
              {"distinct_originals", r.distinct},
              {"made", r.made},
@@ -68,9 +68,17 @@ int cmd_thumbnails(const ThumbnailArgs& args) {
     say(fmt::format("Thumbnails: {} made, {} already done, {} failed (see warnings), {} video/audio, {} without a "
                     "file in the evidence ({} media artifacts, {} distinct originals)",
                     r.made, r.already_done, r.failed, r.not_image, r.no_source, r.media, r.distinct));
-    emit_json(out);
     if (r.failed) rc = static_cast<int>(ExitCode::completed_with_warnings);
   });
+  return out;
+}
+
+namespace {
+
+int cmd_thumbnails(const ThumbnailArgs& args) {
+  Session s = open_session(args.case_dir);
+  int rc = 0;
+  emit_json(thumbnails_step(s, args.options, rc));
   return rc;
 }
 

@@ -8,7 +8,8 @@
 #include "cli/cli_common.h"
 
 namespace kanshiki {
-struct DeriveResult;  // engine/derive.h
+struct DeriveResult;      // engine/derive.h
+struct ThumbnailOptions;  // engine/thumbnails.h
 }
 
 namespace kanshiki::cli {
@@ -23,6 +24,10 @@ void register_recover(CLI::App& app, Action& action);  // cli/cmd_recover.cpp
 void register_decrypt_signal(CLI::App& app, Action& action);  // cli/cmd_decrypt_signal.cpp (decrypt signal)
 void register_hashset(CLI::App& app, Action& action);  // cli/cmd_hashset.cpp
 void register_thumbnails(CLI::App& app, Action& action);  // cli/cmd_thumbnails.cpp
+// The thumbnails step as one logged action on an open session (its own run and custody entries; chatter via
+// say()): `kanshiki thumbnails`, and the end of `kanshiki process`. Returns the JSON summary (not printed);
+// sets `rc` to completed_with_warnings when some image failed.
+json thumbnails_step(Session& s, const ThumbnailOptions& options, int& rc);
 void register_scan(CLI::App& app, Action& action);  // cli/cmd_scan.cpp (scan, hits)
 void register_batch(CLI::App& app, Action& action);  // cli/cmd_batch.cpp (batch run/resume/status/digest)
 void register_links(CLI::App& app, Action& action);  // cli/cmd_links.cpp (identity graph)

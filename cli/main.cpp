@@ -22,6 +22,7 @@
 #include "engine/ios_backup_decrypt.h"
 #include "engine/engine.h"
 #include "engine/progress.h"
+#include "engine/thumbnails.h"
 #include "kanshiki/version.h"
 #include "parsers/parser.h"
 #include "report/export.h"
@@ -165,6 +166,8 @@ int cmd_ingest(const fs::path& case_dir, const fs::path& evidence, const std::st
 
 // --no-sandbox: parse in this process instead of the confined kanshiki-parse-worker (docs/sandbox.md).
 bool process_without_sandbox = false;
+// --no-thumbnails: skip the thumbnails step that otherwise ends `process` (engine/thumbnails.h).
+bool process_without_thumbnails = false;
 SandboxOptions process_sandbox_limits;
 
 int cmd_process(const fs::path& case_dir, const std::vector<std::string>& parsers) {
@@ -175,6 +178,7 @@ int cmd_process(const fs::path& case_dir, const std::vector<std::string>& parser
                                 {"cpu_seconds", process_sandbox_limits.cpu_seconds},
                                 {"memory_bytes", process_sandbox_limits.memory_bytes}};
   int rc = 0;
+  json summary;
   logged(s, "process", params, [&] {
     for (const auto& id : parsers)
       if (!find_parser(id)) throw Error(ExitCode::usage, "unknown parser " + id + " (see `kanshiki parsers`)");
@@ -203,10 +207,23 @@ int cmd_process(const fs::path& case_dir, const std::vector<std::string>& parser
     say(fmt::format("Processed: {} parser runs, {} artifacts, {} warnings, {} files failed{}", r.parser_runs, r.artifacts,
                     r.warnings, r.failed_files,
                     r.already_done ? fmt::format(" ({} runs already done earlier, skipped)", r.already_done) : ""));
-    emit_json({{"parser_runs", r.parser_runs}, {"artifacts", r.artifacts}, {"warnings", r.warnings},
-               {"failed_files", r.failed_files}, {"already_done", r.already_done}});
+    summary = {{"parser_runs", r.parser_runs}, {"artifacts", r.artifacts}, {"warnings", r.warnings},
+               {"failed_files", r.failed_files}, {"already_done", r.already_done}};
     if (r.failed_files) rc = static_cast<int>(ExitCode::completed_with_warnings);
   });
+  // Thumbnails of the media just found: their own run and custody entries (cli/cmd_thumbnails.cpp). A failure
+  // here leaves the parsing done and recorded; it is reported and `kanshiki thumbnails` can be run again.
+  if (!process_without_thumbnails) {
+    try {
+      summary["thumbnails"] = thumbnails_step(s, ThumbnailOptions{}, rc);
+    } catch (const std::exception& e) {
+      std::cerr << "warning: thumbnails not made / サムネイルを作成できませんでした: " << e.what()
+                << "\n(run `kanshiki thumbnails` again)\n";
+      summary["thumbnails"] = {{"error", e.what()}};
+      rc = static_cast<int>(ExitCode::completed_with_warnings);
+    }
+  }
+  emit_json(summary);
   return rc;
 }
 
@@ -550,6 +567,8 @@ int main(int argc, char** argv) {
                    "Sandbox: CPU seconds one parser may use on one file (default 900)");
   proc->add_option("--parse-memory", process_sandbox_limits.memory_bytes,
                    "Sandbox: address-space limit of the parse worker in bytes (default 4294967296)");
+  proc->add_flag("--no-thumbnails", process_without_thumbnails,
+                 "Do not make thumbnails of the media afterwards (see `kanshiki thumbnails`)");
   proc->callback([&] { action = [&] { return cmd_process(case_dir, parsers); }; });
 
   auto* dec = app.add_subcommand("decrypt", "Decrypt an evidence item into new evidence derived from it");
