@@ -27,8 +27,8 @@ export KANSHIKI_HOME="$BENCH_DIR/home" CI=1
 "$K" -q case create --case "$BENCH_DIR/case"
 "$K" -q ingest "$BENCH_DIR/ev" --case "$BENCH_DIR/case"
 cp -a "$BENCH_DIR/case" "$BENCH_DIR/case-nosandbox"
-/usr/bin/time -f '%e %U %S' -o "$BENCH_DIR/t_sandbox" "$K" -q process --case "$BENCH_DIR/case"
-/usr/bin/time -f '%e %U %S' -o "$BENCH_DIR/t_inproc" "$K" -q process --case "$BENCH_DIR/case-nosandbox" --no-sandbox
+/usr/bin/time -f '%e %U %S' -o "$BENCH_DIR/t_sandbox" "$K" -q process --case "$BENCH_DIR/case" --no-thumbnails
+/usr/bin/time -f '%e %U %S' -o "$BENCH_DIR/t_inproc" "$K" -q process --case "$BENCH_DIR/case-nosandbox" --no-sandbox --no-thumbnails
 read -r ws us ss < "$BENCH_DIR/t_sandbox"
 read -r wi ui si < "$BENCH_DIR/t_inproc"
 n=$(sqlite3 "$BENCH_DIR/case/case.db" "select count(*) from artifacts where type='media'")
