@@ -45,16 +45,16 @@ json thumbnails_step(Session& s, const ThumbnailOptions& limits, int& rc) {
       while (st.step()) totals[st.text(0)] = st.i64(1);
     }
     out = json{{"media", r.media},
-             {"media_without_sha256", r.without_hash},
-             {"distinct_originals", r.distinct},
-             {"made", r.made},
-             {"already_done", r.already_done},
-             {"failed", r.failed},
-             {"not_image", r.not_image},
-             {"no_source", r.no_source},
-             {"original_bytes_read", r.bytes_read},
-             {"case_totals", totals},
-             {"folder", (s.db.dir() / "thumbnails").string()}};
+               {"media_without_sha256", r.without_hash},
+               {"distinct_originals", r.distinct},
+               {"made", r.made},
+               {"already_done", r.already_done},
+               {"failed", r.failed},
+               {"not_image", r.not_image},
+               {"no_source", r.no_source},
+               {"original_bytes_read", r.bytes_read},
+               {"case_totals", totals},
+               {"folder", (s.db.dir() / "thumbnails").string()}};
     CustodyAction done{"thumbnails", r.failed ? "warnings" : "ok", params};
     // Inputs: the media originals, read from the evidence and checked against their ingest SHA-256.
     done.inputs = json::array({{{"kind", "media originals (evidence, read-only)"},
@@ -63,11 +63,14 @@ json thumbnails_step(Session& s, const ThumbnailOptions& limits, int& rc) {
     done.outputs = json::array({out});
     s.log(done);
     s.db.end_run(run, r.failed ? "done_with_failures" : "done");
-    say(fmt::format("サムネイル: {} 件作成、{} 件は作成済み、{} 件失敗（警告に記録）、動画・音声 {} 件、証拠内にファイルなし {} 件",
+    say(
+        fmt::format("サムネイル: {} 件作成、{} 件は作成済み、{} 件失敗（警告に記録）、動画・音声 {} "
+                    "件、証拠内にファイルなし {} 件",
                     r.made, r.already_done, r.failed, r.not_image, r.no_source));
-    say(fmt::format("Thumbnails: {} made, {} already done, {} failed (see warnings), {} video/audio, {} without a "
-                    "file in the evidence ({} media artifacts, {} distinct originals)",
-                    r.made, r.already_done, r.failed, r.not_image, r.no_source, r.media, r.distinct));
+    say(fmt::format(
+        "Thumbnails: {} made, {} already done, {} failed (see warnings), {} video/audio, {} without a "
+        "file in the evidence ({} media artifacts, {} distinct originals)",
+        r.made, r.already_done, r.failed, r.not_image, r.no_source, r.media, r.distinct));
     if (r.failed) rc = static_cast<int>(ExitCode::completed_with_warnings);
   });
   return out;

@@ -19,6 +19,7 @@
 
 #include "core/error.h"
 #include "engine/batch_queue.h"
+#include "engine/helper_executable.h"
 #include "engine/parse_protocol.h"
 
 extern char** environ;
@@ -230,27 +231,33 @@ class ParseSandbox::Zygote {
 
 namespace {}  // namespace
 
-fs::path find_parse_worker() {
+fs::path find_helper_executable(std::string_view name, const char* env_var, std::string_view build_path,
+                                std::string_view hint) {
   std::vector<fs::path> tried;
-  if (const char* env = std::getenv(kParseWorkerEnv); env && *env) {
+  if (const char* env = std::getenv(env_var); env && *env) {
     tried.emplace_back(env);
   } else {
     std::error_code ec;
     fs::path self = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec) tried.push_back(self.parent_path() / "kanshiki-parse-worker");
-#ifdef KANSHIKI_PARSE_WORKER_BUILD_PATH
-    tried.emplace_back(KANSHIKI_PARSE_WORKER_BUILD_PATH);
-#endif
+    if (!ec) tried.push_back(self.parent_path() / name);
+    if (!build_path.empty()) tried.emplace_back(build_path);
   }
   for (const auto& p : tried)
     if (::access(p.c_str(), X_OK) == 0) return p;
   std::string where;
   for (const auto& p : tried) where += (where.empty() ? "" : ", ") + p.string();
-  throw Error(
-      ExitCode::failure,
-      fmt::format("the sandboxed parse worker (kanshiki-parse-worker) was not found (tried {}); set {} or "
-                  "run `process --no-sandbox`",
-                  where.empty() ? "nothing" : where, kParseWorkerEnv));
+  throw Error(ExitCode::failure, fmt::format("{} was not found (tried {}); set {}{}", name,
+                                             where.empty() ? "nothing" : where, env_var, hint));
+}
+
+fs::path find_parse_worker() {
+#ifdef KANSHIKI_PARSE_WORKER_BUILD_PATH
+  const std::string_view build_path = KANSHIKI_PARSE_WORKER_BUILD_PATH;
+#else
+  const std::string_view build_path;
+#endif
+  return find_helper_executable("kanshiki-parse-worker", kParseWorkerEnv, build_path,
+                                " or run `process --no-sandbox` (the sandboxed parse worker)");
 }
 
 ParseSandbox::ParseSandbox(SandboxOptions options) : options_(std::move(options)) {}

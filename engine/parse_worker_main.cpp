@@ -269,10 +269,7 @@ bool receive(ControlMessage& m) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  ::close_range(3, ~0U, 0);
-  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (::getppid() == 1) die("parent already gone");
-  ::signal(SIGPIPE, SIG_IGN);
+  if (!sandbox::enter_worker_process()) die("parent already gone");
 
   uint64_t memory = 4ull << 30;
   unsigned cpu = 900;

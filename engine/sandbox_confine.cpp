@@ -5,7 +5,10 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <seccomp.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -15,7 +18,8 @@ namespace {
 
 std::string set_limit(int resource, rlim_t soft, rlim_t hard) {
   rlimit rl{soft, hard};
-  if (::setrlimit(resource, &rl) != 0) return fmt::format("setrlimit({}): {}", resource, std::strerror(errno));
+  if (::setrlimit(resource, &rl) != 0)
+    return fmt::format("setrlimit({}): {}", resource, std::strerror(errno));
   return {};
 }
 
@@ -112,13 +116,21 @@ std::string install_seccomp() {
     rule(eacces, SCMP_SYS(openat), 1, &openat_cmp);
   }
   rule(SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(openat2));
-  if (failure.empty() && seccomp_load(ctx) != 0) failure = "seccomp_load failed (is seccomp available in this kernel?)";
+  if (failure.empty() && seccomp_load(ctx) != 0)
+    failure = "seccomp_load failed (is seccomp available in this kernel?)";
   seccomp_release(ctx);
   return failure;
 }
 
-
 }  // namespace
+
+bool enter_worker_process() {
+  ::close_range(3, ~0U, 0);
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() == 1) return false;
+  ::signal(SIGPIPE, SIG_IGN);
+  return true;
+}
 
 bool sanitizer_build() {
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)

@@ -17,6 +17,11 @@ namespace kanshiki::sandbox {
 // failed (the caller must then exit: it is not confined).
 std::string confine_process(uint64_t memory_bytes, unsigned cpu_seconds);
 
+// The first thing a worker's main() does (kanshiki-parse-worker, kanshiki-thumb-worker): close every
+// inherited descriptor but stdin/stdout/stderr, die with the parent (PR_SET_PDEATHSIG), and get EPIPE instead
+// of SIGPIPE from a reader that went away. False when the parent is already gone.
+bool enter_worker_process();
+
 // ASan/TSan builds: no address-space limit (their shadow memory needs terabytes of address space).
 bool sanitizer_build();
 

@@ -15,11 +15,12 @@
 
 namespace kanshiki::thumb_protocol {
 
-inline constexpr uint32_t kMaxImageBytes = 256u << 20;    // larger originals are not sent (reason stored)
-inline constexpr uint32_t kMaxPayloadBytes = 16u << 20;   // a 256x256 JPEG is ~20 KB; anything near this is wrong
+inline constexpr uint32_t kMaxImageBytes = 256u << 20;  // larger originals are not sent (reason stored)
+inline constexpr uint32_t kMaxPayloadBytes = 16u
+                                             << 20;  // a 256x256 JPEG is ~20 KB; anything near this is wrong
 inline constexpr uint32_t kMaxReasonBytes = 4096;
-inline constexpr int kThumbnailEdge = 256;               // thumbnails fit a 256x256 box, aspect ratio kept
-inline constexpr int kJpegQuality = 85;                  // fixed: the same original gives the same bytes
+inline constexpr int kThumbnailEdge = 256;  // thumbnails fit a 256x256 box, aspect ratio kept
+inline constexpr int kJpegQuality = 85;     // fixed: the same original gives the same bytes
 inline constexpr size_t kResponseHeaderBytes = 1 + 5 * 4;
 
 enum class Status : uint8_t { thumbnail = 0, failed = 1 };

@@ -26,8 +26,8 @@
 #include <QImageReader>
 #include <QImageWriter>
 #include <QPainter>
-#include <chrono>
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -101,8 +101,8 @@ QSize fit_in_box(QSize source) {
 }
 
 struct Decoded {
-  QImage image;   // already oriented; already scaled when the decoder can do it cheaply
-  QSize source;   // the full image, oriented
+  QImage image;  // already oriented; already scaled when the decoder can do it cheaply
+  QSize source;  // the full image, oriented
   std::string error;
 };
 
@@ -175,8 +175,8 @@ Decoded decode_with_qt(std::string_view bytes) {
 }
 
 bool is_heif(std::string_view bytes) {
-  const heif_filetype_result t =
-      heif_check_filetype(reinterpret_cast<const uint8_t*>(bytes.data()), static_cast<int>(std::min<size_t>(bytes.size(), 64)));
+  const heif_filetype_result t = heif_check_filetype(reinterpret_cast<const uint8_t*>(bytes.data()),
+                                                     static_cast<int>(std::min<size_t>(bytes.size(), 64)));
   return t == heif_filetype_yes_supported || t == heif_filetype_maybe;
 }
 
@@ -277,7 +277,8 @@ void maybe_inject_fault(std::string_view bytes) {
 std::string describe_end(int status, unsigned cpu) {
   if (WIFSIGNALED(status)) {
     const int sig = WTERMSIG(status);
-    if (sig == SIGXCPU) return "decoder exceeded its CPU limit (" + std::to_string(cpu) + " s) and was stopped";
+    if (sig == SIGXCPU)
+      return "decoder exceeded its CPU limit (" + std::to_string(cpu) + " s) and was stopped";
     const char* name = ::sigabbrev_np(sig);
     return "decoder crashed (signal " + std::to_string(sig) + (name ? std::string(" SIG") + name : "") + ")";
   }
@@ -303,8 +304,8 @@ tp::Response decode_in_child(std::string_view bytes, uint64_t memory, unsigned c
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(wall);
   char chunk[64 * 1024];
   for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
-                                                                            std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       timed_out = true;
       break;
@@ -362,10 +363,7 @@ void warm_up() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  ::close_range(3, ~0U, 0);
-  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (::getppid() == 1) die("parent already gone");
-  ::signal(SIGPIPE, SIG_IGN);
+  if (!sandbox::enter_worker_process()) die("parent already gone");
 
   uint64_t memory = 2ull << 30;
   unsigned cpu = 60, wall = 120;

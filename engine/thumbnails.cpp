@@ -8,8 +8,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -21,6 +21,7 @@
 #include "core/error.h"
 #include "core/evidence/source.h"
 #include "core/sqlite_util.h"
+#include "engine/helper_executable.h"
 #include "engine/progress.h"
 #include "engine/thumb_protocol.h"
 #include "hashing/multi_hash.h"
@@ -52,7 +53,8 @@ class ThumbWorker {
       send_all(header);
       send_all(bytes);
       // The worker answers within its own wall-clock limit; this margin covers fork and encoding.
-      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options_.wall_seconds + 30);
+      const auto deadline =
+          std::chrono::steady_clock::now() + std::chrono::seconds(options_.wall_seconds + 30);
       std::string head = receive(tp::kResponseHeaderBytes, deadline);
       tp::Response r;
       uint32_t payload_length = 0;
@@ -80,7 +82,8 @@ class ThumbWorker {
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, sv[1], STDIN_FILENO);
     posix_spawn_file_actions_adddup2(&actions, sv[1], STDOUT_FILENO);
-    const std::string memory = std::to_string(options_.memory_bytes), cpu = std::to_string(options_.cpu_seconds),
+    const std::string memory = std::to_string(options_.memory_bytes),
+                      cpu = std::to_string(options_.cpu_seconds),
                       wall = std::to_string(options_.wall_seconds), exe = exe_.string();
     std::vector<char*> argv{const_cast<char*>(exe.c_str()),    const_cast<char*>("--memory"),
                             const_cast<char*>(memory.c_str()), const_cast<char*>("--cpu"),
@@ -114,7 +117,8 @@ class ThumbWorker {
     while (!data.empty()) {
       ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
       if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) throw Error(ExitCode::failure, fmt::format("thumbnail worker gone ({})", std::strerror(errno)));
+      if (n <= 0)
+        throw Error(ExitCode::failure, fmt::format("thumbnail worker gone ({})", std::strerror(errno)));
       data.remove_prefix(static_cast<size_t>(n));
     }
   }
@@ -159,11 +163,17 @@ struct RowValues {
 
 void store_row(sql::Db& db, int64_t run_id, const std::string& sha256, const std::string& mime,
                const RowValues& v) {
-  sql::Stmt st(db,
-               "INSERT OR REPLACE INTO thumbnails(sha256, status, item_id, mime_type, path, thumb_sha256, width, "
-               "height, source_width, source_height, generator, generator_version, reason, note, run_id, "
-               "created_utc) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)");
-  st.bind(1, sha256).bind(2, v.status).bind(3, v.item_id).bind(4, mime).bind(5, v.path).bind(6, v.thumb_sha256);
+  sql::Stmt st(
+      db,
+      "INSERT OR REPLACE INTO thumbnails(sha256, status, item_id, mime_type, path, thumb_sha256, width, "
+      "height, source_width, source_height, generator, generator_version, reason, note, run_id, "
+      "created_utc) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)");
+  st.bind(1, sha256)
+      .bind(2, v.status)
+      .bind(3, v.item_id)
+      .bind(4, mime)
+      .bind(5, v.path)
+      .bind(6, v.thumb_sha256);
   st.bind(7, v.width).bind(8, v.height).bind(9, v.source_width).bind(10, v.source_height);
   st.bind(11, kThumbnailGenerator).bind(12, kThumbnailGeneratorVersion).bind(13, v.reason).bind(14, v.note);
   st.bind(15, run_id).bind(16, now_utc_iso()).run();
@@ -184,7 +194,8 @@ void write_file_atomically(const fs::path& path, std::string_view bytes) {
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     out.close();
     if (!out)
-      throw Error(ExitCode::disk_full, fmt::format("cannot write thumbnail {}: {}", tmp.string(), std::strerror(errno)));
+      throw Error(ExitCode::disk_full,
+                  fmt::format("cannot write thumbnail {}: {}", tmp.string(), std::strerror(errno)));
   }
   fs::rename(tmp, path);
 }
@@ -196,24 +207,12 @@ std::string thumbnail_relative_path(std::string_view sha256) {
 }
 
 fs::path find_thumb_worker() {
-  std::vector<fs::path> tried;
-  if (const char* env = std::getenv(kThumbWorkerEnv); env && *env) {
-    tried.emplace_back(env);
-  } else {
-    std::error_code ec;
-    fs::path self = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec) tried.push_back(self.parent_path() / "kanshiki-thumb-worker");
 #ifdef KANSHIKI_THUMB_WORKER_BUILD_PATH
-    tried.emplace_back(KANSHIKI_THUMB_WORKER_BUILD_PATH);
+  const std::string_view build_path = KANSHIKI_THUMB_WORKER_BUILD_PATH;
+#else
+  const std::string_view build_path;
 #endif
-  }
-  for (const auto& p : tried)
-    if (::access(p.c_str(), X_OK) == 0) return p;
-  std::string where;
-  for (const auto& p : tried) where += (where.empty() ? "" : ", ") + p.string();
-  throw Error(ExitCode::failure,
-              fmt::format("the thumbnail worker (kanshiki-thumb-worker) was not found (tried {}); set {}",
-                          where.empty() ? "nothing" : where, kThumbWorkerEnv));
+  return find_helper_executable("kanshiki-thumb-worker", kThumbWorkerEnv, build_path, "");
 }
 
 ThumbnailResult make_thumbnails(CaseDb& c, int64_t run_id, const ThumbnailOptions& opt) {
@@ -235,12 +234,13 @@ ThumbnailResult make_thumbnails(CaseDb& c, int64_t run_id, const ThumbnailOption
   };
   std::vector<Known> known;
   {
-    sql::Stmt st(db,
-                 "SELECT m.sha256, MAX(COALESCE(m.mime_type, '')), t.status, t.path, t.generator_version, "
-                 "(SELECT i.id FROM items i JOIN evidence e ON e.id = i.evidence_id WHERE i.sha256 = m.sha256 "
-                 "AND e.status IN ('complete', 'partial') ORDER BY i.id LIMIT 1) "
-                 "FROM media m LEFT JOIN thumbnails t ON t.sha256 = m.sha256 "
-                 "WHERE m.sha256 IS NOT NULL AND m.sha256 != '' GROUP BY m.sha256 ORDER BY m.sha256");
+    sql::Stmt st(
+        db,
+        "SELECT m.sha256, MAX(COALESCE(m.mime_type, '')), t.status, t.path, t.generator_version, "
+        "(SELECT i.id FROM items i JOIN evidence e ON e.id = i.evidence_id WHERE i.sha256 = m.sha256 "
+        "AND e.status IN ('complete', 'partial') ORDER BY i.id LIMIT 1) "
+        "FROM media m LEFT JOIN thumbnails t ON t.sha256 = m.sha256 "
+        "WHERE m.sha256 IS NOT NULL AND m.sha256 != '' GROUP BY m.sha256 ORDER BY m.sha256");
     while (st.step())
       known.push_back({Original{st.text(0), st.text(1)}, st.is_null(2) ? "" : st.text(2),
                        st.is_null(3) ? "" : st.text(3), st.is_null(4) ? "" : st.text(4), st.opt_i64(5)});
@@ -267,9 +267,10 @@ ThumbnailResult make_thumbnails(CaseDb& c, int64_t run_id, const ThumbnailOption
       }
       if (!k.item_id) {
         // Looked at again on every run: evidence ingested later may hold the file.
-        store_row(db, run_id, o.sha256, o.mime,
-                  {"no_source", "", "",
-                   "no file with this SHA-256 in the evidence (e.g. an image stored inside a database record)"});
+        store_row(
+            db, run_id, o.sha256, o.mime,
+            {"no_source", "", "",
+             "no file with this SHA-256 in the evidence (e.g. an image stored inside a database record)"});
         ++res.no_source;
         continue;
       }
@@ -332,7 +333,9 @@ ThumbnailResult make_thumbnails(CaseDb& c, int64_t run_id, const ThumbnailOption
       }
     }
     const auto kind = source_kind_from_name(kind_name);
-    if (!kind) throw Error(ExitCode::case_error, fmt::format("evidence {} has unknown kind {}", evidence_id, kind_name));
+    if (!kind)
+      throw Error(ExitCode::case_error,
+                  fmt::format("evidence {} has unknown kind {}", evidence_id, kind_name));
     std::unordered_map<std::string, std::string> problems;
     try {
       auto source = open_evidence(source_path, *kind);
@@ -394,8 +397,10 @@ ThumbnailResult make_thumbnails(CaseDb& c, int64_t run_id, const ThumbnailOption
       if (handled[index]) continue;
       handled[index] = true;
       std::string why = "the item was not found in the evidence when read again";
-      if (auto p = problems.find(path); p != problems.end()) why = "the item could not be read: " + p->second;
-      else if (auto all = problems.find(""); all != problems.end()) why = "the evidence could not be read: " + all->second;
+      if (auto p = problems.find(path); p != problems.end())
+        why = "the item could not be read: " + p->second;
+      else if (auto all = problems.find(""); all != problems.end())
+        why = "the evidence could not be read: " + all->second;
       finish(todo[index], {"failed", "", "", why});
     }
   }

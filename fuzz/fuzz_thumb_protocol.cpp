@@ -16,7 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // Accepted answers are within the limits and re-encode to exactly the same bytes.
     if (r.note.size() > kMaxReasonBytes) __builtin_trap();
     if (r.status == Status::thumbnail &&
-        (r.payload.size() > kMaxPayloadBytes || r.width == 0 || r.width > kThumbnailEdge)) __builtin_trap();
+        (r.payload.size() > kMaxPayloadBytes || r.width == 0 || r.width > kThumbnailEdge))
+      __builtin_trap();
     if (r.status == Status::failed && r.payload.size() > kMaxReasonBytes) __builtin_trap();
     if (encode_response(r) != bytes) __builtin_trap();
   } else if (why.empty()) {
