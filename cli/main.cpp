@@ -211,11 +211,14 @@ int cmd_process(const fs::path& case_dir, const std::vector<std::string>& parser
                {"failed_files", r.failed_files}, {"already_done", r.already_done}};
     if (r.failed_files) rc = static_cast<int>(ExitCode::completed_with_warnings);
   });
-  // Thumbnails of the media just found: their own run and custody entries (cli/cmd_thumbnails.cpp). A failure
-  // here leaves the parsing done and recorded; it is reported and `kanshiki thumbnails` can be run again.
+  // Thumbnails of the media just found: their own run and custody entries (cli/cmd_thumbnails.cpp). Images
+  // that could not be thumbnailed are stored warnings and counted in the summary, but do not change the exit
+  // code of `process`, which is about parsing (`kanshiki thumbnails` exits 10 for them). A failure of the
+  // step itself leaves the parsing done and recorded; it is reported and `kanshiki thumbnails` can be rerun.
   if (!process_without_thumbnails) {
     try {
-      summary["thumbnails"] = thumbnails_step(s, ThumbnailOptions{}, rc);
+      int thumbnails_rc = 0;
+      summary["thumbnails"] = thumbnails_step(s, ThumbnailOptions{}, thumbnails_rc);
     } catch (const std::exception& e) {
       std::cerr << "warning: thumbnails not made / サムネイルを作成できませんでした: " << e.what()
                 << "\n(run `kanshiki thumbnails` again)\n";

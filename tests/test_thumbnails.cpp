@@ -224,7 +224,7 @@ TEST_CASE("thumbnails: shown in the HTML report's media pages and beside the med
   CHECK(images.find("256   128") != std::string::npos);
 }
 
-TEST_CASE("thumbnails: malformed images, decoder crashes and hangs are stored warnings; the run goes on",
+TEST_CASE("thumbnails: malformed images, decoder crashes and hangs are stored warnings, the run goes on",
           "[thumbnails]") {
   test::TempDir tmp;
   const fs::path ev = tmp / "evidence";
