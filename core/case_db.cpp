@@ -84,6 +84,13 @@ void CaseDb::migrate() {
     sql::Transaction tx(db_);
     db_.exec(std::string(kCaseMigrations[i]));
     set_meta("schema_version", std::to_string(i + 1));
+    if (static_cast<int>(i + 1) == kSearchIndexInOwnFileSince) {
+      // Index first, then commit the case (core/search_index.h): a crash in between re-runs this.
+      SearchIndexWriter index(dir_);
+      index.begin();
+      index.rebuild_from_case(db_);
+      index.commit();
+    }
     tx.commit();
   }
 }
@@ -144,16 +151,15 @@ struct ArtifactWriter::Statements {
         media(db, "INSERT INTO media VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)"),
         account(db, "INSERT INTO accounts VALUES(?1,?2,?3,?4,?5)"),
         app(db, "INSERT INTO installed_apps VALUES(?1,?2,?3,?4,?5,?6,?7)"),
-        fact(db, "INSERT INTO device_info VALUES(?1,?2,?3)"),
-        fts(db, "INSERT INTO search_index(rowid, text) VALUES(?1, ?2)") {
+        fact(db, "INSERT INTO device_info VALUES(?1,?2,?3)") {
     for (sql::Stmt* st : {&artifact, &message, &thread, &participant, &call, &contact, &web, &location, &media,
-                          &account, &app, &fact, &fts})
+                          &account, &app, &fact})
       st->borrow_text();
   }
-  sql::Stmt artifact, message, thread, participant, call, contact, web, location, media, account, app, fact, fts;
+  sql::Stmt artifact, message, thread, participant, call, contact, web, location, media, account, app, fact;
   // Text made for one row (JSON lists, the UTC time) lives here until the row is stored: the insert
   // statements bind text without copying it (a million-message run binds ~30 strings per message).
-  std::string time_utc, list1, list2, search_text;
+  std::string time_utc, list1, list2;
 };
 
 namespace {
@@ -168,15 +174,6 @@ std::string attachments_json(const std::vector<Attachment>& v) {
     a.push_back(std::move(o));
   }
   return a.dump();
-}
-
-// Adds one artifact's text to the full-text index (search_index rowid = artifact id). The text is bound
-// from the record as it is stored, exactly as the search_text view (the index's external content) reads it
-// back: message text when not empty, contact name + ' ' + phones. Row by row from the record is ~20 %
-// cheaper than one INSERT ... SELECT over the view per parser run, which has to read every row back
-// (measured with the system SQLite: 5.2 s against 6.4 s CPU for 944,026 messages).
-void index_text(sql::Stmt& fts, int64_t artifact_id, const std::string& text) {
-  fts.bind(1, artifact_id).bind(2, text).run();
 }
 
 // Binds raw/epoch/utc of a timestamp at positions i, i+1, i+2; the UTC text is made in `utc_text`, which
@@ -208,8 +205,26 @@ std::optional<int64_t> primary_time(const ArtifactData& d) {
 }
 }  // namespace
 
+ArtifactWriter::ArtifactWriter(CaseDb& c, int64_t run_id, int64_t parser_run_id, BackgroundIndexer& shared_index)
+    : case_(c),
+      run_id_(run_id),
+      parser_run_id_(parser_run_id),
+      index_(shared_index),
+      st_(std::make_unique<Statements>(c.db())) {}
+
 ArtifactWriter::ArtifactWriter(CaseDb& c, int64_t run_id, int64_t parser_run_id)
-    : case_(c), run_id_(run_id), parser_run_id_(parser_run_id), st_(std::make_unique<Statements>(c.db())) {}
+    : case_(c),
+      run_id_(run_id),
+      parser_run_id_(parser_run_id),
+      own_index_(std::make_unique<BackgroundIndexer>(c.dir())),
+      index_(*own_index_),
+      st_(std::make_unique<Statements>(c.db())) {
+  own_index_->begin_run();
+}
+
+void ArtifactWriter::finish() {
+  if (own_index_) own_index_->commit_run();
+}
 
 ArtifactWriter::~ArtifactWriter() = default;
 
@@ -236,7 +251,9 @@ void ArtifactWriter::emit(Record r) {
           s.bind(12, d.text).bind(13, d.status).bind(14, d.kind).bind(15, d.edited ? 1 : 0).bind(16, d.deleted ? 1 : 0);
           s.bind(17, d.expires_in_s).bind(18, st_->list2);
           s.run();
-          if (!d.text.empty()) index_text(st_->fts, id, d.text);
+          // The index gets the text exactly as the search_text view reads it back (non-empty message text;
+          // a contact's name + ' ' + phones below): searches confirm every index hit against that view.
+          if (!d.text.empty()) index_.add(id, std::move(d.text));
         } else if constexpr (std::is_same_v<T, Thread>) {
           auto& s = st_->thread;
           s.bind(1, id).bind(2, d.app).bind(3, d.account).bind(4, d.thread_key).bind(5, d.name);
@@ -263,8 +280,7 @@ void ArtifactWriter::emit(Record r) {
           bind_time(s, 9, d.last_contacted, st_->time_utc);
           s.bind(12, d.times_contacted);
           s.run();
-          st_->search_text = d.name + ' ' + st_->list1;  // as the search_text view reads it
-          index_text(st_->fts, id, st_->search_text);
+          index_.add(id, d.name + ' ' + st_->list1);
         } else if constexpr (std::is_same_v<T, WebVisit>) {
           auto& s = st_->web;
           s.bind(1, id).bind(2, d.browser).bind(3, d.url).bind(4, d.title);
@@ -301,11 +317,6 @@ void ArtifactWriter::emit(Record r) {
       r.data);
   ++artifacts_;
 }
-
-// (The declaration's comment in case_db.h predates this and is kept unchanged only to spare every other
-// translation unit a rebuild: the search index is now written with each row, and finish() has nothing left
-// to do.)
-void ArtifactWriter::finish() {}
 
 void ArtifactWriter::warn(Warning w) {
   case_.add_warning(w, run_id_, parser_run_id_);

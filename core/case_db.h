@@ -3,6 +3,7 @@
 // copies and reports. CaseDb owns the database connection; one process works on a case at a time.
 //
 //   CASE/case.db              the case database (schema: core/case_schema.h)
+//   CASE/search.db            its full-text index (derived; core/search_index.h)
 //   CASE/custody.anchor       signed head of the custody chain (detects truncation of the log)
 //   CASE/evidence/E<id>/      manifest.tsv of every item of evidence <id>
 //   CASE/work/                working copies of SQLite files (disposable; never the originals)
@@ -15,6 +16,7 @@
 
 #include "core/artifact.h"
 #include "core/case_schema.h"
+#include "core/search_index.h"
 #include "core/sqlite_util.h"
 
 namespace kanshiki {
@@ -62,15 +64,19 @@ class CaseDb {
 };
 
 // Writes artifacts of one parser run into the case (inside the caller's transaction). Statements are
-// prepared once. finish() must be called before the caller commits: it indexes the run's text for full-text
-// search in one statement, which is several times faster than indexing row by row at a million messages.
+// prepared once. The searchable text of each artifact goes to a BackgroundIndexer (core/search_index.h),
+// which builds the full-text index in search.db on another thread. Either the writer owns one (then call
+// finish() before committing the case transaction), or the caller shares one across parser runs and calls
+// its begin_run()/commit_run() itself (engine/process.cpp).
 class ArtifactWriter final : public ArtifactSink {
  public:
   ArtifactWriter(CaseDb& c, int64_t run_id, int64_t parser_run_id);
+  ArtifactWriter(CaseDb& c, int64_t run_id, int64_t parser_run_id, BackgroundIndexer& shared_index);
   ~ArtifactWriter() override;
   void emit(Record record) override;
   void warn(Warning warning) override;
-  void finish();  // indexes the text of every artifact written so far (search_index rowid = artifact id)
+  // Own index only: commits the index run; must come before the caller commits (core/search_index.h).
+  void finish();
   size_t artifact_count() const { return artifacts_; }
   size_t warning_count() const { return warnings_; }
 
@@ -78,9 +84,10 @@ class ArtifactWriter final : public ArtifactSink {
   struct Statements;
   CaseDb& case_;
   int64_t run_id_, parser_run_id_;
+  std::unique_ptr<BackgroundIndexer> own_index_;  // declared before index_, which may refer to it
+  BackgroundIndexer& index_;
   std::unique_ptr<Statements> st_;
   size_t artifacts_ = 0, warnings_ = 0;
-  int64_t first_id_ = 0, last_id_ = 0, indexed_up_to_ = 0;
 };
 
 }  // namespace kanshiki

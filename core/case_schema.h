@@ -232,7 +232,16 @@ CREATE TABLE thumbnails(
   width INTEGER, height INTEGER, source_width INTEGER, source_height INTEGER, generator TEXT NOT NULL,
   generator_version TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '',
   run_id INTEGER REFERENCES runs(id), created_utc TEXT NOT NULL);
+)SQL",
+// Migration 11: the full-text index moves out of case.db into CASE/search.db (core/search_index.h), where a
+// second thread builds it while the writer stores rows. CaseDb::migrate indexes an upgraded case's artifacts
+// there before this migration commits. The search_text view stays: searches confirm index hits against it.
+R"SQL(
+DROP TABLE search_index;
 )SQL"});
+
+// The schema version from which the full-text index lives in CASE/search.db.
+inline constexpr int kSearchIndexInOwnFileSince = 11;
 
 // Artifact type name -> its table (same order as ArtifactData's alternatives).
 struct ArtifactTable {

@@ -152,6 +152,7 @@ ProcessResult process_case(CaseDb& c, int64_t run_id, const ProcessOptions& opt)
     st.bind(1, versions.dump()).bind(2, run_id).run();
   }
 
+  std::optional<BackgroundIndexer> indexer;  // started with the first parser run
   std::vector<EvidenceRow> evidence;
   {
     sql::Stmt st(db, "SELECT id, source_path, source_kind FROM evidence WHERE status IN ('complete','partial') "
@@ -236,7 +237,9 @@ ProcessResult process_case(CaseDb& c, int64_t run_id, const ProcessOptions& opt)
     }
 
     // 3. Parse: one transaction per (parser, file): its artifacts, warnings and the parser_runs row commit
-    //    together or not at all.
+    //    together or not at all. Their text is indexed for search on a second thread, into search.db, and
+    //    that index run commits just before the case transaction (core/search_index.h).
+    if (!indexer) indexer.emplace(c.dir());
     Progress progress("process", 0, opt.progress);
     uint64_t done_jobs = 0;
     for (const auto& job : jobs) {
@@ -250,7 +253,8 @@ ProcessResult process_case(CaseDb& c, int64_t run_id, const ProcessOptions& opt)
       pr.bind(1, run_id).bind(2, ev.id).bind(3, job.item_id).bind(4, info.id).bind(5, info.version).bind(6, started);
       pr.bind(7, nlohmann::json(info.limitations).dump()).run();
       int64_t parser_run_id = db.last_insert_rowid();
-      ArtifactWriter writer(c, run_id, parser_run_id);
+      indexer->begin_run();
+      ArtifactWriter writer(c, run_id, parser_run_id, *indexer);
       std::string status = "done";
       auto file_warning = [&](const std::string& message) {
         Warning w;
@@ -291,11 +295,11 @@ ProcessResult process_case(CaseDb& c, int64_t run_id, const ProcessOptions& opt)
           file_warning(fmt::format("parser failed: {}", e.what()));
         }
       }
-      writer.finish();
       if (status == "done" && writer.warning_count() > 0) status = "done_with_warnings";
       sql::Stmt fin(db, "UPDATE parser_runs SET status=?1, artifact_count=?2, warning_count=?3, ended_utc=?4 WHERE id=?5");
       fin.bind(1, status).bind(2, static_cast<int64_t>(writer.artifact_count()));
       fin.bind(3, static_cast<int64_t>(writer.warning_count())).bind(4, now_utc_iso()).bind(5, parser_run_id).run();
+      indexer->commit_run();
       tx.commit();
       ++res.parser_runs;
       res.artifacts += writer.artifact_count();

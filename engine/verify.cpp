@@ -81,34 +81,20 @@ VerifyResult verify_evidence(CaseDb& c, bool progress_wanted) {
 std::vector<SearchHit> search_case(CaseDb& c, const std::string& query, size_t limit) {
   std::vector<SearchHit> hits;
   if (query.empty()) return hits;
-  size_t code_points = 0;
-  for (unsigned char ch : query)
-    if ((ch & 0xC0) != 0x80) ++code_points;
-  const std::string select =
+  // The index lives in search.db (core/search_index.h), attached to a read-only connection of its own:
+  // attached to the case's writer connection, every write transaction there would lock search.db too.
+  sql::Db db(c.db_path(), SQLITE_OPEN_READONLY);
+  const bool attached = attach_search_index(db, c.dir());
+  const SearchSql where = search_sql(query, attached);
+  const std::string sql =
       "SELECT a.id, a.type, COALESCE(m.text, ct.name), a.time_utc_us, a.item_path, a.parser_id, a.source_rowid, "
       "a.recovered FROM artifacts a LEFT JOIN messages m ON m.artifact_id = a.id "
-      "LEFT JOIN contacts ct ON ct.artifact_id = a.id WHERE a.id IN ";
-  std::string sql;
-  std::string bound = query;
-  if (code_points >= 3) {
-    // The trigram index answers LIKE '%...%' of 3+ characters; % _ and \ typed by the examiner are literal.
-    std::string pattern = "%";
-    for (char ch : query) {
-      if (ch == '%' || ch == '_' || ch == '\\') pattern += '\\';
-      pattern += ch;
-    }
-    pattern += "%";
-    bound = pattern;
-    sql = select +
-          "(SELECT rowid FROM search_index WHERE text LIKE ?1 ESCAPE '\\') ORDER BY a.time_utc_us, a.id LIMIT ?2";
-  } else {
-    // 1-2 character words (e.g. 叩き) are below the trigram size: scan with instr().
-    sql = select +
-          "(SELECT artifact_id FROM messages WHERE instr(text, ?1) > 0 UNION SELECT artifact_id FROM contacts "
-          "WHERE instr(name, ?1) > 0 OR instr(phones, ?1) > 0) ORDER BY a.time_utc_us, a.id LIMIT ?2";
-  }
-  sql::Stmt st(c.db(), sql);
-  st.bind(1, bound).bind(2, static_cast<int64_t>(limit));
+      "LEFT JOIN contacts ct ON ct.artifact_id = a.id WHERE " +
+      where.condition + " ORDER BY a.time_utc_us, a.id LIMIT ?";
+  sql::Stmt st(db, sql);
+  int i = 1;
+  for (const auto& p : where.params) st.bind(i++, p);
+  st.bind(i, static_cast<int64_t>(limit));
   while (st.step()) {
     SearchHit h;
     h.artifact_id = st.i64(0);

@@ -1,6 +1,7 @@
 #include "gui/pages.h"
 
 #include <QCheckBox>
+#include <filesystem>
 #include <QComboBox>
 #include <QDateTimeEdit>
 #include <QGroupBox>
@@ -17,6 +18,7 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include "core/search_index.h"
 #include "gui/map_canvas.h"
 #include "gui/models/time_display.h"
 
@@ -527,6 +529,8 @@ void SearchPage::runSearch() {
   if (use_to_->isChecked()) f.to_us = QDateTime(to_->date(), to_->time(), zone).toMSecsSinceEpoch() * 1000;
   if (device_->currentData().isValid()) f.evidence_id = device_->currentData().toLongLong();
   f.app = app_->currentData().toString();
+  std::error_code ec;
+  f.use_index = std::filesystem::exists(service_->dbPath().parent_path() / kSearchIndexFile, ec);
   pending_log_ = f;
   log_pending_ = true;
   summary_->setText(tr("Searching…"));

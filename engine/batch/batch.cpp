@@ -377,12 +377,11 @@ Rollback roll_back_device(CaseDb& c, const DeviceState& d) {
     db.exec(sql);
     rb.rows_deleted += sqlite3_changes(db.get());
   };
-  // The external-content full-text index must be told what it indexed before the content rows go.
-  db.exec(
-      "INSERT INTO search_index(search_index, rowid, text) SELECT 'delete', artifact_id, text FROM "
-      "search_text "
-      "WHERE artifact_id IN " +
-      arts);
+  // The full-text index (search.db) is told what it indexed while the text is still here; it commits after
+  // the case does, so a crash in between leaves only harmless extra index entries (core/search_index.h).
+  SearchIndexWriter index(c.dir());
+  index.begin();
+  index.remove_from_case(db, arts.substr(1, arts.size() - 2));
   for (const auto& o : owned) {
     if (o.column == "artifact_id")
       del("DELETE FROM " + o.table + " WHERE artifact_id IN " + arts);
@@ -408,6 +407,7 @@ Rollback roll_back_device(CaseDb& c, const DeviceState& d) {
         .run();
   }
   tx.commit();
+  index.commit();
   std::error_code ec;
   for (int64_t id : rb.evidence_ids) {
     fs::remove_all(c.evidence_dir(id), ec);

@@ -693,13 +693,14 @@ PullResult PgStore::pull(CaseDb& target) {
       f << content;
       if (!f) throw Error(ExitCode::disk_full, "cannot write " + dest.string());
     }
-    // Full-text index entries for the device's messages and contacts.
+    // Full-text index entries for the device's messages and contacts, committed before the case
+    // (core/search_index.h).
     {
-      sql::Stmt fts(
-          db,
-          "INSERT INTO search_index(rowid, text) SELECT artifact_id, text FROM search_text WHERE artifact_id "
-          "BETWEEN ? AND ?");
-      fts.bind(1, first_artifact).bind(2, last_artifact).run();
+      SearchIndexWriter index(target.dir());
+      index.begin();
+      index.add_from_case(db, fmt::format("SELECT id FROM artifacts WHERE id BETWEEN {} AND {}", first_artifact,
+                                          last_artifact));
+      index.commit();
     }
     tx.commit();
     CustodyVerification v = verify_custody(*chain);

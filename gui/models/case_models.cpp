@@ -3,6 +3,7 @@
 #include <QCoreApplication>
 #include <QDateTime>
 
+#include "core/search_index.h"
 #include "core/sqlite_util.h"
 #include "gui/models/db_worker.h"
 
@@ -390,23 +391,11 @@ std::pair<QString, QVariantList> search_condition(const SearchFilter& f) {
   QStringList where;
   QVariantList params;
   if (!f.text.isEmpty()) {
-    // Same rule as the engine (engine/verify.cpp search_case): 3+ characters use the trigram index via
-    // LIKE, shorter words are below the trigram size and scan with instr().
-    if (f.text.toUcs4().size() >= 3) {
-      QString pattern = QStringLiteral("%");
-      for (QChar ch : f.text) {
-        if (ch == '%' || ch == '_' || ch == '\\') pattern += '\\';
-        pattern += ch;
-      }
-      pattern += '%';
-      where << QStringLiteral("a.id IN (SELECT rowid FROM search_index WHERE text LIKE ? ESCAPE '\\')");
-      params << pattern;
-    } else {
-      where << QStringLiteral(
-          "a.id IN (SELECT artifact_id FROM messages WHERE instr(text, ?) > 0 UNION SELECT artifact_id FROM "
-          "contacts WHERE instr(name, ?) > 0 OR instr(phones, ?) > 0)");
-      params << f.text << f.text << f.text;
-    }
+    // Same rule and SQL as the engine (core/search_index.h search_sql): 3+ characters preselect through the
+    // trigram index in search.db and confirm with LIKE; shorter words, or a case without search.db, scan.
+    const SearchSql s = search_sql(f.text.toStdString(), f.use_index);
+    where << QString::fromStdString(s.condition);
+    for (const auto& p : s.params) params << QString::fromStdString(p);
   }
   if (f.from_us) {
     where << QStringLiteral("a.time_utc_us >= ?");

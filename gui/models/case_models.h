@@ -67,6 +67,7 @@ struct SearchFilter {
   std::optional<qint64> from_us, to_us;
   std::optional<qint64> evidence_id;  // device
   QString app;
+  bool use_index = true;  // CASE/search.db exists and the connection has it attached (DbWorker)
 };
 SqlWindowSpec search_spec();
 std::pair<QString, QVariantList> search_condition(const SearchFilter& filter);

@@ -4,6 +4,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "core/search_index.h"
+
 namespace kanshiki::gui {
 
 DbWorker::DbWorker(std::filesystem::path case_db) : path_(std::move(case_db)) {
@@ -23,6 +25,8 @@ sql::Db& DbWorker::connection() {
   if (!db_) {
     // Read-only: the workbench reads the case through these connections and writes only through the engine.
     db_ = std::make_unique<sql::Db>(path_, SQLITE_OPEN_READONLY);
+    // The full-text index is a file of its own beside case.db (core/search_index.h); read-only here too.
+    attach_search_index(*db_, path_.parent_path());
   }
   return *db_;
 }
