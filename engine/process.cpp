@@ -247,12 +247,16 @@ ProcessResult process_case(CaseDb& c, int64_t run_id, const ProcessOptions& opt)
       const ItemRow& it = load_item(job.item_id);
       sql::Transaction tx(db);
       std::string started = now_utc_iso();
-      sql::Stmt pr(db,
-                   "INSERT INTO parser_runs(run_id, evidence_id, item_id, parser_id, parser_version, status, "
-                   "started_utc, ended_utc, limitations) VALUES(?1,?2,?3,?4,?5,'running',?6,?6,?7)");
-      pr.bind(1, run_id).bind(2, ev.id).bind(3, job.item_id).bind(4, info.id).bind(5, info.version).bind(6, started);
-      pr.bind(7, nlohmann::json(info.limitations).dump()).run();
-      int64_t parser_run_id = db.last_insert_rowid();
+      // The parser_runs row is written at the end, with the id it will get taken now (this transaction holds
+      // the write lock). Written at the start and updated at the end, its page would be the oldest dirty page
+      // of a run that outgrows the page cache: spilled to the WAL, then overwritten there, which makes SQLite
+      // re-read the whole WAL at commit to redo its checksums (a million messages: 129k extra reads).
+      int64_t parser_run_id = 0;
+      {
+        sql::Stmt next(db, "SELECT COALESCE(MAX(id), 0) + 1 FROM parser_runs");
+        next.step();
+        parser_run_id = next.i64(0);
+      }
       indexer->begin_run();
       ArtifactWriter writer(c, run_id, parser_run_id, *indexer);
       std::string status = "done";
@@ -273,9 +277,7 @@ ProcessResult process_case(CaseDb& c, int64_t run_id, const ProcessOptions& opt)
       if (opt.dedup && problem.empty()) dedup_original = find_dedup_original(db, it.sha256, info, job.item_id);
       if (dedup_original) {
         // Same bytes already parsed by this parser version: reference those artifacts, do not parse again.
-        status = "deduplicated";
-        sql::Stmt ref(db, "INSERT INTO dedup_refs(parser_run_id, item_id, sha256, original_parser_run_id) VALUES(?,?,?,?)");
-        ref.bind(1, parser_run_id).bind(2, job.item_id).bind(3, it.sha256).bind(4, *dedup_original).run();
+        status = "deduplicated";  // the dedup_refs row follows the parser_runs row below
       } else if (!problem.empty()) {
         file_warning(problem);
       } else {
@@ -296,9 +298,18 @@ ProcessResult process_case(CaseDb& c, int64_t run_id, const ProcessOptions& opt)
         }
       }
       if (status == "done" && writer.warning_count() > 0) status = "done_with_warnings";
-      sql::Stmt fin(db, "UPDATE parser_runs SET status=?1, artifact_count=?2, warning_count=?3, ended_utc=?4 WHERE id=?5");
-      fin.bind(1, status).bind(2, static_cast<int64_t>(writer.artifact_count()));
-      fin.bind(3, static_cast<int64_t>(writer.warning_count())).bind(4, now_utc_iso()).bind(5, parser_run_id).run();
+      sql::Stmt pr(db,
+                   "INSERT INTO parser_runs(id, run_id, evidence_id, item_id, parser_id, parser_version, status, "
+                   "started_utc, ended_utc, limitations, artifact_count, warning_count) "
+                   "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)");
+      pr.bind(1, parser_run_id).bind(2, run_id).bind(3, ev.id).bind(4, job.item_id).bind(5, info.id);
+      pr.bind(6, info.version).bind(7, status).bind(8, started).bind(9, now_utc_iso());
+      pr.bind(10, nlohmann::json(info.limitations).dump()).bind(11, static_cast<int64_t>(writer.artifact_count()));
+      pr.bind(12, static_cast<int64_t>(writer.warning_count())).run();
+      if (dedup_original) {
+        sql::Stmt ref(db, "INSERT INTO dedup_refs(parser_run_id, item_id, sha256, original_parser_run_id) VALUES(?,?,?,?)");
+        ref.bind(1, parser_run_id).bind(2, job.item_id).bind(3, it.sha256).bind(4, *dedup_original).run();
+      }
       indexer->commit_run();
       tx.commit();
       ++res.parser_runs;
