@@ -152,6 +152,22 @@ std::string format_fields(int64_t utc_us, bool iso, int offset_minutes) {
   const unsigned m = mp + (mp < 10 ? 3 : -9);
   y += m <= 2;
   char buf[64];
+  if (iso && y >= 0 && y <= 9999) {
+    // The common case, written digit by digit: this runs once per stored artifact (a million-message run
+    // spent ~0.4 s in snprintf here). Same text as the snprintf below.
+    auto put = [](char* at, int64_t v, int width) {
+      for (int i = width - 1; i >= 0; --i, v /= 10) at[i] = static_cast<char>('0' + v % 10);
+    };
+    std::string out = "0000-00-00T00:00:00.000Z";
+    put(&out[0], y, 4);
+    put(&out[5], m, 2);
+    put(&out[8], d, 2);
+    put(&out[11], rem / 3600, 2);
+    put(&out[14], rem % 3600 / 60, 2);
+    put(&out[17], rem % 60, 2);
+    put(&out[20], ms, 3);
+    return out;
+  }
   if (iso) {
     std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ", static_cast<long long>(y), m, d,
                   static_cast<long long>(rem / 3600), static_cast<long long>(rem % 3600 / 60),

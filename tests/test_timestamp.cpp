@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <cstdio>
+#include <ctime>
+
 #include "core/timestamp.h"
 
 using namespace kanshiki;
@@ -35,4 +38,29 @@ TEST_CASE("mac1904_s: seconds since 1904-01-01 UTC (MP4/QuickTime mvhd)", "[time
   CHECK(epoch_name(EpochKind::mac1904_s) == "mac1904_s");
   CHECK(epoch_from_name("mac1904_s") == EpochKind::mac1904_s);
   CHECK(!Timestamp::from_int(0, EpochKind::mac1904_s).utc_us);  // an unset mvhd time
+}
+
+TEST_CASE("format_utc_iso: the digit-by-digit path gives the same text as strftime, and years past 9999 still format",
+          "[timestamp]") {
+  CHECK(format_utc_iso(0) == "1970-01-01T00:00:00.000Z");
+  CHECK(format_utc_iso(-1) == "1969-12-31T23:59:59.999Z");
+  CHECK(format_utc_iso(253402300799999000LL) == "9999-12-31T23:59:59.999Z");
+  CHECK(format_utc_iso(253402300800000000LL) == "10000-01-01T00:00:00.000Z");
+  CHECK(format_utc_iso(-62135596800000000LL) == "0001-01-01T00:00:00.000Z");
+  // Against the C library over 1900-2100, millisecond part included.
+  uint64_t x = 88172645463325252ULL;
+  for (int i = 0; i < 2000; ++i) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    const int64_t secs = static_cast<int64_t>(x % 6311433600ULL) - 2208988800LL;
+    const int64_t ms = static_cast<int64_t>((x >> 40) % 1000);
+    std::time_t t = static_cast<std::time_t>(secs);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char want[40];
+    std::strftime(want, sizeof want, "%Y-%m-%dT%H:%M:%S", &tm);
+    char full[48];
+    std::snprintf(full, sizeof full, "%s.%03lldZ", want, static_cast<long long>(ms));
+    INFO(secs);
+    REQUIRE(format_utc_iso(secs * 1'000'000 + ms * 1000) == full);
+  }
 }
