@@ -81,9 +81,10 @@ VerifyResult verify_evidence(CaseDb& c, bool progress_wanted) {
 std::vector<SearchHit> search_case(CaseDb& c, const std::string& query, size_t limit) {
   std::vector<SearchHit> hits;
   if (query.empty()) return hits;
-  // The index lives in search.db (core/search_index.h), attached to a read-only connection of its own:
-  // attached to the case's writer connection, every write transaction there would lock search.db too.
-  sql::Db db(c.db_path(), SQLITE_OPEN_READONLY);
+  // The index lives in search.db (core/search_index.h), attached to a connection of its own: attached to the
+  // case's writer connection, every write transaction there would lock search.db too. This one only reads;
+  // it is opened read-write so that, closing last, it tidies away the -wal/-shm files it opened.
+  sql::Db db(c.db_path(), SQLITE_OPEN_READWRITE);
   const bool attached = attach_search_index(db, c.dir());
   const SearchSql where = search_sql(query, attached);
   const std::string sql =
