@@ -40,12 +40,7 @@ TEST_CASE("a case from a newer schema is refused with a clear error", "[case]") 
 TEST_CASE("artifacts are stored with provenance and found by Japanese substring search", "[case][search]") {
   test::TempDir dir;
   CaseDb c = CaseDb::create(dir / "c", "K-1");
-  c.db().exec("INSERT INTO runs(id, command, command_line, tool_version, host, examiner, started_utc, status) "
-              "VALUES(1,'process','t','0','h','e','2024-01-01T00:00:00.000Z','running');"
-              "INSERT INTO evidence(id, exhibit, source_path, source_kind, status, ingested_utc) VALUES(1,'A','/x','folder','complete','t');"
-              "INSERT INTO items(id, evidence_id, path, physical, size, md5, sha1, sha256) VALUES(7,1,'data/mmssms.db','p',1,'m','s','abc');"
-              "INSERT INTO parser_runs(id, run_id, evidence_id, item_id, parser_id, parser_version, status, started_utc, ended_utc) "
-              "VALUES(1,1,1,7,'android.sms','1.0.0','running','t','t');");
+  test::seed_parser_run(c, 7, "data/mmssms.db", "android.sms");
   {
     sql::Transaction tx(c.db());
     ArtifactWriter w(c, 1, 1);

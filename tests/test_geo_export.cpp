@@ -17,16 +17,7 @@ using namespace kanshiki::test;
 namespace {
 
 void fill_case(CaseDb& c) {
-  c.db().exec(
-      "INSERT INTO runs(id, command, command_line, tool_version, host, examiner, started_utc, status) "
-      "VALUES(1,'process','t','0','h','e','2024-01-01T00:00:00.000Z','running');"
-      "INSERT INTO evidence(id, exhibit, source_path, source_kind, status, ingested_utc) "
-      "VALUES(1,'A','/x','folder','complete','t');"
-      "INSERT INTO items(id, evidence_id, path, physical, size, md5, sha1, sha256) "
-      "VALUES(7,1,'Download/Timeline.json','p',1,'m','s','abc');"
-      "INSERT INTO parser_runs(id, run_id, evidence_id, item_id, parser_id, parser_version, status, "
-      "started_utc, "
-      "ended_utc) VALUES(1,1,1,7,'google.location.device_timeline','1.0.0','running','t','t');");
+  seed_parser_run(c, 7, "Download/Timeline.json", "google.location.device_timeline");
   sql::Transaction tx(c.db());
   ArtifactWriter w(c, 1, 1);
   Provenance p{1,

@@ -101,16 +101,7 @@ INSERT INTO CellLocation VALUES (440, 10, 4561, 123456789, 330007200, 35.6895, 1
                                "RootDomain/Library/Caches/locationd/consolidated.db");
   REQUIRE(sink.records.size() == 2);
   CaseDb c = CaseDb::create(dir / "case", "K-1");
-  c.db().exec(
-      "INSERT INTO runs(id, command, command_line, tool_version, host, examiner, started_utc, status) "
-      "VALUES(1,'process','t','0','h','e','2024-01-01T00:00:00.000Z','running');"
-      "INSERT INTO evidence(id, exhibit, source_path, source_kind, status, ingested_utc) "
-      "VALUES(1,'A','/x','folder','complete','t');"
-      "INSERT INTO items(id, evidence_id, path, physical, size, md5, sha1, sha256) "
-      "VALUES(1,1,'RootDomain/Library/Caches/locationd/consolidated.db','p',1,'m','s','abc');"
-      "INSERT INTO parser_runs(id, run_id, evidence_id, item_id, parser_id, parser_version, status, "
-      "started_utc, "
-      "ended_utc) VALUES(1,1,1,1,'ios.locationd.consolidated','1.0.0','running','t','t');");
+  test::seed_parser_run(c, 1, "RootDomain/Library/Caches/locationd/consolidated.db", "ios.locationd.consolidated");
   {
     sql::Transaction tx(c.db());
     ArtifactWriter w(c, 1, 1);

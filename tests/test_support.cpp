@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <random>
 
+#include "core/sqlite_util.h"
 #include "hashing/multi_hash.h"
 #include "parsers/parser.h"
 
@@ -17,8 +18,8 @@ namespace kanshiki::test {
 TempDir::TempDir() {
   static std::atomic<int> counter{0};
   std::random_device rd;
-  path_ = fs::temp_directory_path() /
-          ("kanshiki-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" + std::to_string(rd()));
+  path_ = fs::temp_directory_path() / ("kanshiki-test-" + std::to_string(::getpid()) + "-" +
+                                       std::to_string(counter++) + "-" + std::to_string(rd()));
   fs::create_directories(path_);
 }
 
@@ -98,5 +99,22 @@ int run_command(const std::string& command, std::string* output) {
 }
 
 std::string file_sha256(const fs::path& p) { return hash_file(p).sha256; }
+
+void seed_parser_run(CaseDb& c, int64_t item_id, std::string_view item_path, std::string_view parser_id) {
+  c.db().exec(
+      "INSERT INTO runs(id, command, command_line, tool_version, host, examiner, started_utc, status) "
+      "VALUES(1,'process','t','0','h','e','2024-01-01T00:00:00.000Z','running');"
+      "INSERT INTO evidence(id, exhibit, source_path, source_kind, status, ingested_utc) "
+      "VALUES(1,'A','/x','folder','complete','t')");
+  sql::Stmt item(c.db(),
+                 "INSERT INTO items(id, evidence_id, path, physical, size, md5, sha1, sha256) "
+                 "VALUES(?1,1,?2,'p',1,'m','s','abc')");
+  item.bind(1, item_id).bind(2, item_path).run();
+  sql::Stmt run(
+      c.db(),
+      "INSERT INTO parser_runs(id, run_id, evidence_id, item_id, parser_id, parser_version, status, "
+      "started_utc, ended_utc) VALUES(1,1,1,?1,?2,'1.0.0','running','t','t')");
+  run.bind(1, item_id).bind(2, parser_id).run();
+}
 
 }  // namespace kanshiki::test

@@ -1,14 +1,14 @@
 #pragma once
 // Shared helpers for tests: temp folders, real-data lookup with a clear skip, running one parser on a file.
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <iostream>
 #include <optional>
 #include <string>
 #include <string_view>
 
-#include <catch2/catch.hpp>
-
 #include "core/artifact.h"
+#include "core/case_db.h"
 
 namespace kanshiki::test {
 
@@ -48,17 +48,21 @@ int run_cli(const std::string& args, std::string* output = nullptr);
 // Runs a shell command (poppler tools, ...), stdout+stderr to `output`; returns its exit code.
 int run_command(const std::string& command, std::string* output = nullptr);
 
+// The rows one parser run's artifacts hang on, for tests that write artifacts directly with ArtifactWriter:
+// run 1, evidence 1 (exhibit A), item `item_id` at `item_path` (SHA-256 "abc"), parser run 1 of `parser_id`.
+void seed_parser_run(CaseDb& c, int64_t item_id, std::string_view item_path, std::string_view parser_id);
+
 // sha256 of a file (hex).
 std::string file_sha256(const fs::path& p);
 
 }  // namespace kanshiki::test
 
 // Skips the current test case with a message CTest recognises, when real data is not available.
-#define KANSHIKI_REALDATA_OR_SKIP(var, rel)                                                              \
-  auto var##_opt = ::kanshiki::test::realdata(rel);                                                     \
-  if (!var##_opt) {                                                                                      \
+#define KANSHIKI_REALDATA_OR_SKIP(var, rel)                                                               \
+  auto var##_opt = ::kanshiki::test::realdata(rel);                                                       \
+  if (!var##_opt) {                                                                                       \
     std::cout << "KANSHIKI-SKIP: " << (rel) << " not found: ../shared/realdata is only present in CI and" \
-              << " on developer machines" << std::endl;                                                  \
-    return;                                                                                              \
-  }                                                                                                      \
+              << " on developer machines" << std::endl;                                                   \
+    return;                                                                                               \
+  }                                                                                                       \
   const ::std::filesystem::path var = *var##_opt
